@@ -1,0 +1,126 @@
+"""The command line, one module per command (group), loaded only when used.
+
+Errors from any stage are DrafterErrors; here, at the edge, they become one line on stderr
+and exit code 2.  ``--debug`` shows the traceback instead.
+"""
+
+from __future__ import annotations
+
+import importlib
+import sys
+import traceback
+
+import click
+
+from drafter import __version__
+
+# command name -> "module:attribute"; modules import their heavy dependencies lazily.
+COMMANDS = {
+    "draft": "drafter.cli.draft:draft",
+    "positions": "drafter.cli.positions:positions",
+    "templates": "drafter.cli.templates:templates",
+    "new": "drafter.cli.new:new",
+    "suggest": "drafter.cli.suggest:suggest",
+    "coverage": "drafter.cli.coverage:coverage",
+    "check": "drafter.cli.check:check",
+    "preview": "drafter.cli.preview:preview",
+    "harvest": "drafter.cli.harvest:harvest",
+    "schema": "drafter.cli.schema:schema",
+    "batch": "drafter.cli.batch:batch",
+    "register": "drafter.cli.register:register",
+}
+
+
+class LazyGroup(click.Group):
+    def list_commands(self, ctx):
+        return sorted(name for name in COMMANDS if self._module_exists(name))
+
+    def get_command(self, ctx, name):
+        target = COMMANDS.get(name)
+        if target is None or not self._module_exists(name):
+            return None
+        module_name, attr = target.split(":")
+        return getattr(importlib.import_module(module_name), attr)
+
+    @staticmethod
+    def _module_exists(name: str) -> bool:
+        module_name = COMMANDS[name].split(":")[0]
+        return importlib.util.find_spec(module_name) is not None
+
+
+class Options:
+    """Global options, passed to every command through click's context."""
+
+    def __init__(self, library=None, templates=None, debug=False):
+        self.library = library
+        self.templates = templates
+        self.debug = debug
+        self._workspace = None
+
+    @property
+    def workspace(self):
+        if self._workspace is None:
+            from drafter.load.workspace import discover
+            self._workspace = discover(self.library, self.templates)
+        return self._workspace
+
+    def session(self):
+        from drafter.pipeline import Session
+        return Session(self.workspace)
+
+
+@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--library", type=click.Path(file_okay=False, path_type=None),
+              help="Position library folder (default: positions/ of the workspace).")
+@click.option("--templates", type=click.Path(file_okay=False),
+              help="Template folder (default: templates/ of the workspace).")
+@click.option("--debug", is_flag=True, help="Show tracebacks for errors.")
+@click.version_option(__version__, prog_name="drafter")
+@click.pass_context
+def cli(ctx, library, templates, debug):
+    """Draft regulatory-comment filings from reviewed position blocks.
+
+    The workspace is the folder at or above the current directory that holds positions/
+    and templates/.
+    """
+    from pathlib import Path
+    ctx.obj = Options(Path(library) if library else None,
+                      Path(templates) if templates else None, debug)
+
+
+def warn_all(diagnostics) -> None:
+    for diag in diagnostics:
+        click.echo(diag.format(), err=True)
+
+
+def main(argv=None) -> None:
+    from drafter.errors import DrafterError
+
+    debug = "--debug" in (argv if argv is not None else sys.argv[1:])
+    try:
+        code = cli.main(args=argv, prog_name="drafter", standalone_mode=False)
+    except DrafterError as exc:
+        if debug:
+            traceback.print_exc()
+        where = exc.where()
+        click.echo(f"{where}: error: {exc.message}" if where else f"drafter: error: {exc.message}",
+                   err=True)
+        sys.exit(2)
+    except click.exceptions.Abort:
+        click.echo("Aborted!", err=True)
+        sys.exit(1)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(exc.exit_code)
+    except click.exceptions.Exit as exc:
+        sys.exit(exc.exit_code)
+    except KeyboardInterrupt:
+        click.echo("interrupted", err=True)
+        sys.exit(130)
+    except Exception as exc:  # noqa: BLE001 - the one place that catches everything
+        if debug:
+            traceback.print_exc()
+        click.echo(f"drafter: internal error: {type(exc).__name__}: {exc} "
+                   "(run with --debug for the traceback)", err=True)
+        sys.exit(1)
+    sys.exit(code if isinstance(code, int) else 0)

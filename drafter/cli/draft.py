@@ -1,0 +1,56 @@
+"""``drafter draft``: one consultation file to a filing."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from drafter.cli import warn_all
+
+FORMAT_CHOICES = ("docx", "md", "html", "txt", "pdf")
+
+
+def output_plan(consultation: Path, output: Path | None, fmt: str | None) -> tuple[Path, str]:
+    """The output path and format from ``-o`` and ``--format`` (the extension may imply it)."""
+    from drafter.errors import OutputError
+    from drafter.writers import format_for_path
+
+    if output is not None and fmt is None:
+        fmt = format_for_path(output)
+        if fmt is None:
+            raise OutputError(f"cannot tell the format from the extension '{output.suffix}': "
+                              "use --format", output)
+    fmt = fmt or "docx"
+    if output is None:
+        output = Path(consultation.stem + "." + fmt)
+    return output, fmt
+
+
+@click.command()
+@click.argument("consultation", type=click.Path(path_type=Path, dir_okay=False))
+@click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False),
+              help="Output file (default: named after the consultation, in this folder).")
+@click.option("-t", "--template", metavar="NAME|PATH",
+              help="Template name (file stem in templates/) or path to a template file.")
+@click.option("-f", "--format", "fmt", type=click.Choice(FORMAT_CHOICES),
+              help="Output format (default: from the -o extension, else docx).")
+@click.option("--reference-docx", type=click.Path(path_type=Path, dir_okay=False),
+              help="House-style .docx whose styles, page setup and letterhead are used.")
+@click.option("--annotate", is_flag=True, help="Add a Word comment on each position block.")
+@click.option("--update-fields", is_flag=True,
+              help="Fill the table of contents and page fields through LibreOffice.")
+@click.pass_obj
+def draft(opts, consultation, output, template, fmt, reference_docx, annotate, update_fields):
+    """Draft a filing from CONSULTATION (a YAML file)."""
+    from drafter.output import atomic_write
+
+    output, fmt = output_plan(consultation, output, fmt)
+    session = opts.session()
+    result = session.draft(consultation, template=template)
+    data = session.render(result, fmt, reference_docx=reference_docx, annotate=annotate,
+                          update_fields=update_fields)
+    atomic_write(output, data)
+    warn_all(result.diagnostics)
+    click.echo(f"wrote {output} ({fmt}, template {result.composition.template.name}, "
+               f"{len(result.composition.used)} positions)", err=True)

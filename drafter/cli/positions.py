@@ -1,0 +1,71 @@
+"""``drafter positions``: browse the position library."""
+
+from __future__ import annotations
+
+import json
+
+import click
+
+
+def block_json(block, body: bool = True) -> dict:
+    m = block.meta
+    out = {
+        "id": m.id, "title": m.title, "summary": m.summary, "topics": list(m.topics),
+        "stance": m.stance.value, "role": m.role.value, "jurisdictions": list(m.jurisdictions),
+        "status": m.status.value, "last_reviewed": m.last_reviewed.isoformat(),
+        "source": m.source.model_dump(exclude_none=True), "hash": block.hash,
+        "path": str(block.path),
+    }
+    if body:
+        out["body"] = block.body
+    return out
+
+
+@click.group()
+def positions():
+    """Browse the position library."""
+
+
+@positions.command("list")
+@click.option("--topic", help="Only blocks with this topic.")
+@click.option("--role", help="Only blocks with this role.")
+@click.option("--status", type=click.Choice(["draft", "approved", "retired", "all"]),
+              default="all", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table")
+@click.pass_obj
+def list_(opts, topic, role, status, fmt):
+    """List position blocks."""
+    library = opts.session().library
+    statuses = () if status == "all" else (status,)
+    blocks = library.query(topic=topic, role=role, status=statuses)
+    if fmt == "json":
+        click.echo(json.dumps([block_json(b, body=False) for b in blocks], indent=2))
+        return
+    width = max((len(b.id) for b in blocks), default=2)
+    for b in blocks:
+        click.echo(f"{b.id:<{width}}  {b.meta.status.value:<8}  {b.meta.stance.value:<11}  "
+                   f"{b.meta.title}")
+    click.echo(f"{len(blocks)} position(s)", err=True)
+
+
+@positions.command("show")
+@click.argument("block_id")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
+@click.pass_obj
+def show(opts, block_id, fmt):
+    """Show one position block."""
+    block = opts.session().library.get(block_id)
+    if fmt == "json":
+        click.echo(json.dumps(block_json(block), indent=2, ensure_ascii=False))
+        return
+    m = block.meta
+    click.echo(f"{m.id}: {m.title}")
+    click.echo(f"  summary:       {m.summary}")
+    click.echo(f"  topics:        {', '.join(m.topics)}")
+    click.echo(f"  stance:        {m.stance.value}    role: {m.role.value}")
+    click.echo(f"  jurisdictions: {', '.join(m.jurisdictions)}")
+    click.echo(f"  source:        {m.source.describe()}")
+    click.echo(f"  status:        {m.status.value} (last reviewed {m.last_reviewed})")
+    click.echo(f"  file:          {block.path}")
+    click.echo("")
+    click.echo(block.body.rstrip())

@@ -1,0 +1,183 @@
+"""Render a consultation through its template into one Markdown text."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import jinja2
+from markupsafe import Markup
+
+from drafter.compose import templates as tpl
+from drafter.compose.environment import (BLOCK_PREFIX, WorkspaceLoader, make_environment,
+                                         to_drafter_error)
+from drafter.compose.functions import indent, make_globals, md_escape, placeholder
+from drafter.errors import Diagnostics
+from drafter.load.consultation import ConsultationFile, check_references
+from drafter.load.library import Block, Library
+from drafter.load.models import OrgFacts
+
+_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
+           "September", "October", "November", "December")
+
+
+def long_date(value, style: str = "US") -> str:
+    """'February 2, 2018' (US) or '2 February 2018' (EU and others)."""
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        value = dt.date.fromisoformat(value)
+    month = _MONTHS[value.month - 1]
+    return f"{month} {value.day}, {value.year}" if style == "US" else f"{value.day} {month} {value.year}"
+
+
+def filing_date(consultation) -> dt.date | None:
+    """The filing's date: the consultation's ``date``, else SOURCE_DATE_EPOCH, else none."""
+    if consultation.date:
+        return consultation.date
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch and epoch.strip().isdigit():
+        return dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc).date()
+    return None
+
+
+@dataclass
+class Composition:
+    """The composed Markdown and what went into it."""
+
+    markdown: str
+    template: tpl.TemplateInfo
+    used: list[Block]
+    meta: dict
+    diagnostics: Diagnostics = field(default_factory=Diagnostics)
+
+    @property
+    def options(self) -> dict:
+        return self.template.options
+
+
+class Composer:
+    def __init__(self, consultation: ConsultationFile, library: Library, org: OrgFacts,
+                 template: tpl.TemplateInfo, template_dirs: list[Path]):
+        self.consultation = consultation
+        self.library = library
+        self.org = org
+        self.template = template
+        self.loader = WorkspaceLoader([template.path.parent, *template_dirs], library)
+        self.env = make_environment(self.loader)
+        self.env.filters.update(md=md_escape, longdate=long_date, indent_md=indent)
+        self.env.globals.update(make_globals(self))
+        self.used: dict[str, Block] = {}
+        self._bodies: dict[str, str] = {}
+        self.selection = [library.get(pid) for pid in consultation.model.positions]
+        self.context = self._context()
+
+    def _context(self) -> dict:
+        c = self.consultation.model
+        data = c.model_dump(mode="python")
+        data["kind"] = c.kind.value
+        data["name"] = self.consultation.name
+        date = filing_date(c)
+        filer = (c.filer or self.org.signatory)
+        return {
+            "org": self.org.model_dump(mode="python"),
+            "consultation": data,
+            "agency": data["agency"],
+            "variables": dict(c.variables),
+            "date": date,
+            "date_text": long_date(date, "US" if c.jurisdiction == "US" else "EU")
+            if date else placeholder("date of filing"),
+            "filer": filer.model_dump(mode="python") if filer else None,
+            "template": {"name": self.template.name, "options": dict(self.template.options)},
+        }
+
+    # -- block rendering ------------------------------------------------------------------
+
+    def body_text(self, block: Block) -> str:
+        if block.id not in self._bodies:
+            template = self.env.get_template(BLOCK_PREFIX + block.id)
+            self._bodies[block.id] = template.render(self.context).strip("\n")
+        return self._bodies[block.id]
+
+    def render_block(self, block: Block, heading: int | None = None,
+                     title: str | None = None) -> Markup:
+        self.used.setdefault(block.id, block)
+        parts = [f'::: {{.block block="{block.id}" hash="{block.hash}"}}']
+        if heading:
+            parts.append("#" * int(heading) + " " + block.meta.title)
+            parts.append("")
+        elif title == "bold":
+            parts.append(f"**{block.meta.title}**")
+            parts.append("")
+        parts.append(self.body_text(block))
+        parts.append(":::")
+        return Markup("\n".join(parts) + "\n")
+
+    def answer(self, question_id: str):
+        """What the consultation file says for one question: positions and custom text."""
+        ans = self.consultation.model.answers.get(str(question_id))
+        if ans is None:
+            return None
+        return {
+            "positions": self.env.globals["positions"](ids=ans.positions),
+            "text": ans.text,
+            "skip": ans.skip,
+        }
+
+    # -- the whole filing ----------------------------------------------------------------
+
+    def render(self) -> Composition:
+        try:
+            template = self.env.get_template(self.template.loader_name)
+            markdown = template.render(self.context)
+        except Exception as exc:  # noqa: BLE001 - every failure becomes a positioned error
+            raise to_drafter_error(exc, self.loader) from None
+        c = self.consultation.model
+        # Primary topics first (each block's first), then the rest; Word keeps 255 characters.
+        topics: list[str] = []
+        for rank in (0, 1):
+            for block in self.used.values():
+                for t in (block.meta.topics[:1] if rank == 0 else block.meta.topics[1:]):
+                    if t not in topics:
+                        topics.append(t)
+        keywords = ""
+        for t in topics:
+            candidate = f"{keywords}, {t}" if keywords else t
+            if len(candidate) > 255:
+                break
+            keywords = candidate
+        meta = {
+            "title": c.title,
+            "subject": f"Comments of {self.org.name}" + (f" ({c.docket})" if c.docket else ""),
+            "author": self.org.name,
+            "keywords": keywords,
+            "date": filing_date(c),
+            "docket": c.docket,
+            "agency": c.agency.name,
+            "short_title": self.consultation.model.variables.get("short_title") or c.title,
+            "jurisdiction": c.jurisdiction,
+            "language": "en-US" if c.jurisdiction == "US" else "en-GB",
+        }
+        return Composition(markdown=markdown, template=self.template,
+                           used=list(self.used.values()), meta=meta)
+
+
+def choose_template(consultation: ConsultationFile, template_dir: Path,
+                    override: str | None = None) -> tpl.TemplateInfo:
+    c = consultation.model
+    if override:
+        return tpl.resolve(override, template_dir)
+    if c.template:
+        return tpl.resolve(c.template, template_dir, consultation.path,
+                           consultation.line_of("template"))
+    return tpl.default_for(template_dir, c.jurisdiction, c.kind.value, bool(c.questions))
+
+
+def compose(consultation: ConsultationFile, library: Library, org: OrgFacts,
+            template_dir: Path, template: str | None = None) -> Composition:
+    check_references(consultation, library)
+    info = choose_template(consultation, template_dir, template)
+    composer = Composer(consultation, library, org, info, [template_dir])
+    return composer.render()

@@ -1,0 +1,115 @@
+"""Finding templates and reading their metadata.
+
+A template may open with a Jinja comment holding YAML metadata::
+
+    {#
+    description: Comments to a US agency (NTIA shape)
+    jurisdictions: [US, UK, other]
+    kinds: [rfc, rfi, nprm, other]
+    questions: false          # true: the default for consultations with questions
+    priority: 10              # the higher wins when several templates fit
+    options: {outline: roman} # settings passed to the writers
+    #}
+
+Files whose names start with ``_`` are partials (bases, macros) and are not listed.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from drafter.compose.environment import TEMPLATE_SUFFIX
+from drafter.errors import LoadError, TemplateError
+from drafter.load.library import suggest
+from drafter.load.yamlsrc import parse_yaml
+
+_META = re.compile(r"\A\s*\{#-?(.*?)-?#\}", re.S)
+
+
+@dataclass(frozen=True)
+class TemplateInfo:
+    name: str
+    path: Path
+    description: str = ""
+    jurisdictions: tuple[str, ...] = ()
+    kinds: tuple[str, ...] = ()
+    questions: bool = False
+    priority: int = 0
+    options: dict = field(default_factory=dict, hash=False, compare=False)
+
+    @property
+    def loader_name(self) -> str:
+        return self.path.name
+
+    def fits(self, jurisdiction: str, kind: str, has_questions: bool) -> bool:
+        return ((not self.jurisdictions or jurisdiction in self.jurisdictions)
+                and (not self.kinds or kind in self.kinds)
+                and self.questions == has_questions)
+
+
+def read_info(path: Path) -> TemplateInfo:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise LoadError(f"cannot read template: {exc.strerror}", path) from None
+    name = path.name[: -len(TEMPLATE_SUFFIX)] if path.name.endswith(TEMPLATE_SUFFIX) else path.stem
+    match = _META.match(text)
+    data: dict = {}
+    if match:
+        try:
+            parsed, _ = parse_yaml(match.group(1), path)
+        except LoadError:
+            parsed = None
+        if isinstance(parsed, dict):
+            data = parsed
+    options = data.get("options") or {}
+    if not isinstance(options, dict):
+        raise LoadError("template metadata 'options' must be a mapping", path, 1)
+    return TemplateInfo(
+        name=name, path=path,
+        description=str(data.get("description", "")),
+        jurisdictions=tuple(str(j) for j in data.get("jurisdictions", []) or []),
+        kinds=tuple(str(k) for k in data.get("kinds", []) or []),
+        questions=bool(data.get("questions", False)),
+        priority=int(data.get("priority", 0) or 0),
+        options=dict(options),
+    )
+
+
+def list_templates(folder: Path) -> list[TemplateInfo]:
+    if not folder.is_dir():
+        return []
+    return [read_info(p) for p in sorted(folder.glob("*" + TEMPLATE_SUFFIX))
+            if not p.name.startswith("_")]
+
+
+def resolve(spec: str, folder: Path, where=None, line=None) -> TemplateInfo:
+    """A template by name (file stem in the template folder) or by path to a file."""
+    as_path = Path(spec)
+    if as_path.suffix == TEMPLATE_SUFFIX or "/" in spec or as_path.is_file():
+        if as_path.is_file():
+            return read_info(as_path.resolve())
+        if as_path.suffix == TEMPLATE_SUFFIX or "/" in spec:
+            raise TemplateError(f"template file '{spec}' not found", where, line,
+                                code="unknown-template")
+    path = folder / (spec + TEMPLATE_SUFFIX)
+    if path.is_file() and not spec.startswith("_"):
+        return read_info(path)
+    names = [t.name for t in list_templates(folder)]
+    raise TemplateError(f"unknown template '{spec}'{suggest(spec, names)}"
+                        + ("" if names else f" (no templates in {folder})"),
+                        where, line, code="unknown-template")
+
+
+def default_for(folder: Path, jurisdiction: str, kind: str, has_questions: bool) -> TemplateInfo:
+    """The best template for a consultation that names none."""
+    infos = list_templates(folder)
+    for want_questions in ((True, False) if has_questions else (False,)):
+        fitting = [t for t in infos if t.fits(jurisdiction, kind, want_questions)]
+        if fitting:
+            return max(fitting, key=lambda t: (t.priority, -infos.index(t)))
+    if infos:
+        return infos[0]
+    raise TemplateError(f"no templates in {folder}", folder, code="unknown-template")

@@ -1,0 +1,259 @@
+"""The schemas of everything drafter reads, as pydantic v2 models.
+
+The same models produce the JSON Schema that editors use (``drafter schema``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from enum import Enum
+from typing import Literal, Optional
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from drafter.errors import LoadError
+
+ID_PATTERN = r"^[a-z0-9][a-z0-9-]*[a-z0-9]$|^[a-z0-9]$"
+_id_re = re.compile(ID_PATTERN)
+
+Jurisdiction = Literal["US", "EU", "UK", "other"]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+# --- topics -------------------------------------------------------------------------------
+
+class Topic(Strict):
+    label: str
+    description: str = ""
+
+
+class TopicVocabulary(Strict):
+    topics: dict[str, Topic]
+
+    @field_validator("topics")
+    @classmethod
+    def _ids(cls, value: dict[str, Topic]) -> dict[str, Topic]:
+        for key in value:
+            if not _id_re.match(str(key)):
+                raise ValueError(f"topic id {key!r} must be lower-case kebab-case")
+        return value
+
+
+# --- position blocks ------------------------------------------------------------------------
+
+class Stance(str, Enum):
+    support = "support"
+    oppose = "oppose"
+    conditional = "conditional"
+    neutral = "neutral"
+
+
+class Role(str, Enum):
+    introduction = "introduction"
+    profile = "profile"
+    framing = "framing"
+    section_intro = "section-intro"
+    recommendation = "recommendation"
+    argument = "argument"
+    concern = "concern"
+    closing = "closing"
+
+
+class Status(str, Enum):
+    draft = "draft"
+    approved = "approved"
+    retired = "retired"
+
+
+class SourceRef(Strict):
+    """Where a block's wording comes from: a seed document and a place in it."""
+
+    seed: str
+    section: str
+    item: Optional[str] = None
+    paragraph: Optional[int] = Field(default=None, ge=1)
+
+    @field_validator("item", mode="before")
+    @classmethod
+    def _item_text(cls, value):
+        return None if value is None else str(value)
+
+    @model_validator(mode="after")
+    def _place(self):
+        if self.item is None and self.paragraph is None:
+            raise ValueError("give the place in the section: 'item' or 'paragraph'")
+        return self
+
+    def describe(self) -> str:
+        place = f"item {self.item}" if self.item is not None else f"paragraph {self.paragraph}"
+        return f"{self.seed}, {self.section}, {place}"
+
+
+class PositionMeta(Strict):
+    """The front matter of a position block."""
+
+    id: str = Field(pattern=ID_PATTERN)
+    title: str = Field(min_length=1)
+    summary: str = Field(min_length=1)
+    topics: list[str] = Field(min_length=1)
+    stance: Stance
+    role: Role
+    jurisdictions: list[Literal["US", "EU", "UK", "other", "any"]] = Field(min_length=1)
+    source: SourceRef
+    status: Status
+    last_reviewed: dt.date
+    note: Optional[str] = None
+
+    @field_validator("summary")
+    @classmethod
+    def _one_line(cls, value: str) -> str:
+        if "\n" in value.strip():
+            raise ValueError("summary must be one line")
+        return value
+
+    def applies_to(self, jurisdiction: str) -> bool:
+        return "any" in self.jurisdictions or jurisdiction in self.jurisdictions
+
+
+# --- organisation facts ---------------------------------------------------------------------
+
+class Event(Strict):
+    year: int
+    event: str
+
+
+class Person(Strict):
+    name: str
+    title: str = ""
+    organization: Optional[str] = None
+    email: Optional[str] = None
+    phone: Optional[str] = None
+
+
+class OrgFacts(Strict):
+    name: str
+    short_name: str
+    founded: int
+    first_convened: Optional[Event] = None
+    founding_members: Optional[int] = None
+    member_count: Optional[str] = None
+    description: str = ""
+    web: Optional[str] = None
+    email: Optional[str] = None
+    phone: Optional[str] = None
+    address: Optional[str] = None
+    transparency_register: Optional[str] = None
+    signatory: Optional[Person] = None
+
+    @field_validator("member_count", mode="before")
+    @classmethod
+    def _count_text(cls, value):
+        return None if value is None else str(value)
+
+
+# --- consultations --------------------------------------------------------------------------
+
+class Agency(Strict):
+    name: str = Field(min_length=1)
+    short_name: str = Field(min_length=1)
+    address: Optional[str] = None
+    addressee: Optional[str] = None
+
+
+class Kind(str, Enum):
+    rfc = "rfc"
+    rfi = "rfi"
+    nprm = "nprm"
+    call_for_evidence = "call-for-evidence"
+    public_consultation = "public-consultation"
+    other = "other"
+
+
+class Question(Strict):
+    id: str = Field(min_length=1)
+    text: str = Field(min_length=1)
+
+    @field_validator("id", mode="before")
+    @classmethod
+    def _id_text(cls, value):
+        return None if value is None else str(value)
+
+
+class Answer(Strict):
+    positions: list[str] = Field(default_factory=list)
+    text: Optional[str] = None
+    skip: Optional[str] = Field(default=None, description="why the question is deliberately left unanswered")
+
+
+class Consultation(Strict):
+    title: str = Field(min_length=1)
+    agency: Agency
+    kind: Kind
+    jurisdiction: Jurisdiction
+    docket: Optional[str] = None
+    rin: Optional[str] = None
+    citation: Optional[str] = None
+    published: Optional[dt.date] = None
+    deadline: Optional[dt.date] = None
+    date: Optional[dt.date] = Field(default=None, description="the filing's date")
+    url: Optional[str] = None
+    abstract: Optional[str] = None
+    questions: list[Question] = Field(default_factory=list)
+    template: Optional[str] = None
+    reference_docx: Optional[str] = None
+    positions: list[str] = Field(default_factory=list)
+    answers: dict[str, Answer] = Field(default_factory=dict)
+    variables: dict[str, object] = Field(default_factory=dict)
+    filer: Optional[Person] = None
+
+    @field_validator("docket", "rin", "citation", mode="before")
+    @classmethod
+    def _text(cls, value):
+        return None if value is None else str(value)
+
+    @field_validator("answers", mode="before")
+    @classmethod
+    def _answer_keys(cls, value):
+        if isinstance(value, dict):
+            return {str(k): v for k, v in value.items()}
+        return value
+
+
+# --- validation with positions -------------------------------------------------------------
+
+def _field_path(loc: tuple) -> str:
+    out = ""
+    for part in loc:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += ("." if out else "") + str(part)
+    return out
+
+
+def validate(model: type[BaseModel], data, path, smap, what: str):
+    """Validate ``data`` against ``model``; the first problem becomes a LoadError at its line."""
+    if not isinstance(data, dict):
+        line = smap.locate(())[0] if smap else None
+        raise LoadError(f"{what} must be a YAML mapping of keys to values", path, line)
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        loc = tuple(p for p in err["loc"] if not (isinstance(p, str) and p.startswith("function-")))
+        line, col = smap.locate(loc) if smap else (None, None)
+        kind = err["type"]
+        if kind == "missing":
+            parent, name = loc[:-1], loc[-1]
+            where = f"{_field_path(parent)}: " if parent else ""
+            message = f"{where}missing required key '{name}'"
+        elif kind == "extra_forbidden":
+            message = f"unknown key '{_field_path(loc)}'"
+        else:
+            msg = err["msg"].removeprefix("Value error, ")
+            message = f"{_field_path(loc)}: {msg}" if loc else msg
+        raise LoadError(f"invalid {what}: {message}", path, line, col) from None

@@ -1,0 +1,67 @@
+"""Find the workspace: the folder that holds ``positions/`` and ``templates/``."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from drafter.errors import LoadError
+
+
+@dataclass(frozen=True)
+class Workspace:
+    root: Path
+    positions: Path
+    templates: Path
+
+    @property
+    def org_file(self) -> Path:
+        return self.root / "org.yaml"
+
+    @property
+    def topics_file(self) -> Path:
+        return self.positions / "topics.yaml"
+
+    @property
+    def seeds_index(self) -> Path:
+        return self.root / "seeds" / "index.yaml"
+
+    @property
+    def settings_file(self) -> Path:
+        return self.root / "drafter.yaml"
+
+    @property
+    def state_dir(self) -> Path:
+        """Caches and registers kept by drafter (git-ignored)."""
+        return self.root / ".drafter"
+
+
+def find_root(start: Path) -> Path | None:
+    start = start.resolve()
+    for folder in (start, *start.parents):
+        if (folder / "positions").is_dir() and (folder / "templates").is_dir():
+            return folder
+    return None
+
+
+def discover(library: Path | None = None, templates: Path | None = None,
+             start: Path | None = None) -> Workspace:
+    """The workspace around ``start`` (default: the current directory), with overrides."""
+    root = find_root(start or Path.cwd())
+    if library is not None:
+        library = Path(library)
+        if not library.is_dir():
+            raise LoadError("position library folder not found", library)
+        if root is None:
+            root = library.resolve().parent
+    if templates is not None:
+        templates = Path(templates)
+        if not templates.is_dir():
+            raise LoadError("templates folder not found", templates)
+    if root is None:
+        raise LoadError("no drafter workspace here: no folder holding positions/ and templates/ "
+                        "at or above the current directory (use --library and --templates)",
+                        Path.cwd())
+    return Workspace(root=root,
+                     positions=(library or root / "positions").resolve(),
+                     templates=(templates or root / "templates").resolve())

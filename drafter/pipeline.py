@@ -1,0 +1,84 @@
+"""The four stages joined: load -> compose -> document model -> writers.
+
+:class:`Session` loads a workspace's library and organisation facts once and drafts any
+number of consultations from them; the CLI's ``draft`` and batch generation both use it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from drafter.compose import Composition, compose
+from drafter.errors import Diagnostics, RenderError
+from drafter.load.consultation import ConsultationFile, load_consultation
+from drafter.load.library import Library, load_library
+from drafter.load.models import OrgFacts
+from drafter.load.org import load_org
+from drafter.load.workspace import Workspace
+from drafter.model import Document, parse_markdown
+from drafter.writers import WriteContext, get_writer
+
+
+@dataclass
+class Draft:
+    consultation: ConsultationFile
+    composition: Composition
+    document: Document
+    diagnostics: Diagnostics = field(default_factory=Diagnostics)
+
+
+class Session:
+    def __init__(self, workspace: Workspace):
+        self.workspace = workspace
+        self._library: Library | None = None
+        self._org: OrgFacts | None = None
+
+    @property
+    def library(self) -> Library:
+        if self._library is None:
+            ws = self.workspace
+            self._library = load_library(ws.positions, ws.topics_file, ws.seeds_index)
+        return self._library
+
+    @property
+    def org(self) -> OrgFacts:
+        if self._org is None:
+            self._org = load_org(self.workspace.org_file)
+        return self._org
+
+    def draft(self, consultation: Path | ConsultationFile, template: str | None = None,
+              options: dict | None = None) -> Draft:
+        cf = consultation if isinstance(consultation, ConsultationFile) \
+            else load_consultation(Path(consultation))
+        composition = compose(cf, self.library, self.org, self.workspace.templates, template)
+        doc_options = dict(composition.options)
+        doc_options.update(options or {})
+        document = parse_markdown(composition.markdown, composition.meta, doc_options)
+        return Draft(cf, composition, document, composition.diagnostics)
+
+    def reference_docx(self, draft: Draft, override: Path | None = None) -> Path | None:
+        """The house-style document: the command line's, the consultation's, or none."""
+        if override is not None:
+            return Path(override)
+        ref = draft.consultation.model.reference_docx
+        if ref:
+            path = (draft.consultation.path.parent / ref)
+            if not path.is_file():
+                raise RenderError("reference document not found", draft.consultation.path,
+                                  draft.consultation.line_of("reference_docx"))
+            return path
+        return None
+
+    def render(self, draft: Draft, fmt: str, reference_docx: Path | None = None,
+               annotate: bool = False, update_fields: bool = False) -> bytes:
+        writer = get_writer(fmt)
+        ctx = WriteContext(
+            source_markdown=draft.composition.markdown,
+            reference_docx=self.reference_docx(draft, reference_docx),
+            annotate=annotate,
+            update_fields=update_fields,
+            blocks={b.id: b for b in draft.composition.used},
+            diagnostics=draft.diagnostics,
+        )
+        return writer.write(draft.document, ctx)

@@ -1,0 +1,63 @@
+"""Stage 4, writers: one small interface, one module per output format.
+
+A writer turns a :class:`~drafter.model.Document` into bytes; the caller decides where the
+bytes go (always through an atomic write, see :mod:`drafter.output`).  Writers are looked up
+by format name and imported only when used, so the CLI starts fast.
+"""
+
+from __future__ import annotations
+
+import importlib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Protocol
+
+from drafter.errors import Diagnostics, RenderError
+from drafter.model.nodes import Document
+
+
+@dataclass
+class WriteContext:
+    """What a writer may need beyond the document itself."""
+
+    source_markdown: str = ""
+    reference_docx: Path | None = None
+    annotate: bool = False
+    update_fields: bool = False
+    blocks: dict = field(default_factory=dict)  # block id -> load.library.Block, for annotations
+    diagnostics: Diagnostics = field(default_factory=Diagnostics)
+
+
+class Writer(Protocol):
+    format: str
+    extension: str
+
+    def write(self, doc: Document, ctx: WriteContext) -> bytes: ...
+
+
+_WRITERS = {
+    "docx": "drafter.writers.docx:DocxWriter",
+    "md": "drafter.writers.markdown:MarkdownWriter",
+    "html": "drafter.writers.html:HtmlWriter",
+    "txt": "drafter.writers.text:TextWriter",
+    "pdf": "drafter.writers.pdf:PdfWriter",
+}
+
+FORMATS = tuple(_WRITERS)
+
+
+def get_writer(fmt: str) -> Writer:
+    try:
+        target = _WRITERS[fmt]
+    except KeyError:
+        raise RenderError(f"unknown output format '{fmt}' (choose from {', '.join(FORMATS)})") \
+            from None
+    module_name, cls_name = target.split(":")
+    return getattr(importlib.import_module(module_name), cls_name)()
+
+
+def format_for_path(path: Path) -> str | None:
+    suffix = Path(path).suffix.lower().lstrip(".")
+    aliases = {"markdown": "md", "htm": "html", "text": "txt"}
+    suffix = aliases.get(suffix, suffix)
+    return suffix if suffix in _WRITERS else None
