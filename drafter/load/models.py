@@ -257,3 +257,21 @@ def validate(model: type[BaseModel], data, path, smap, what: str):
             msg = err["msg"].removeprefix("Value error, ")
             message = f"{_field_path(loc)}: {msg}" if loc else msg
         raise LoadError(f"invalid {what}: {message}", path, line, col) from None
+
+
+# --- workspace settings (drafter.yaml) --------------------------------------------------------
+
+class CheckSettings(Strict):
+    stale_after_days: int = Field(default=730, ge=1,
+                                  description="a block not reviewed for this long is stale")
+    deadline_warning_days: int = Field(default=7, ge=0)
+    glossary: Optional[str] = Field(default="glossary.yaml",
+                                    description="preferred terminology, relative to the workspace")
+
+
+class WorkspaceSettings(Strict):
+    """``drafter.yaml`` at the workspace root; every key is optional."""
+
+    reference_docx: Optional[str] = Field(
+        default=None, description="house-style .docx, relative to the workspace")
+    check: CheckSettings = Field(default_factory=CheckSettings)

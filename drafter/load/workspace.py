@@ -65,3 +65,15 @@ def discover(library: Path | None = None, templates: Path | None = None,
     return Workspace(root=root,
                      positions=(library or root / "positions").resolve(),
                      templates=(templates or root / "templates").resolve())
+
+
+def load_settings(ws: Workspace):
+    """The workspace's ``drafter.yaml``, or the defaults when there is none."""
+    from drafter.load.models import WorkspaceSettings, validate
+    from drafter.load.yamlsrc import load_yaml_file
+
+    if not ws.settings_file.is_file():
+        return WorkspaceSettings()
+    data, smap = load_yaml_file(ws.settings_file)
+    return validate(WorkspaceSettings, data if data is not None else {}, ws.settings_file, smap,
+                    "workspace settings")
