@@ -78,6 +78,9 @@ def parse_yaml(text: str, path: Path | None = None, line_offset: int = 0) -> tup
         line = mark.line + 1 + line_offset if mark else None
         col = mark.column + 1 if mark else None
         problem = exc.problem or exc.context or "invalid YAML"
+        context = exc.context_mark
+        if exc.problem and exc.context and context and mark and context.line != mark.line:
+            problem += f" ({exc.context} that starts at line {context.line + 1 + line_offset})"
         raise LoadError(f"malformed YAML: {problem}", path, line, col) from None
     except yaml.YAMLError as exc:
         raise LoadError(f"malformed YAML: {exc}", path) from None
