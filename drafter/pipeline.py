@@ -20,6 +20,16 @@ from drafter.model import Document, parse_markdown
 from drafter.writers import WriteContext, get_writer
 
 
+HOUSE_STYLE = "house-style.docx"  # the workspace's default house style, in templates/
+
+
+def _settings_line(path: Path) -> int | None:
+    from drafter.load.yamlsrc import load_yaml_file
+
+    _, smap = load_yaml_file(path)
+    return smap.locate(("reference_docx",))[0] if smap else None
+
+
 @dataclass
 class Draft:
     consultation: ConsultationFile
@@ -33,6 +43,7 @@ class Session:
         self.workspace = workspace
         self._library: Library | None = None
         self._org: OrgFacts | None = None
+        self._settings = None
 
     @property
     def library(self) -> Library:
@@ -57,8 +68,18 @@ class Session:
         document = parse_markdown(composition.markdown, composition.meta, doc_options)
         return Draft(cf, composition, document, composition.diagnostics)
 
+    @property
+    def settings(self):
+        """The workspace's ``drafter.yaml`` (defaults when there is none), read once."""
+        if self._settings is None:
+            from drafter.load.workspace import load_settings
+            self._settings = load_settings(self.workspace)
+        return self._settings
+
     def reference_docx(self, draft: Draft, override: Path | None = None) -> Path | None:
-        """The house-style document: the command line's, the consultation's, or none."""
+        """The house-style document: the command line's, else the consultation's, else the
+        workspace setting's (``reference_docx`` in drafter.yaml), else the workspace's
+        ``templates/house-style.docx``; none means drafter's built-in default design."""
         if override is not None:
             return Path(override)
         ref = draft.consultation.model.reference_docx
@@ -68,7 +89,27 @@ class Session:
                 raise RenderError("reference document not found", draft.consultation.path,
                                   draft.consultation.line_of("reference_docx"))
             return path
-        return None
+        ws = self.workspace
+        if self.settings.reference_docx:
+            path = ws.root / self.settings.reference_docx
+            if not path.is_file():
+                raise RenderError(f"reference document not found: {path}",
+                                  ws.settings_file, _settings_line(ws.settings_file))
+            return path
+        shipped = ws.templates / HOUSE_STYLE
+        return shipped if shipped.is_file() else None
+
+    def seed_titles(self) -> dict[str, str]:
+        """Seed id -> title from seeds/index.yaml (for comments naming a block's source)."""
+        from drafter.load.yamlsrc import load_yaml_file
+
+        path = self.workspace.seeds_index
+        if not path.is_file():
+            return {}
+        data, _ = load_yaml_file(path)
+        seeds = data.get("seeds", []) if isinstance(data, dict) else []
+        return {str(s["id"]): str(s.get("title", s["id"])) for s in seeds
+                if isinstance(s, dict) and "id" in s}
 
     def render(self, draft: Draft, fmt: str, reference_docx: Path | None = None,
                annotate: bool = False, update_fields: bool = False) -> bytes:
@@ -79,6 +120,7 @@ class Session:
             annotate=annotate,
             update_fields=update_fields,
             blocks={b.id: b for b in draft.composition.used},
+            sources=self.seed_titles() if annotate else {},
             diagnostics=draft.diagnostics,
         )
         return writer.write(draft.document, ctx)

@@ -74,6 +74,25 @@ class _Builder:
         self.line_offset = line_offset
         self.provenance: list[Provenance | None] = [None]
         self.footnotes: dict[int, Footnote] = {}
+        self.block_spans: list[tuple[int, int, Provenance]] = []
+
+    def _next_line(self) -> int | None:
+        """The source line (0-based) of the next token that has one."""
+        for tok in self.tokens[self.pos:]:
+            if tok.map:
+                return tok.map[0]
+            if tok.type == "footnote_close":
+                break
+        return None
+
+    def _block_at(self, line: int | None) -> Provenance | None:
+        if line is None:
+            return None
+        found = None
+        for start, end, prov in self.block_spans:
+            if start <= line < end:
+                found = prov  # the innermost span wins: spans are recorded outside-in
+        return found
 
     def line(self, token) -> int | None:
         return token.map[0] + 1 + self.line_offset if token.map else None
@@ -131,6 +150,8 @@ class _Builder:
             pushed = "block" in classes and "block" in attrs
             if pushed:
                 self.provenance.append(Provenance(attrs["block"], attrs.get("hash", "")))
+                if tok.map:
+                    self.block_spans.append((tok.map[0], tok.map[1], self.provenance[-1]))
             children = self.blocks_until("container_div_close")
             if pushed:
                 self.provenance.pop()
@@ -195,7 +216,9 @@ class _Builder:
             if tok.type == "footnote_open":
                 number = tok.meta["id"] + 1
                 note = Footnote(number=number, label=str(tok.meta.get("label", number)))
-                self.provenance.append(None)
+                # markdown-it moves every definition to the end; its provenance is the block
+                # whose lines hold the definition, or none (template text).
+                self.provenance.append(self._block_at(self._next_line()))
                 note.children = self.blocks_until("footnote_close")
                 self.provenance.pop()
                 self.footnotes[number] = note

@@ -25,6 +25,7 @@ class WriteContext:
     annotate: bool = False
     update_fields: bool = False
     blocks: dict = field(default_factory=dict)  # block id -> load.library.Block, for annotations
+    sources: dict = field(default_factory=dict)  # seed id -> seed title, for annotations
     diagnostics: Diagnostics = field(default_factory=Diagnostics)
 
 

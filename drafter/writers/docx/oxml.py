@@ -37,6 +37,72 @@ def set_val(parent, tag: str, value: str | None = None):
     return node
 
 
+# Schema order of the children of w:pPr and w:settings (the parts drafter writes into).
+PPR_ORDER = (
+    "pStyle keepNext keepLines pageBreakBefore framePr widowControl numPr suppressLineNumbers "
+    "pBdr shd tabs suppressAutoHyphens kinsoku wordWrap overflowPunct topLinePunct autoSpaceDE "
+    "autoSpaceDN bidi adjustRightInd snapToGrid spacing ind contextualSpacing mirrorIndents "
+    "suppressOverlap jc textDirection textAlignment textboxTightWrap outlineLvl divId cnfStyle "
+    "rPr sectPr pPrChange").split()
+SETTINGS_ORDER = (
+    "writeProtection view zoom removePersonalInformation removeDateAndTime "
+    "doNotDisplayPageBoundaries displayBackgroundShape printPostScriptOverText "
+    "printFractionalCharacterWidth printFormsData embedTrueTypeFonts embedSystemFonts "
+    "saveSubsetFonts saveFormsData mirrorMargins alignBordersAndEdges "
+    "bordersDoNotSurroundHeader bordersDoNotSurroundFooter gutterAtTop hideSpellingErrors "
+    "hideGrammaticalErrors activeWritingStyle proofState formsDesign attachedTemplate "
+    "linkStyles stylePaneFormatFilter stylePaneSortMethod documentType mailMerge "
+    "revisionView trackRevisions doNotTrackMoves doNotTrackFormatting documentProtection "
+    "autoFormatOverride styleLockTheme styleLockQFSet defaultTabStop autoHyphenation "
+    "consecutiveHyphenLimit hyphenationZone doNotHyphenateCaps showEnvelope summaryLength "
+    "clickAndTypeStyle defaultTableStyle evenAndOddHeaders bookFoldRevPrinting "
+    "bookFoldPrinting bookFoldPrintingSheets drawingGridHorizontalSpacing "
+    "drawingGridVerticalSpacing displayHorizontalDrawingGridEvery "
+    "displayVerticalDrawingGridEvery doNotUseMarginsForDrawingGridOrigin "
+    "drawingGridHorizontalOrigin drawingGridVerticalOrigin doNotShadeFormData "
+    "noPunctuationKerning characterSpacingControl printTwoOnOne strictFirstAndLastChars "
+    "noLineBreaksAfter noLineBreaksBefore savePreviewPicture doNotValidateAgainstSchema "
+    "saveInvalidXml ignoreMixedContent alwaysShowPlaceholderText doNotDemarcateInvalidXml "
+    "saveXmlDataOnly useXSLTWhenSaving saveThroughXslt showXMLTags alwaysMergeEmptyNamespace "
+    "updateFields hdrShapeDefaults footnotePr endnotePr compat docVars rsids mathPr "
+    "attachedSchema themeFontLang clrSchemeMapping doNotIncludeSubdocsInStats "
+    "doNotAutoCompressPictures forceUpgrade captions readModeInkLockDown smartTagType "
+    "schemaLibrary shapeDefaults doNotEmbedSmartTags decimalSymbol listSeparator").split()
+_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+
+
+_RANKS: dict[int, dict[str, int]] = {}
+
+
+def insert_ordered(parent, child, order: list):
+    """Add ``child`` to ``parent`` (replacing a child of the same tag) in schema order."""
+    old = parent.find(child.tag)
+    if old is not None:
+        old.addprevious(child)
+        parent.remove(old)
+        return child
+    local = child.tag.rsplit("}", 1)[-1]
+    rank = _RANKS.get(id(order))
+    if rank is None:
+        rank = _RANKS[id(order)] = {name: i for i, name in enumerate(order)}
+    mine = rank.get(local, len(order))
+    for sibling in parent:
+        tag = sibling.tag
+        if isinstance(tag, str) and tag.startswith(_W) and rank.get(tag[len(_W):], -1) > mine:
+            sibling.addprevious(child)
+            return child
+    parent.append(child)
+    return child
+
+
+def ppr_set(ppr, child):
+    return insert_ordered(ppr, child, PPR_ORDER)
+
+
+def settings_set(settings, child):
+    return insert_ordered(settings, child, SETTINGS_ORDER)
+
+
 # -- numbering ----------------------------------------------------------------------------
 
 LIST_LEVELS = {
@@ -110,33 +176,26 @@ def _insert_abstract(numbering, abstract) -> None:
         numbering.append(abstract)
 
 
-def add_num(numbering, abstract_id: int, restart: bool = True) -> int:
-    """A numbering instance; with ``restart`` every level starts again at 1."""
-    num_id = _next_id(numbering, "w:num", "w:numId")
+def add_num(numbering, abstract_id: int, restart: bool = True, start_level: int = 0,
+            start: int = 1, num_id: int | None = None) -> int:
+    """A numbering instance; with ``restart`` every level starts again at 1 (``start`` at
+    ``start_level``, for a CommonMark list that begins at another number)."""
+    if num_id is None:
+        num_id = _next_id(numbering, "w:num", "w:numId")
     num = el("w:num", {"w:numId": num_id},
              [el("w:abstractNumId", {"w:val": abstract_id})])
     if restart:
         for ilvl in range(9):
+            value = start if ilvl == start_level else 1
             num.append(el("w:lvlOverride", {"w:ilvl": ilvl},
-                          [el("w:startOverride", {"w:val": 1})]))
+                          [el("w:startOverride", {"w:val": value})]))
     numbering.append(num)
     return num_id
 
 
 def set_numpr(ppr, num_id: int, ilvl: int = 0) -> None:
-    numpr = ppr.find(qn("w:numPr"))
-    if numpr is None:
-        numpr = el("w:numPr")
-        # w:numPr sits after w:pStyle, w:keepNext.. in pPr; after pStyle is safe enough here
-        style = ppr.find(qn("w:pStyle"))
-        if style is not None:
-            style.addnext(numpr)
-        else:
-            ppr.insert(0, numpr)
-    for child in list(numpr):
-        numpr.remove(child)
-    numpr.append(el("w:ilvl", {"w:val": ilvl}))
-    numpr.append(el("w:numId", {"w:val": num_id}))
+    ppr_set(ppr, el("w:numPr", children=[el("w:ilvl", {"w:val": ilvl}),
+                                          el("w:numId", {"w:val": num_id})]))
 
 
 def empty_numbering_xml() -> bytes:
@@ -146,29 +205,92 @@ def empty_numbering_xml() -> bytes:
 # -- paragraphs and runs ------------------------------------------------------------------
 
 
+_RTL = re.compile("[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufefc]")
+_HEBREW = re.compile("[\u0590-\u05ff\ufb1d-\ufb4f]")
+_CJK = re.compile("[\u1100-\u11ff\u2e80-\u9fff\ua960-\ua97f\uac00-\ud7af\uf900-\ufaff"
+                  "\uff00-\uffef\U00020000-\U0003ffff]")
+_KANA = re.compile("[\u3040-\u30ff\u31f0-\u31ff]")
+_HANGUL = re.compile("[\u1100-\u11ff\ua960-\ua97f\uac00-\ud7af]")
+# East-Asian fonts by script: Word picks them for CJK characters; LibreOffice substitutes.
+CJK_FONTS = {"ja-JP": "MS Mincho", "ko-KR": "Batang", "zh-CN": "SimSun"}
+
+
+def is_rtl(text: str) -> bool:
+    return bool(_RTL.search(text))
+
+
+def cjk_language(text: str) -> str | None:
+    if not _CJK.search(text):
+        return None
+    if _KANA.search(text):
+        return "ja-JP"
+    if _HANGUL.search(text):
+        return "ko-KR"
+    return "zh-CN"
+
+
 def add_run(parent, text: str, bold=False, italic=False, strike=False, mono=False,
             char_style: str | None = None, superscript=False):
-    """Append a ``w:r`` holding ``text`` to a paragraph or hyperlink element."""
+    """Append a ``w:r`` holding ``text`` to a paragraph or hyperlink element.
+
+    Right-to-left text gets ``w:rtl`` (and complex-script bold/italic), CJK text an
+    east-Asian font and language, so Word and LibreOffice pick fitting fonts.
+    """
     r = el("w:r")
-    if bold or italic or strike or mono or char_style or superscript:
+    rtl = cjk = None
+    if text and max(text) > "\u058f":  # cheap pre-check: only non-Latin text can need either
+        rtl = ("he-IL" if _HEBREW.search(text) else "ar-SA") if is_rtl(text) else None
+        cjk = cjk_language(text)
+    if bold or italic or strike or mono or char_style or superscript or rtl or cjk:
         rpr = el("w:rPr")
         if char_style:
             rpr.append(el("w:rStyle", {"w:val": char_style}))
-        if mono:
-            rpr.append(el("w:rFonts", {"w:ascii": "Courier New", "w:hAnsi": "Courier New",
-                                       "w:cs": "Courier New"}))
+        if mono or cjk:
+            fonts = {}
+            if mono:
+                fonts.update({"w:ascii": "Courier New", "w:hAnsi": "Courier New",
+                              "w:cs": "Courier New"})
+            if cjk:
+                fonts.update({"w:eastAsia": CJK_FONTS[cjk], "w:hint": "eastAsia"})
+            rpr.append(el("w:rFonts", fonts))
         if bold:
             rpr.append(el("w:b"))
+            if rtl:
+                rpr.append(el("w:bCs"))
         if italic:
             rpr.append(el("w:i"))
+            if rtl:
+                rpr.append(el("w:iCs"))
         if strike:
             rpr.append(el("w:strike"))
         if superscript:
             rpr.append(el("w:vertAlign", {"w:val": "superscript"}))
+        if rtl:
+            rpr.append(el("w:rtl"))
+        if rtl or cjk:
+            lang = {}
+            if cjk:
+                lang["w:eastAsia"] = cjk
+            if rtl:
+                lang["w:bidi"] = rtl
+            rpr.append(el("w:lang", lang))
         r.append(rpr)
     _append_text(r, text)
     parent.append(r)
     return r
+
+
+def paragraph_is_rtl(text: str) -> bool:
+    """Whether the first strongly directional character is right-to-left (Unicode bidi P2)."""
+    import unicodedata
+
+    for ch in text:
+        kind = unicodedata.bidirectional(ch)
+        if kind == "L":
+            return False
+        if kind in ("R", "AL"):
+            return True
+    return False
 
 
 def _append_text(r, text: str) -> None:

@@ -17,32 +17,81 @@ _THUMBNAIL = "http://schemas.openxmlformats.org/package/2006/relationships/metad
 
 
 def open_base(reference: Path | None):
-    """The reference document (styles, page setup, letterhead kept; body emptied) or the default."""
+    """The reference document (styles, page setup, letterhead kept; body emptied), or
+    drafter's default house style when there is none."""
     import docx
 
     if reference is None:
-        document = docx.Document()
+        from drafter.writers.docx.house import default_base
+
+        data = default_base()
     else:
-        try:
-            document = docx.Document(str(reference))
-        except FileNotFoundError:
-            raise RenderError("reference document not found", reference) from None
-        except Exception as exc:  # noqa: BLE001 - a broken .docx is the user's input error
-            raise RenderError(f"not a readable .docx reference document ({type(exc).__name__})",
-                              reference) from None
+        data = _read_reference(Path(reference))
+    try:
+        document = docx.Document(io.BytesIO(data))
+    except Exception as exc:  # noqa: BLE001 - a broken .docx is the user's input error
+        raise RenderError(f"not a readable .docx reference document ({type(exc).__name__})",
+                          reference) from None
     body = document.element.body
     for child in list(body):
         if child.tag != qn("w:sectPr"):
             body.remove(child)
-    _drop_thumbnail(document)
+    drop_thumbnail(document)
     return document
 
 
-def _drop_thumbnail(document) -> None:
+_REFERENCE_CACHE: dict[tuple, bytes] = {}
+
+
+def _read_reference(path: Path) -> bytes:
+    """The reference's bytes, read once per process while the file stays unchanged."""
+    try:
+        stat = path.stat()
+    except FileNotFoundError:
+        raise RenderError("reference document not found", path) from None
+    except OSError as exc:
+        raise RenderError(f"cannot read the reference document: {exc.strerror}", path) from None
+    if not path.is_file():
+        raise RenderError("the reference document is not a file", path)
+    key = (str(path.resolve()), stat.st_mtime_ns, stat.st_size)
+    data = _REFERENCE_CACHE.get(key)
+    if data is None:
+        data = path.read_bytes()
+        if not zipfile.is_zipfile(io.BytesIO(data)):
+            raise RenderError("not a readable .docx reference document (not a zip package)",
+                              path)
+        _REFERENCE_CACHE.clear()
+        _REFERENCE_CACHE[key] = data
+    return data
+
+
+def drop_thumbnail(document) -> None:
     package_rels = document.part.package.rels
     for r_id, rel in list(package_rels.items()):
         if rel.reltype == _THUMBNAIL:
             del package_rels[r_id]
+
+
+_APP_XML = (
+    "<?xml version='1.0' encoding='UTF-8' standalone='yes'?>\n"
+    '<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/'
+    'extended-properties" xmlns:vt="http://schemas.openxmlformats.org/officeDocument/2006/'
+    'docPropsVTypes"><Application>drafter</Application><DocSecurity>0</DocSecurity>'
+    "<ScaleCrop>false</ScaleCrop><LinksUpToDate>false</LinksUpToDate>"
+    "<SharedDoc>false</SharedDoc><HyperlinksChanged>false</HyperlinksChanged></Properties>"
+)
+_APP_PROPS = ("http://schemas.openxmlformats.org/officeDocument/2006/relationships/"
+              "extended-properties")
+
+
+def set_app_properties(document) -> None:
+    """docProps/app.xml names drafter, not the application that made the base document.
+
+    Counts (pages, words) and the template name would be stale or wrong, so they go.
+    """
+    for rel in document.part.package.rels.values():
+        if rel.reltype == _APP_PROPS and not rel.is_external:
+            rel.target_part._blob = _APP_XML.encode("utf-8")
 
 
 def document_time(meta: dict) -> dt.datetime:
@@ -57,18 +106,24 @@ def document_time(meta: dict) -> dt.datetime:
 
 
 def set_core_properties(document, meta: dict) -> None:
+    from drafter.model.parse import clean_text
+
+    def text(key: str, default: str = "") -> str:
+        value = meta.get(key)
+        return clean_text(str(value)) if value else default
+
     props = document.core_properties
     when = document_time(meta).replace(tzinfo=None)
-    props.title = meta.get("title") or ""
-    props.subject = meta.get("subject") or ""
-    props.author = meta.get("author") or ""
-    props.last_modified_by = meta.get("author") or ""
-    props.keywords = meta.get("keywords") or ""
-    props.comments = meta.get("description") or ""
-    props.category = meta.get("category") or ""
-    props.content_status = meta.get("status") or "Draft"
-    props.language = meta.get("language") or ""
-    props.identifier = meta.get("docket") or ""
+    props.title = text("title")
+    props.subject = text("subject")
+    props.author = text("author")
+    props.last_modified_by = text("author")
+    props.keywords = text("keywords")
+    props.comments = text("description")
+    props.category = text("category")
+    props.content_status = text("status", "Draft")
+    props.language = text("language")
+    props.identifier = text("docket")
     props.version = ""
     props.revision = 1
     props.created = when
