@@ -6,7 +6,7 @@ number of consultations from them; the CLI's ``draft`` and batch generation both
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from drafter.compose import Composition, compose
@@ -39,8 +39,10 @@ class Draft:
 
 
 class Session:
-    def __init__(self, workspace: Workspace):
+    def __init__(self, workspace: Workspace, bytecode_cache=None):
         self.workspace = workspace
+        # a jinja2.BytecodeCache (drafter.bccache.TemplateCache): templates compiled once
+        self.bytecode_cache = bytecode_cache
         self._library: Library | None = None
         self._org: OrgFacts | None = None
         self._settings = None
@@ -59,10 +61,15 @@ class Session:
         return self._org
 
     def draft(self, consultation: Path | ConsultationFile, template: str | None = None,
-              options: dict | None = None) -> Draft:
+              options: dict | None = None, variables: dict | None = None) -> Draft:
+        """Compose and parse one filing; ``variables`` override the consultation's own."""
         cf = consultation if isinstance(consultation, ConsultationFile) \
             else load_consultation(Path(consultation))
-        composition = compose(cf, self.library, self.org, self.workspace.templates, template)
+        if variables:
+            merged = {**cf.model.variables, **variables}
+            cf = replace(cf, model=cf.model.model_copy(update={"variables": merged}))
+        composition = compose(cf, self.library, self.org, self.workspace.templates, template,
+                              bytecode_cache=self.bytecode_cache)
         doc_options = dict(composition.options)
         doc_options.update(options or {})
         document = parse_markdown(composition.markdown, composition.meta, doc_options)

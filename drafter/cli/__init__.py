@@ -65,8 +65,9 @@ class Options:
         return self._workspace
 
     def session(self):
+        from drafter.bccache import workspace_cache
         from drafter.pipeline import Session
-        return Session(self.workspace)
+        return Session(self.workspace, bytecode_cache=workspace_cache(self.workspace))
 
 
 @click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})

@@ -27,6 +27,22 @@ def output_plan(consultation: Path, output: Path | None, fmt: str | None) -> tup
     return output, fmt
 
 
+def record_draft(workspace, consultation: Path, output: Path, fmt: str, data: bytes,
+                 result) -> None:
+    """Add the filing to the workspace's register; a problem there is only a warning."""
+    import hashlib
+
+    from drafter.register import record_safely
+
+    model = result.consultation.model
+    record_safely(workspace, lambda message: click.echo(message, err=True),
+                  command="draft", consultation=str(Path(consultation).resolve()),
+                  title=model.title, docket=model.docket,
+                  template=result.composition.template.name,
+                  outputs=[(str(Path(output).resolve()), fmt, hashlib.sha256(data).hexdigest())],
+                  blocks=[(b.id, b.hash) for b in result.composition.used])
+
+
 @click.command()
 @click.argument("consultation", type=click.Path(path_type=Path, dir_okay=False))
 @click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False),
@@ -51,6 +67,9 @@ def draft(opts, consultation, output, template, fmt, reference_docx, annotate, u
     data = session.render(result, fmt, reference_docx=reference_docx, annotate=annotate,
                           update_fields=update_fields)
     atomic_write(output, data)
+    record_draft(opts.workspace, consultation, output, fmt, data, result)
     warn_all(result.diagnostics)
+    from drafter.check import draft_diagnostics
+    warn_all(draft_diagnostics(result, opts.workspace))  # placeholders, deadline, terms...
     click.echo(f"wrote {output} ({fmt}, template {result.composition.template.name}, "
                f"{len(result.composition.used)} positions)", err=True)

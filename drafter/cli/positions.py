@@ -69,3 +69,40 @@ def show(opts, block_id, fmt):
     click.echo(f"  file:          {block.path}")
     click.echo("")
     click.echo(block.body.rstrip())
+
+
+@positions.command("used-in")
+@click.argument("block_id")
+@click.option("--all", "history", is_flag=True,
+              help="Every recorded filing, not only the latest one of each output file.")
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table")
+@click.pass_obj
+def used_in(opts, block_id, history, fmt):
+    """List the filings that used a block, and whether they have its current text."""
+    from drafter.cli.register import filing_rows, print_table
+    from drafter.register import open_register
+
+    library = opts.session().library
+    block = library.blocks.get(block_id)
+    register = open_register(opts.workspace)
+    try:
+        filings = register.used_in(block_id, latest=not history) if register else []
+    finally:
+        if register is not None:
+            register.close()
+    if block is None and not filings:
+        library.get(block_id)  # unknown id: the usual error, with a suggestion
+    rows = []
+    for f in filings:
+        used = dict(f.blocks).get(block_id)
+        text = "removed" if block is None else "current" if used == block.hash else "outdated"
+        rows.append((f, used, text))
+    if fmt == "json":
+        click.echo(json.dumps([{**f.to_json(), "block_hash": used, "text": text}
+                               for f, used, text in rows], indent=2, ensure_ascii=False))
+        return
+    print_table(filing_rows([f for f, _, _ in rows], extra=("text", [t for _, _, t in rows])))
+    current = sum(1 for _, _, t in rows if t == "current")
+    click.echo(f"{len(rows)} filing(s) used {block_id}"
+               + (f": {current} with its current text, {len(rows) - current} with another"
+                  if block is not None and rows else ""), err=True)

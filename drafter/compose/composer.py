@@ -176,8 +176,10 @@ def choose_template(consultation: ConsultationFile, template_dir: Path,
 
 
 def compose(consultation: ConsultationFile, library: Library, org: OrgFacts,
-            template_dir: Path, template: str | None = None) -> Composition:
+            template_dir: Path, template: str | None = None,
+            bytecode_cache: jinja2.BytecodeCache | None = None) -> Composition:
     check_references(consultation, library)
     info = choose_template(consultation, template_dir, template)
     composer = Composer(consultation, library, org, info, [template_dir])
+    composer.env.bytecode_cache = bytecode_cache  # compiled templates kept across drafts
     return composer.render()
