@@ -65,7 +65,7 @@ def workspace(tmp_path) -> Path:
     dest.mkdir()
     for name in ("positions", "templates", "seeds", "examples"):
         shutil.copytree(ROOT / name, dest / name)
-    for name in ("org.yaml", "drafter.yaml"):
+    for name in ("org.yaml", "drafter.yaml", "glossary.yaml"):
         if (ROOT / name).exists():
             shutil.copy(ROOT / name, dest / name)
     return dest

@@ -9,6 +9,7 @@ from types import TracebackType
 import jinja2
 from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
 
+from drafter.compose.sandbox import HardenedEnvironment, SandboxViolation
 from drafter.errors import DrafterError, TemplateError
 
 TEMPLATE_SUFFIX = ".jinja"
@@ -58,7 +59,7 @@ class WorkspaceLoader(jinja2.BaseLoader):
 
 
 def make_environment(loader: WorkspaceLoader) -> ImmutableSandboxedEnvironment:
-    env = ImmutableSandboxedEnvironment(
+    env = HardenedEnvironment(
         loader=loader,
         undefined=jinja2.StrictUndefined,
         autoescape=False,
@@ -86,6 +87,11 @@ def _template_frame(tb: TracebackType | None, offsets: dict[str, int]):
 def to_drafter_error(exc: BaseException, loader: WorkspaceLoader) -> DrafterError:
     """Turn anything raised while compiling or rendering into a DrafterError at file:line."""
     offsets = loader.line_offsets
+    if isinstance(exc, SandboxViolation):
+        filename = exc.filename or exc.name
+        line = (exc.lineno or 0) + offsets.get(str(filename), 0) if exc.lineno else None
+        return TemplateError(f"refused by the sandbox: {exc.message}", filename, line,
+                             code="sandbox")
     if isinstance(exc, jinja2.TemplateSyntaxError):
         filename = exc.filename or exc.name
         line = (exc.lineno or 0) + offsets.get(str(filename), 0) if exc.lineno else None

@@ -209,6 +209,11 @@ class Consultation(Strict):
     answers: dict[str, Answer] = Field(default_factory=dict)
     variables: dict[str, object] = Field(default_factory=dict)
     filer: Optional[Person] = None
+    target: Optional[Literal["regulations.gov", "attachment"]] = Field(
+        default=None,
+        description="where the filing's text goes: 'regulations.gov' (pasted into the comment "
+                    "box: at most 5,000 characters and 5,000 bytes, no emoji; drafter check "
+                    "enforces it) or 'attachment' (an uploaded file: no text limits)")
 
     @field_validator("docket", "rin", "citation", mode="before")
     @classmethod
@@ -267,6 +272,14 @@ class CheckSettings(Strict):
     deadline_warning_days: int = Field(default=7, ge=0)
     glossary: Optional[str] = Field(default="glossary.yaml",
                                     description="preferred terminology, relative to the workspace")
+    should_per_1000_words: float = Field(
+        default=5.0, ge=0, description="warn when a draft uses bare 'should' more often than this")
+    should_min_uses: int = Field(
+        default=3, ge=1, description="...and at least this many times")
+    broad_term_min_uses: int = Field(
+        default=4, ge=1,
+        description="warn when a broad term of the glossary is used bare this many times in a "
+                    "draft without being defined there")
 
 
 class WorkspaceSettings(Strict):
@@ -275,3 +288,36 @@ class WorkspaceSettings(Strict):
     reference_docx: Optional[str] = Field(
         default=None, description="house-style .docx, relative to the workspace")
     check: CheckSettings = Field(default_factory=CheckSettings)
+
+
+# --- glossary (glossary.yaml) ---------------------------------------------------------------
+
+class PreferredTerm(Strict):
+    """A term the coalition uses, and the terms it avoids in its place."""
+
+    use: str = Field(min_length=1, description="the preferred term")
+    instead_of: list[str] = Field(min_length=1, description="terms to replace by it")
+    why: str = ""
+    except_in: list[str] = Field(
+        default_factory=list,
+        description="position ids where the avoided term is the subject (e.g. the block that "
+                    "argues against it)")
+    case_sensitive: bool = False
+
+
+class BroadTerm(Strict):
+    """A term too broad to act on unless the filing says who or what it means."""
+
+    term: str = Field(min_length=1)
+    unless_after: list[str] = Field(
+        default_factory=list,
+        description="words that make a use specific when they come just before the term "
+                    "('federal government')")
+    hint: str = Field(default="", description="what to write instead")
+
+
+class Glossary(Strict):
+    """``glossary.yaml``: the workspace's preferred terminology, checked in every draft."""
+
+    prefer: list[PreferredTerm] = Field(default_factory=list)
+    broad_terms: list[BroadTerm] = Field(default_factory=list)

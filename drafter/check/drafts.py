@@ -1,0 +1,181 @@
+"""One composed filing as the draft checks see it.
+
+The draft checks (placeholders, deadline, size limits, terminology, style) read the filing's
+text paragraph by paragraph, each paragraph knowing the position block it came from.  A
+finding is reported where a reviewer can fix it: in the block file at the line and column of
+the offending words when they are in the block's source, else in the template that wrote them,
+else in the consultation file.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+
+_QUOTED = re.compile(r"“[^”]*”|\"[^\"\n]*\"")
+
+
+@dataclass(frozen=True)
+class TextUnit:
+    text: str
+    block: str | None  # id of the position block it came from
+    kind: str  # "heading" | "paragraph" | "cell" | "code" | "footnote"
+
+
+def mask_quotes(text: str) -> str:
+    """Blank out quoted passages (mentions of a word rather than uses), keeping offsets."""
+    return _QUOTED.sub(lambda m: " " * len(m.group(0)), text)
+
+
+def document_units(document) -> list[TextUnit]:
+    """The filing's text, one unit per heading, paragraph, table cell or code block.
+
+    Paragraphs inside block quotes are of kind "quote": words quoted from someone else (the
+    agency's questions), which the style checks leave alone.
+    """
+    from drafter.model.nodes import (BlockQuote, CodeBlock, Div, Heading, ListBlock, Paragraph,
+                                     Table)
+    from drafter.model.text import inline_text
+
+    units: list[TextUnit] = []
+
+    def collect(nodes, kind=None):
+        for node in nodes:
+            block = node.source.block if getattr(node, "source", None) is not None else None
+            if isinstance(node, Heading):
+                units.append(TextUnit(inline_text(node.children), block, kind or "heading"))
+            elif isinstance(node, Paragraph):
+                units.append(TextUnit(inline_text(node.children), block, kind or "paragraph"))
+            elif isinstance(node, CodeBlock):
+                units.append(TextUnit(node.text, block, "code"))
+            elif isinstance(node, Table):
+                for row in ([node.header] if node.header else []) + node.rows:
+                    for cell in row:
+                        units.append(TextUnit(inline_text(cell.children), block, kind or "cell"))
+            elif isinstance(node, ListBlock):
+                for item in node.items:
+                    collect(item.children, kind)
+            elif isinstance(node, BlockQuote):
+                collect(node.children, "quote")
+            elif isinstance(node, Div):
+                collect(node.children, kind)
+
+    collect(document.children)
+    for note in document.footnotes:
+        collect(note.children, "footnote")
+    return units
+
+
+STYLE_KINDS = ("heading", "paragraph", "cell", "footnote")
+
+
+class DraftContext:
+    def __init__(self, consultation, composition, document, settings, glossary=None,
+                 glossary_path: Path | None = None, today: dt.date | None = None):
+        self.consultation = consultation
+        self.composition = composition
+        self.document = document
+        self.settings = settings
+        self.glossary = glossary
+        self.glossary_path = glossary_path
+        self.today = today or dt.date.today()
+        self.blocks = {b.id: b for b in composition.used}
+
+    @property
+    def model(self):
+        return self.consultation.model
+
+    @property
+    def path(self) -> Path:
+        return self.consultation.path
+
+    @cached_property
+    def units(self) -> list[TextUnit]:
+        return document_units(self.document)
+
+    @cached_property
+    def rendition(self) -> str:
+        """The plain-text rendition (what goes into a web form's text box)."""
+        from drafter.writers import WriteContext, get_writer
+        return get_writer("txt").write(self.document, WriteContext()).decode("utf-8")
+
+    @cached_property
+    def word_count(self) -> int:
+        return sum(len(re.findall(r"\w+", u.text)) for u in self.units if u.kind in STYLE_KINDS)
+
+    @cached_property
+    def _template_sources(self) -> list[tuple[Path, str]]:
+        folder = self.composition.template.path.parent
+        paths = [self.composition.template.path] + sorted(
+            p for p in folder.glob("*.jinja") if p != self.composition.template.path)
+        out = []
+        for p in paths:
+            try:
+                out.append((p, p.read_text(encoding="utf-8")))
+            except OSError:
+                continue
+        return out
+
+    @cached_property
+    def _consultation_text(self) -> str:
+        try:
+            return self.path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            return ""
+
+    def consultation_line(self, *keys) -> int:
+        for key in (keys, ("title",)):
+            line = self.consultation.line_of(*key) if key else None
+            if line:
+                return line
+        return 1
+
+    def listing(self, block_id: str):
+        """(line, col, listed): where the consultation names a block, else where it starts."""
+        smap = self.consultation.smap
+        for i, pid in enumerate(self.model.positions):
+            if pid == block_id:
+                return (*smap.locate(("positions", i)), True)
+        for qid, answer in self.model.answers.items():
+            for key in ("positions", "suggested"):
+                for i, pid in enumerate(getattr(answer, key, []) or []):
+                    if pid == block_id:
+                        return (*smap.locate(("answers", qid, key, i)), True)
+        return self.consultation_line("template"), None, False
+
+    def locate(self, unit: TextUnit, snippet: str):
+        """(path, line, col) of ``snippet`` of ``unit`` in the file a reviewer would edit."""
+        block = self.blocks.get(unit.block) if unit.block else None
+        if block is not None:
+            where = _find(block.body, snippet)
+            if where is not None:
+                line, col = where
+                return block.path, block.body_line + line - 1, col
+            return block.path, block.body_line, None
+        for path, text in [(self.path, self._consultation_text), *self._template_sources]:
+            where = _find(text, snippet)
+            if where is not None:
+                return path, where[0], where[1]
+        question = re.search(r"question (\S+?)\]*$", snippet)
+        if question:
+            for i, q in enumerate(self.model.questions):
+                if q.id == question.group(1):
+                    return self.path, self.consultation_line("questions", i), None
+        return self.path, self.consultation_line("positions"), None
+
+
+def _find(text: str, snippet: str):
+    """1-based (line, col) of the first case-insensitive occurrence of snippet in text."""
+    if not snippet:
+        return None
+    pattern = r"\s+".join(re.escape(part) for part in snippet.split())
+    match = re.search(pattern, text, re.IGNORECASE)
+    if match is None:
+        return None
+    start = match.start()
+    line = text.count("\n", 0, start) + 1
+    col = start - (text.rfind("\n", 0, start) + 1) + 1
+    return line, col

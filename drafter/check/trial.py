@@ -1,0 +1,123 @@
+"""Trial renders: every template and every block body against every consultation.
+
+Static analysis cannot see everything (a ``variables`` key one consultation lacks, a value of
+the wrong type, a sandbox refusal that depends on data), so ``drafter check`` also renders, in
+the strict sandbox, every template against every consultation it knows, and every block body
+in each consultation's context.  Errors keep the file and line where they happened.  The
+composition of each consultation with its own template is kept for the draft checks.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from drafter.errors import DrafterError, TemplateError
+
+
+@dataclass(frozen=True)
+class TrialError:
+    error: DrafterError
+    consultation: Path
+    template: str | None  # None: a block body rendered on its own
+
+
+@dataclass
+class Trials:
+    errors: list[TrialError] = field(default_factory=list)
+    compositions: dict = field(default_factory=dict)  # consultation path -> Composition
+    skipped: set = field(default_factory=set)  # consultations that could not be composed
+
+    def of_code(self, *codes: str) -> list[TrialError]:
+        return [e for e in self.errors if e.error.code in codes]
+
+
+def _positioned(exc: BaseException, loader) -> DrafterError:
+    from drafter.compose.environment import to_drafter_error
+
+    if isinstance(exc, DrafterError):
+        return exc
+    try:
+        return to_drafter_error(exc, loader)
+    except Exception:  # noqa: BLE001 - whatever a template raised is reported, not re-raised
+        return TemplateError(f"template failed: {type(exc).__name__}: {exc}",
+                             code="template-runtime")
+
+
+def _memory_cache():
+    """Compiled templates shared by the trial renders of one check (each compiled once)."""
+    try:
+        from drafter.bccache import TemplateCache
+    except ImportError:
+        return None
+    return TemplateCache()
+
+
+def referenced_ids(cf) -> list[str]:
+    ids = list(cf.model.positions)
+    for answer in cf.model.answers.values():
+        ids.extend(answer.positions)
+        ids.extend(getattr(answer, "suggested", []) or [])
+    return ids
+
+
+def run_trials(ctx) -> Trials:
+    from drafter.compose.composer import Composer, choose_template
+    from drafter.compose.templates import read_info
+
+    trials = Trials()
+    seen: set = set()
+    cache = _memory_cache()
+
+    def record(err: DrafterError, cf, template) -> None:
+        key = (str(err.path), err.line, err.code, err.message)
+        if key not in seen:
+            seen.add(key)
+            trials.errors.append(TrialError(err, cf.path, template))
+
+    if ctx.org is None:
+        trials.skipped.update(cf.path for cf in ctx.consultations)
+        return trials
+    broken = {u.path for u in ctx.analysis.units if u.error is not None}
+    infos = []
+    for t in ctx.templates:
+        if not t.partial:
+            try:
+                infos.append(read_info(t.path))
+            except DrafterError:
+                continue
+    for cf in ctx.consultations:
+        if any(pid not in ctx.library for pid in referenced_ids(cf)):
+            trials.skipped.add(cf.path)
+            continue
+        try:
+            chosen = choose_template(cf, ctx.ws.templates)
+        except DrafterError:
+            trials.skipped.add(cf.path)
+            continue
+        candidates = list(infos)
+        if all(i.path != chosen.path for i in candidates):
+            candidates.append(chosen)
+        for info in candidates:
+            composer = None
+            try:
+                composer = Composer(cf, ctx.library, ctx.org, info, [ctx.ws.templates])
+                composer.env.bytecode_cache = cache
+                composition = composer.render()
+            except Exception as exc:  # noqa: BLE001 - every failure is a finding
+                err = _positioned(exc, composer.loader if composer else None)
+                if err.path is None or Path(str(err.path)) not in broken:
+                    record(err, cf, info.name)
+                if info.path == chosen.path:
+                    trials.skipped.add(cf.path)
+                continue
+            if info.path == chosen.path:
+                trials.compositions[cf.path] = composition
+                for block in ctx.library:
+                    if Path(block.path) in broken:
+                        continue
+                    try:
+                        composer.body_text(block)
+                    except Exception as exc:  # noqa: BLE001
+                        record(_positioned(exc, composer.loader), cf, None)
+    return trials
