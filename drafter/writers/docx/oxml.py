@@ -10,20 +10,47 @@ from __future__ import annotations
 import re
 
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
-from docx.oxml import OxmlElement, parse_xml
-from docx.oxml.ns import nsdecls, qn
+from docx.oxml import parse_xml
+from docx.oxml.ns import nsdecls, nsmap, qn
+from docx.oxml.parser import oxml_parser
 
 # -- generic ------------------------------------------------------------------------------
 
 
-def el(tag: str, attrs: dict | None = None, children=()) -> "OxmlElement":
-    """``el("w:ind", {"w:left": "720"})``: an element with namespaced attributes."""
-    node = OxmlElement(tag)
-    for key, value in (attrs or {}).items():
-        node.set(qn(key), str(value))
+_CLARK: dict[str, str] = {}
+_ATTR_CLARK: dict[str, str] = {}
+_NSMAPS: dict[str, dict] = {}
+
+
+def el(tag: str, attrs: dict | None = None, children=()):
+    """``el("w:ind", {"w:left": "720"})``: an element with namespaced attributes.
+
+    The same custom element classes as python-docx's ``OxmlElement`` (``CT_P``...), made
+    without re-parsing the tag on every call: the writer makes thousands of these.
+    """
+    clark = _CLARK.get(tag)
+    if clark is None:
+        prefix = tag.split(":", 1)[0]
+        clark = _CLARK[tag] = qn(tag)
+        _NSMAPS[tag] = {prefix: nsmap[prefix]}
+    node = oxml_parser.makeelement(clark, nsmap=_NSMAPS[tag])
+    if attrs:
+        for key, value in attrs.items():
+            name = _ATTR_CLARK.get(key)
+            if name is None:
+                name = _ATTR_CLARK[key] = qn(key)
+            node.set(name, str(value))
     for child in children:
         node.append(child)
     return node
+
+
+def p_with_style(style_id: str | None):
+    """A ``w:p`` with its paragraph style set directly (no python-docx property walk)."""
+    p = el("w:p")
+    if style_id:
+        p.append(el("w:pPr", children=[el("w:pStyle", {"w:val": style_id})]))
+    return p
 
 
 def set_val(parent, tag: str, value: str | None = None):
@@ -133,64 +160,64 @@ def _lvl(ilvl: int, fmt: str, text: str, left: int, hanging: int, style_id: str 
     return lvl
 
 
-def _next_id(numbering, tag: str, attr: str) -> int:
-    ids = [int(n.get(qn(attr))) for n in numbering.findall(qn(tag))]
-    return max(ids, default=0) + 1
+class Numbering:
+    """The ``w:numbering`` element of one document, with its next free ids."""
 
+    def __init__(self, element):
+        self.element = element
+        self.next_abstract = 1 + max(
+            (int(n.get(qn("w:abstractNumId"))) for n in element.findall(qn("w:abstractNum"))),
+            default=0)
+        self.next_num = 1 + max(
+            (int(n.get(qn("w:numId"))) for n in element.findall(qn("w:num"))), default=0)
 
-def add_abstract_list(numbering, kind: str) -> int:
-    """An abstract numbering definition for a list kind (``decimal`` or ``bullet``)."""
-    abstract_id = _next_id(numbering, "w:abstractNum", "w:abstractNumId")
-    abstract = el("w:abstractNum", {"w:abstractNumId": abstract_id})
-    abstract.append(el("w:nsid", {"w:val": _NSIDS[kind]}))
-    abstract.append(el("w:multiLevelType", {"w:val": "hybridMultilevel"}))
-    for ilvl, (fmt, pattern) in enumerate(LIST_LEVELS[kind]):
-        text = pattern.replace("{n}", str(ilvl + 1))
-        abstract.append(_lvl(ilvl, fmt, text, left=720 * (ilvl + 1), hanging=360))
-    _insert_abstract(numbering, abstract)
-    return abstract_id
+    def _abstract(self, nsid: str, multi: str):
+        abstract_id = self.next_abstract
+        self.next_abstract += 1
+        abstract = el("w:abstractNum", {"w:abstractNumId": abstract_id}, [
+            el("w:nsid", {"w:val": nsid}), el("w:multiLevelType", {"w:val": multi})])
+        # Schema order: every w:abstractNum comes before the first w:num.
+        first_num = self.element.find(qn("w:num"))
+        if first_num is not None:
+            first_num.addprevious(abstract)
+        else:
+            self.element.append(abstract)
+        return abstract_id, abstract
 
+    def add_abstract_list(self, kind: str) -> int:
+        """An abstract numbering definition for a list kind (``decimal`` or ``bullet``)."""
+        abstract_id, abstract = self._abstract(_NSIDS[kind], "hybridMultilevel")
+        for ilvl, (fmt, pattern) in enumerate(LIST_LEVELS[kind]):
+            text = pattern.replace("{n}", str(ilvl + 1))
+            abstract.append(_lvl(ilvl, fmt, text, left=720 * (ilvl + 1), hanging=360))
+        return abstract_id
 
-def add_abstract_outline(numbering, scheme: str, heading_style_ids: list[str]) -> int:
-    """Outline numbering linked to the heading styles (I. / a. / 1.)."""
-    abstract_id = _next_id(numbering, "w:abstractNum", "w:abstractNumId")
-    abstract = el("w:abstractNum", {"w:abstractNumId": abstract_id})
-    abstract.append(el("w:nsid", {"w:val": _NSIDS["outline"]}))
-    abstract.append(el("w:multiLevelType", {"w:val": "multilevel"}))
-    levels = OUTLINE_LEVELS[scheme]
-    for ilvl in range(9):
-        fmt, text = levels[ilvl] if ilvl < len(levels) else ("decimal", f"%{ilvl + 1}.")
-        style = heading_style_ids[ilvl] if ilvl < len(heading_style_ids) else None
-        abstract.append(_lvl(ilvl, fmt, text, left=720 * (ilvl + 1) if ilvl else 720,
-                             hanging=720, style_id=style))
-    _insert_abstract(numbering, abstract)
-    return abstract_id
-
-
-def _insert_abstract(numbering, abstract) -> None:
-    # Schema order: every w:abstractNum comes before the first w:num.
-    first_num = numbering.find(qn("w:num"))
-    if first_num is not None:
-        first_num.addprevious(abstract)
-    else:
-        numbering.append(abstract)
-
-
-def add_num(numbering, abstract_id: int, restart: bool = True, start_level: int = 0,
-            start: int = 1, num_id: int | None = None) -> int:
-    """A numbering instance; with ``restart`` every level starts again at 1 (``start`` at
-    ``start_level``, for a CommonMark list that begins at another number)."""
-    if num_id is None:
-        num_id = _next_id(numbering, "w:num", "w:numId")
-    num = el("w:num", {"w:numId": num_id},
-             [el("w:abstractNumId", {"w:val": abstract_id})])
-    if restart:
+    def add_abstract_outline(self, scheme: str, heading_style_ids: list[str]) -> int:
+        """Outline numbering linked to the heading styles (I. / a. / 1.)."""
+        abstract_id, abstract = self._abstract(_NSIDS["outline"], "multilevel")
+        levels = OUTLINE_LEVELS[scheme]
         for ilvl in range(9):
-            value = start if ilvl == start_level else 1
-            num.append(el("w:lvlOverride", {"w:ilvl": ilvl},
-                          [el("w:startOverride", {"w:val": value})]))
-    numbering.append(num)
-    return num_id
+            fmt, text = levels[ilvl] if ilvl < len(levels) else ("decimal", f"%{ilvl + 1}.")
+            style = heading_style_ids[ilvl] if ilvl < len(heading_style_ids) else None
+            abstract.append(_lvl(ilvl, fmt, text, left=720 * (ilvl + 1), hanging=720,
+                                 style_id=style))
+        return abstract_id
+
+    def add_num(self, abstract_id: int, restart: bool = True, start_level: int = 0,
+                start: int = 1) -> int:
+        """A numbering instance; with ``restart`` every level starts again at 1 (``start``
+        at ``start_level``, for a CommonMark list that begins at another number)."""
+        num_id = self.next_num
+        self.next_num += 1
+        num = el("w:num", {"w:numId": num_id},
+                 [el("w:abstractNumId", {"w:val": abstract_id})])
+        if restart:
+            for ilvl in range(9):
+                value = start if ilvl == start_level else 1
+                num.append(el("w:lvlOverride", {"w:ilvl": ilvl},
+                              [el("w:startOverride", {"w:val": value})]))
+        self.element.append(num)
+        return num_id
 
 
 def set_numpr(ppr, num_id: int, ilvl: int = 0) -> None:

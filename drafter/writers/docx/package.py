@@ -131,19 +131,39 @@ def set_core_properties(document, meta: dict) -> None:
     props.last_printed = when
 
 
+class _FixedZip:
+    """python-docx's physical package writer, with fixed entry times and compression."""
+
+    def __init__(self, stream):
+        self.zip = zipfile.ZipFile(stream, "w", zipfile.ZIP_DEFLATED, compresslevel=6)
+
+    def write(self, pack_uri, blob: bytes) -> None:
+        info = zipfile.ZipInfo(pack_uri.membername, date_time=_ZIP_TIME)
+        info.compress_type = zipfile.ZIP_DEFLATED
+        info.external_attr = 0o644 << 16
+        info.create_system = 0
+        self.zip.writestr(info, blob, compresslevel=6)
+
+    def close(self) -> None:
+        self.zip.close()
+
+
 def save_reproducible(document) -> bytes:
-    """Save with fixed zip entry times and order, so identical inputs give identical bytes."""
-    raw = io.BytesIO()
-    document.save(raw)
-    raw.seek(0)
+    """Save with fixed zip entry times and order, so identical inputs give identical bytes.
+
+    The parts are written in python-docx's own order (content types, package relationships,
+    then the parts as reached from the document), which depends only on the document.
+    """
+    from docx.opc.pkgwriter import PackageWriter
+
+    package = document.part.package
+    parts = list(package.parts)
+    for part in parts:
+        part.before_marshal()
     out = io.BytesIO()
-    with zipfile.ZipFile(raw) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED,
-                                                       compresslevel=6) as dst:
-        for info in src.infolist():
-            data = src.read(info.filename)
-            fixed = zipfile.ZipInfo(info.filename, date_time=_ZIP_TIME)
-            fixed.compress_type = zipfile.ZIP_DEFLATED
-            fixed.external_attr = 0o644 << 16
-            fixed.create_system = 0
-            dst.writestr(fixed, data, compresslevel=6)
+    writer = _FixedZip(out)
+    PackageWriter._write_content_types_stream(writer, parts)
+    PackageWriter._write_pkg_rels(writer, package.rels)
+    PackageWriter._write_parts(writer, parts)
+    writer.close()
     return out.getvalue()

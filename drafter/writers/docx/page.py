@@ -56,9 +56,17 @@ def _has_content(story) -> bool:
                                         qn("w:fldSimple"), qn("w:instrText")))
 
 
+def _style_tabs(styles, style_id: str) -> list[str]:
+    style = styles.get_element(style_id)
+    if style is None:
+        return []
+    path = f"{qn('w:pPr')}/{qn('w:tabs')}/{qn('w:tab')}"
+    return [tab.get(qn("w:pos")) for tab in style.iterfind(path)
+            if tab.get(qn("w:val")) != "clear"]
+
+
 def _new_paragraph(story, style_id: str):
-    p = el("w:p")
-    p.get_or_add_pPr().style = style_id
+    p = oxml.p_with_style(style_id)
     story.append(p)
     return p
 
@@ -68,34 +76,58 @@ def _clear(story) -> None:
         story.remove(child)
 
 
-def set_up(document, styles, meta: dict) -> None:
-    section = document.sections[0]
-    width = text_width(section._sectPr)
-    section.different_first_page_header_footer = True
+def _story(document, sect_pr, kind: str, type_):
+    """The header or footer element of ``type_`` (first page / default), made if missing."""
+    from docx.opc.constants import CONTENT_TYPE as CT
+    from docx.opc.constants import RELATIONSHIP_TYPE as RT
+    from docx.oxml import parse_xml
+    from docx.oxml.ns import nsdecls
+    from docx.parts.hdrftr import FooterPart, HeaderPart
 
-    first_header = section.first_page_header
-    if first_header.is_linked_to_previous:
-        first_header.is_linked_to_previous = False
-        story = first_header._element
-        _clear(story)
+    header = kind == "header"
+    ref = sect_pr.get_headerReference(type_) if header else sect_pr.get_footerReference(type_)
+    if ref is not None:
+        return document.part.related_parts[ref.rId].element
+    cls, content_type, reltype, root = ((HeaderPart, CT.WML_HEADER, RT.HEADER, "w:hdr")
+                                        if header else
+                                        (FooterPart, CT.WML_FOOTER, RT.FOOTER, "w:ftr"))
+    package = document.part.package
+    partname = package.next_partname(f"/word/{kind}%d.xml")
+    element = parse_xml(f'<{root} {nsdecls("w", "r")}/>')
+    r_id = document.part.relate_to(cls(partname, content_type, element, package), reltype)
+    (sect_pr.add_headerReference if header else sect_pr.add_footerReference)(type_, r_id)
+    return element
+
+
+def set_up(document, styles, meta: dict, sect_pr) -> None:
+    from docx.enum.section import WD_HEADER_FOOTER
+
+    width = text_width(sect_pr)
+    sect_pr.titlePg_val = True
+    first, default = WD_HEADER_FOOTER.FIRST_PAGE, WD_HEADER_FOOTER.PRIMARY
+
+    story = _story(document, sect_pr, "header", first)
+    if not len(story):
         _new_paragraph(story, styles.paragraph("Header"))
 
-    header = section.header
-    header.is_linked_to_previous = False
-    story = header._element
+    story = _story(document, sect_pr, "header", default)
     if not _has_content(story):
         _clear(story)
-    p = _new_paragraph(story, styles.paragraph("Header"))
-    oxml.ppr_set(p.pPr, el("w:tabs", children=[
-        el("w:tab", {"w:val": "right", "w:pos": width})]))
+    header_style = styles.paragraph("Header")
+    p = _new_paragraph(story, header_style)
+    # Only a right tab at the margin: the style's own stops (a centre tab) are cleared, or a
+    # long title would send the docket to the centre.
+    tabs = [el("w:tab", {"w:val": "clear", "w:pos": pos})
+            for pos in _style_tabs(styles, header_style) if pos != str(width)]
+    tabs.append(el("w:tab", {"w:val": "right", "w:pos": width}))
+    oxml.ppr_set(p.pPr, el("w:tabs", children=tabs))
     title = clean_text(str(meta.get("short_title") or meta.get("title") or ""))
     oxml.add_run(p, short_title(title))
     if meta.get("docket"):
         oxml.add_run(p, "\t" + docket_label(clean_text(str(meta["docket"]))))
 
-    for footer in (section.first_page_footer, section.footer):
-        footer.is_linked_to_previous = False
-        story = footer._element
+    for type_ in (first, default):
+        story = _story(document, sect_pr, "footer", type_)
         if fields.has_field(story, "PAGE"):
             continue
         if not _has_content(story):

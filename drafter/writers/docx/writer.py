@@ -99,14 +99,14 @@ class DocxBuilder:
     @property
     def numbering(self):
         if self._numbering is None:
-            self._numbering = oxml.ensure_numbering(self.document)
+            self._numbering = oxml.Numbering(oxml.ensure_numbering(self.document))
         return self._numbering
 
     def _outline(self) -> None:
         """Link outline numbering to Heading 1-3, so Word renumbers when sections move."""
         style_ids = [self.styles.paragraph(f"Heading {n}") for n in (1, 2, 3)]
-        abstract = oxml.add_abstract_outline(self.numbering, self.outline, style_ids)
-        num_id = oxml.add_num(self.numbering, abstract, restart=False)
+        abstract = self.numbering.add_abstract_outline(self.outline, style_ids)
+        num_id = self.numbering.add_num(abstract, restart=False)
         for ilvl, style_id in enumerate(style_ids):
             style = self.styles.get_element(style_id)
             oxml.set_numpr(style.get_or_add_pPr(), num_id, ilvl)
@@ -114,14 +114,14 @@ class DocxBuilder:
     def _list_num(self, ordered: bool, depth: int, start: int) -> int:
         kind = "decimal" if ordered else "bullet"
         if kind not in self.abstract_ids:
-            self.abstract_ids[kind] = oxml.add_abstract_list(self.numbering, kind)
-        return oxml.add_num(self.numbering, self.abstract_ids[kind], restart=True,
-                            start_level=depth, start=start if ordered else 1)
+            self.abstract_ids[kind] = self.numbering.add_abstract_list(kind)
+        return self.numbering.add_num(self.abstract_ids[kind], restart=True,
+                                      start_level=depth, start=start if ordered else 1)
 
     # -- paragraphs -----------------------------------------------------------------------
 
-    def _new_p(self):
-        p = el("w:p")
+    def _new_p(self, style_id: str | None = None):
+        p = oxml.p_with_style(style_id)
         if self.container is None:
             self.sect_pr.addprevious(p)
         else:
@@ -131,19 +131,20 @@ class DocxBuilder:
         return p
 
     def paragraph(self, style: str | None, state: _State, node=None, mark: bool = True):
-        p = self._new_p()
         style_name = style or state.style
-        if style_name and style_name != "Normal":
-            p.style = self.styles.paragraph(style_name)
+        if style_name == "Normal":
+            style_name = None
+        in_list = self.pending_number is not None or state.list_depth >= 0
+        if style_name is None and in_list:
+            style_name = "List Paragraph"
+        p = self._new_p(self.styles.paragraph(style_name) if style_name else None)
         if self.pending_number is not None:
             num_id, ilvl = self.pending_number
             self.pending_number = None
-            if not style_name:
-                p.style = self.styles.paragraph("List Paragraph")
             oxml.set_numpr(p.get_or_add_pPr(), num_id, ilvl)
-        elif state.list_depth >= 0 and style_name is None:
-            p.style = self.styles.paragraph("List Paragraph")
-            oxml.ppr_set(p.get_or_add_pPr(), el("w:ind", {"w:left": 720 * (state.list_depth + 1)}))
+        elif state.list_depth >= 0 and style_name == "List Paragraph":
+            oxml.ppr_set(p.get_or_add_pPr(),
+                         el("w:ind", {"w:left": 720 * (state.list_depth + 1)}))
         if state.hanging:
             oxml.ppr_set(p.get_or_add_pPr(), el("w:ind", {"w:left": 720, "w:hanging": 720}))
         if state.align in _ALIGN:
@@ -420,7 +421,7 @@ class DocxBuilder:
             self._outline()
         self.blocks(self.doc.children, _State())
         self._wrap_bookmarks()
-        page.set_up(self.document, self.styles, self.doc.meta)
+        page.set_up(self.document, self.styles, self.doc.meta, self.sect_pr)
         package.set_core_properties(self.document, self.doc.meta)
         package.set_app_properties(self.document)
         self.styles.report()
