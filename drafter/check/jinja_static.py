@@ -147,9 +147,10 @@ class Analysis:
         from drafter.load.library import suggest
 
         try:
-            tree = self.env.parse(unit.source, unit.name, str(unit.path))
-            self.env.compile(tree, unit.name, str(unit.path))  # unknown filters and tests
-            unit.tree = tree
+            # Compiling finds unknown filters and tests; it also folds constants in the tree
+            # it is given, so the tree kept for analysis comes from a parse of its own.
+            self.env.compile(unit.source, unit.name, str(unit.path))
+            unit.tree = self.env.parse(unit.source, unit.name, str(unit.path))
         except SandboxViolation as exc:
             unit.error = TemplateError(f"refused by the sandbox: {exc.message}", unit.path,
                                        unit.position(exc.lineno)[0], code="sandbox")
@@ -293,6 +294,8 @@ def _param_kind(param: str) -> str | None:
 def _literal_strings(node) -> list[str]:
     if isinstance(node, nodes.Const) and isinstance(node.value, str):
         return [node.value]
+    if isinstance(node, nodes.Const) and isinstance(node.value, (list, tuple)):
+        return [v for v in node.value if isinstance(v, str)]
     if isinstance(node, (nodes.List, nodes.Tuple)):
         return [item.value for item in node.items
                 if isinstance(item, nodes.Const) and isinstance(item.value, str)]

@@ -23,13 +23,17 @@ def check(ctx, report):
                 if _missing(ctx, pid):
                     line, col = cf.smap.locate(key + (i,))
                     report(f"unknown position id '{pid}'{suggest(pid, ids)}", cf.path, line, col)
+    named = set()
     for unit in ctx.analysis.units:
         for ref in ctx.analysis.refs(unit):
             if ref.kind == "id" and _missing(ctx, ref.value):
+                named.add(ref.value)
                 report(f"unknown position id '{ref.value}'{suggest(ref.value, ids)}",
                        unit.path, ref.line, ref.col)
     for trial in ctx.trials.of_code("unknown-position"):
-        report.error(trial.error)
+        # ids named literally are reported where they are written, not where they are used
+        if not any(f"'{pid}'" in trial.error.message for pid in named):
+            report.error(trial.error)
 
 
 RULE = Rule("unknown-position", "error", "references to position ids that do not exist", check)
