@@ -67,13 +67,16 @@ def read_info(path: Path) -> TemplateInfo:
     options = data.get("options") or {}
     if not isinstance(options, dict):
         raise LoadError("template metadata 'options' must be a mapping", path, 1)
+    priority = data.get("priority", 0) or 0
+    if isinstance(priority, bool) or not isinstance(priority, int):
+        raise LoadError("template metadata 'priority' must be a whole number", path, 1)
     return TemplateInfo(
         name=name, path=path,
         description=str(data.get("description", "")),
         jurisdictions=tuple(str(j) for j in data.get("jurisdictions", []) or []),
         kinds=tuple(str(k) for k in data.get("kinds", []) or []),
         questions=bool(data.get("questions", False)),
-        priority=int(data.get("priority", 0) or 0),
+        priority=priority,
         options=dict(options),
     )
 
