@@ -512,3 +512,20 @@ def test_example_batch_file_runs(tmp_path):
     for docx in (ws / "out" / "deadline").glob("*.docx"):
         assert zipfile.ZipFile(docx).testzip() is None
     assert os.path.isfile(ws / "out" / "deadline" / "ntia-botnets.html")
+
+
+def test_an_up_to_date_batch_is_checked_without_drafting_machinery(two):
+    import subprocess
+    import sys
+
+    assert batch(two).code == 0
+    probe = ("import sys\nfrom drafter.cli import main\ntry:\n    main(['batch', 'batch.yaml'])\n"
+             "except SystemExit as exc:\n    code = exc.code\n"
+             "heavy = sorted(m for m in ('pydantic', 'jinja2', 'docx', 'markdown_it', "
+             "'multiprocessing') if m in sys.modules)\nprint(code, heavy)\n")
+    run = lambda: subprocess.run([sys.executable, "-c", probe], cwd=two, capture_output=True,
+                                 text=True)
+    run()  # the first check validates the batch file (pydantic) and remembers it
+    result = run()
+    assert result.stdout.strip().splitlines()[-1] == "0 []", result.stdout + result.stderr
+    assert statuses(two) == {"ntia": "skipped", "eu": "skipped"}

@@ -66,8 +66,10 @@ def recorded_outputs(entry: dict | None) -> dict[str, str]:
 
 
 def manifest_bytes(entries: list[dict]) -> bytes:
-    return (json.dumps({"jobs": entries}, indent=2, ensure_ascii=False, default=str) + "\n"
-            ).encode("utf-8")
+    """The manifest as JSON with one job per line: readable, diffable, and fast to write."""
+    lines = [json.dumps(entry, ensure_ascii=False, default=str) for entry in entries]
+    body = ",\n".join(f"  {line}" for line in lines)
+    return ('{"jobs": [\n' + body + ("\n" if lines else "") + "]}\n").encode("utf-8")
 
 
 def write_manifest(output_dir: Path, entries: list[dict]) -> None:

@@ -22,34 +22,22 @@ A batch file is YAML::
 
 from __future__ import annotations
 
-import re
 import string
 from typing import Any, Literal, Optional
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from drafter.batch.names import check_name
 from drafter.errors import LoadError
 
 Format = Literal["docx", "md", "html", "txt", "pdf"]
 FORMATS = ("docx", "md", "html", "txt", "pdf")
 
-_SEGMENT = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9._ -]*$")
 _NAME_FIELDS = {"consultation", "template"}
 
 
 class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
-
-
-def check_name(value: str) -> str:
-    """An output stem: a relative path of plain segments (``members/acme-ntia``)."""
-    if value.startswith("/") or "\\" in value:
-        raise ValueError(f"name {value!r} must be a relative path with '/' between folders")
-    for segment in value.split("/"):
-        if segment in ("", ".", "..") or not _SEGMENT.match(segment):
-            raise ValueError(f"name {value!r}: use letters, digits, '-', '_', '.' and '/' "
-                             "(no empty, hidden or '..' parts)")
-    return value
 
 
 def _unique(formats: list[str] | None) -> list[str] | None:

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import hashlib
+import json
 import os
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from drafter.batch.models import BatchFile, check_name, validate_batch
-from drafter.load.yamlsrc import load_yaml_file
+from drafter.batch.names import check_name
+from drafter.errors import DrafterError
+from drafter.load.yamlsrc import SourceMap, parse_yaml, read_text
 
 
 @dataclass(frozen=True)
@@ -51,7 +55,6 @@ class Plan:
     path: Path                      # the batch file
     output_dir: Path                # absolute
     jobs: list[JobSpec]
-    model: BatchFile
 
     @property
     def formats(self) -> set[str]:
@@ -69,53 +72,122 @@ def _template_spec(spec: str | None, base: Path) -> str | None:
 
 def _stem(label: str) -> str:
     name = Path(label).name
-    for suffix in (".yaml", ".yml"):
+    for suffix in (".yaml", ".yml", ".jinja"):
         if name.endswith(suffix):
             return name[: -len(suffix)]
     return Path(name).stem
 
 
-def load_plan(path: Path) -> Plan:
+# -- validated batch files, remembered ---------------------------------------------------------
+# Validating needs pydantic, whose import costs more than checking a whole unchanged batch;
+# the validated content of a batch file is kept in the state folder, keyed by its text.
+
+def _encode(value):
+    if isinstance(value, dt.datetime):
+        return {"__datetime__": value.isoformat()}
+    if isinstance(value, dt.date):
+        return {"__date__": value.isoformat()}
+    raise TypeError(type(value).__name__)
+
+
+def _decode(obj: dict):
+    if len(obj) == 1:
+        if "__date__" in obj:
+            return dt.date.fromisoformat(obj["__date__"])
+        if "__datetime__" in obj:
+            return dt.datetime.fromisoformat(obj["__datetime__"])
+    return obj
+
+
+def _cache_file(cache_dir: Path, path: Path) -> Path:
+    key = hashlib.sha256(str(path.resolve()).encode("utf-8")).hexdigest()[:16]
+    return Path(cache_dir) / f"{key}.json"
+
+
+def _cached(cache_dir: Path | None, path: Path, key: str) -> dict | None:
+    if cache_dir is None:
+        return None
+    try:
+        data = json.loads(_cache_file(cache_dir, path).read_bytes(), object_hook=_decode)
+    except (OSError, ValueError):
+        return None
+    if isinstance(data, dict) and data.get("key") == key and isinstance(data.get("batch"), dict):
+        return data["batch"]
+    return None
+
+
+def _remember(cache_dir: Path | None, path: Path, key: str, batch: dict) -> None:
+    if cache_dir is None:
+        return
+    try:
+        text = json.dumps({"key": key, "batch": batch}, default=_encode)
+        if json.loads(text, object_hook=_decode)["batch"] != batch:
+            return  # something JSON cannot carry exactly: validate every time
+        from drafter.output import atomic_write
+        atomic_write(_cache_file(cache_dir, path), text.encode("utf-8"))
+    except (TypeError, ValueError, DrafterError):
+        pass
+
+
+def validated(path: Path, cache_dir: Path | None = None) -> tuple[dict, SourceMap]:
+    """The batch file's content after validation (defaults filled in), and its line map."""
+    from drafter import __version__
+
+    text = read_text(path)
+    data, smap = parse_yaml(text, path)
+    key = hashlib.sha256(f"{__version__}\0{text}".encode("utf-8")).hexdigest()
+    batch = _cached(cache_dir, path, key)
+    if batch is None:
+        from drafter.batch.models import validate_batch
+
+        batch = validate_batch(data, path, smap).model_dump()
+        _remember(cache_dir, path, key, batch)
+    return batch, smap
+
+
+def load_plan(path: Path, cache_dir: Path | None = None) -> Plan:
     """Read and validate a batch file; raises LoadError (file:line) for a malformed one."""
     path = Path(path)
-    data, smap = load_yaml_file(path)
-    model = validate_batch(data, path, smap)
+    model, smap = validated(path, cache_dir)
     base = path.resolve().parent
-    defaults = model.defaults
+    defaults = model["defaults"]
     jobs: list[JobSpec] = []
 
     def add(name, consultation, template, formats, variables, reference, line, template_line,
             error=None):
-        ref = reference or defaults.reference_docx
+        ref = reference or defaults["reference_docx"]
         jobs.append(JobSpec(
             index=len(jobs), name=name, consultation=(base / consultation).resolve(),
             consultation_label=consultation,
-            template=_template_spec(template or defaults.template, base),
-            formats=tuple(formats or defaults.formats),
-            variables={**defaults.variables, **variables},
+            template=_template_spec(template or defaults["template"], base),
+            formats=tuple(formats or defaults["formats"]),
+            variables={**defaults["variables"], **variables},
             reference_docx=(base / ref).resolve() if ref else None,
             line=line, template_line=template_line, error=error))
 
-    for i, job in enumerate(model.jobs):
-        line = smap.locate(("jobs", i))[0]
-        tline = (smap.locate(("jobs", i, "template"))[0] if job.template
-                 else smap.locate(("defaults", "template"))[0] if defaults.template else line)
-        add(job.name or _stem(job.consultation), job.consultation, job.template, job.formats,
-            job.variables, job.reference_docx, line, tline)
+    def default_template_line(line):
+        return smap.locate(("defaults", "template"))[0] if defaults["template"] else line
 
-    for m, matrix in enumerate(model.matrix):
-        templates = matrix.templates or [None]
-        for c, consultation in enumerate(matrix.consultations):
-            line = smap.locate(("matrix", m, "consultations", c))[0]
+    for i, job in enumerate(model["jobs"]):
+        line = smap.locate(("jobs", i))[0]
+        tline = (smap.locate(("jobs", i, "template"))[0] if job["template"]
+                 else default_template_line(line))
+        add(job["name"] or _stem(job["consultation"]), job["consultation"], job["template"],
+            job["formats"], job["variables"], job["reference_docx"], line, tline)
+
+    single = ("matrix", 0) not in smap.lines  # one matrix written as a mapping
+    for m, matrix in enumerate(model["matrix"]):
+        at = ("matrix",) if single else ("matrix", m)
+        templates = matrix["templates"] or [None]
+        for c, consultation in enumerate(matrix["consultations"]):
+            line = smap.locate(at + ("consultations", c))[0]
             for t, template in enumerate(templates):
-                tline = (smap.locate(("matrix", m, "templates", t))[0] if template
-                         else smap.locate(("defaults", "template"))[0] if defaults.template
-                         else line)
+                tline = (smap.locate(at + ("templates", t))[0] if template
+                         else default_template_line(line))
                 tname = _stem(template) if template else "default"
-                if tname.endswith(".jinja"):
-                    tname = tname[: -len(".jinja")]
-                if matrix.name:
-                    name = matrix.name.format(consultation=_stem(consultation), template=tname)
+                if matrix["name"]:
+                    name = matrix["name"].format(consultation=_stem(consultation),
+                                                 template=tname)
                 elif len(templates) > 1:
                     name = f"{_stem(consultation)}-{tname}"
                 else:
@@ -125,7 +197,7 @@ def load_plan(path: Path) -> Plan:
                     check_name(name)
                 except ValueError as exc:
                     error = str(exc)
-                add(name, consultation, template, matrix.formats, matrix.variables, None,
+                add(name, consultation, template, matrix["formats"], matrix["variables"], None,
                     line, tline, error)
 
     seen: dict[str, JobSpec] = {}
@@ -140,4 +212,4 @@ def load_plan(path: Path) -> Plan:
         where = f" at line {first.line}" if first.line else ""
         jobs[i] = replace(job, error=f"duplicate job name '{job.name}' (also {first.label}{where})")
 
-    return Plan(path=path, output_dir=(base / model.output_dir).resolve(), jobs=jobs, model=model)
+    return Plan(path=path, output_dir=(base / model["output_dir"]).resolve(), jobs=jobs)

@@ -11,12 +11,10 @@ state every second and at the end, and records what was built in the register.
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 import signal
 import sys
 import time
-from concurrent.futures import CancelledError, ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -153,6 +151,15 @@ def build(task: Task) -> Outcome:
     return outcome
 
 
+def _draft_checks(draft, workspace) -> list:
+    """The checks ``drafter draft`` prints (placeholders, terminology...), as warnings."""
+    try:
+        from drafter.check import draft_diagnostics
+    except ImportError:  # pragma: no cover - drafter without the checker
+        return []
+    return draft_diagnostics(draft, workspace)
+
+
 def _build(task: Task) -> Outcome:
     from drafter.load.consultation import load_consultation
     from drafter.output import atomic_write
@@ -199,6 +206,8 @@ def _build(task: Task) -> Outcome:
     for target, data in writes:
         atomic_write(target, data)
 
+    warnings = [d.format() for d in draft.diagnostics]
+    warnings.extend(d.format() for d in _draft_checks(draft, session.workspace))
     c = cf.model
     return Outcome(
         job.index, "kept-edited" if kept else "built",
@@ -206,7 +215,7 @@ def _build(task: Task) -> Outcome:
         inputs_sha256=digest,
         outputs=outputs,
         positions=[{"id": b.id, "hash": b.hash} for b in composition.used],
-        warnings=[d.format() for d in draft.diagnostics],
+        warnings=warnings,
         files=files,
         hashes={f: _HASHER.entry(f) for f in files},
         written=[o["path"] for o in outputs if o["path"] not in kept],
@@ -396,6 +405,8 @@ class Runner:
                     break
             return len(tasks) - done
         import gc
+        import multiprocessing
+        from concurrent.futures import CancelledError, ProcessPoolExecutor, as_completed
 
         method = "fork" if "fork" in multiprocessing.get_all_start_methods() else None
         gc.collect()
