@@ -7,7 +7,7 @@ from html import escape
 from drafter.model.nodes import (BlockQuote, Code, CodeBlock, Div, Document, Emph, FootnoteRef,
                                  Heading, LineBreak, Link, ListBlock, Paragraph, SoftBreak,
                                  Strike, Strong, Table, Text, ThematicBreak)
-from drafter.model.text import OutlineCounter
+from drafter.model.text import OutlineCounter, walk
 from drafter.writers import WriteContext
 
 _CSS = """
@@ -25,6 +25,8 @@ h1,h2,h3,h4{font-family:Helvetica,Arial,sans-serif;line-height:1.25}
 blockquote{border-left:3px solid #ccc;margin-left:0;padding-left:1em;color:#444}
 table{border-collapse:collapse}td,th{border:1px solid #bbb;padding:.2em .5em}
 .footnotes{font-size:.9em;border-top:1px solid #ccc;margin-top:2em}
+nav.toc ul{list-style:none;padding-left:0}nav.toc .toc2{padding-left:1.5em}
+nav.toc .toc3{padding-left:3em}nav.toc h2{font-size:1.1em;text-align:center}
 """
 
 
@@ -32,6 +34,27 @@ class HtmlRenderer:
     def __init__(self, doc: Document):
         self.doc = doc
         self.counter = OutlineCounter(doc.options.get("outline", "none"))
+        self.heading_ids: dict[int, str] = {}
+        self.contents: list[tuple[int, str, str]] = []  # level, id, shown text
+        self._contents_for_toc()
+
+    def _contents_for_toc(self) -> None:
+        """Heading ids and the entries of a ``{.toc}`` (numbers as the headings show them)."""
+        counter = OutlineCounter(self.doc.options.get("outline", "none"))
+        for n, node in enumerate(walk(self.doc.children), start=1):
+            if isinstance(node, Heading):
+                anchor = f"h{n}"
+                self.heading_ids[id(node)] = anchor
+                number = counter.number(node)
+                if node.level <= 3:
+                    text = self.inlines(node.children)
+                    self.contents.append((node.level, anchor, f"{number} {text}" if number
+                                          else text))
+
+    def toc(self) -> str:
+        items = "".join(f'<li class="toc{level}"><a href="#{anchor}">{text}</a></li>'
+                        for level, anchor, text in self.contents)
+        return f'<nav class="toc"><h2>Table of Contents</h2><ul>{items}</ul></nav>'
 
     def inlines(self, nodes) -> str:
         out = []
@@ -66,7 +89,9 @@ class HtmlRenderer:
                 number = self.counter.number(node)
                 num = f'<span class="num">{number}</span>' if number else ""
                 level = min(node.level + 1, 6)
-                out.append(f"<h{level}>{num}{self.inlines(node.children)}</h{level}>")
+                anchor = self.heading_ids.get(id(node), "")
+                out.append(f'<h{level} id="{anchor}">{num}{self.inlines(node.children)}'
+                           f"</h{level}>")
             elif isinstance(node, Paragraph):
                 out.append(f"<p>{self.inlines(node.children)}</p>")
             elif isinstance(node, ListBlock):
@@ -85,6 +110,8 @@ class HtmlRenderer:
                 body = "".join("<tr>" + "".join(f"<td>{self.inlines(c.children)}</td>" for c in r)
                                + "</tr>" for r in node.rows)
                 out.append(f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>")
+            elif isinstance(node, Div) and "toc" in node.classes:
+                out.append(self.toc())
             elif isinstance(node, Div):
                 classes = " ".join(node.classes)
                 data = ""

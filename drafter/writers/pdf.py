@@ -59,14 +59,20 @@ def require_soffice(what: str) -> str:
     return soffice
 
 
-@lru_cache(maxsize=4)
 def find_uno_python(soffice: str) -> str | None:
-    explicit = os.environ.get("DRAFTER_UNO_PYTHON", "").strip()
-    candidates = [explicit] if explicit else []
-    program = Path(soffice).resolve().parent
-    candidates += [str(program / "python"), *UNO_PYTHONS]
+    """A Python that can import uno: ``DRAFTER_UNO_PYTHON`` if set (and only it), else the
+    first of LibreOffice's own and a few known places."""
+    return _find_uno_python(soffice, os.environ.get("DRAFTER_UNO_PYTHON", "").strip())
+
+
+@lru_cache(maxsize=8)
+def _find_uno_python(soffice: str, explicit: str) -> str | None:
+    if explicit:
+        candidates = [explicit]
+    else:
+        candidates = [str(Path(soffice).resolve().parent / "python"), *UNO_PYTHONS]
     for candidate in candidates:
-        if not candidate or not Path(candidate).is_file():
+        if not Path(candidate).is_file():
             continue
         try:
             ok = subprocess.run([candidate, "-c", "import uno"], capture_output=True,

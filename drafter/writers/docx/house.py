@@ -107,9 +107,12 @@ _STYLE_SPECS: list[tuple[str, str, str, str | None, str | None, str, str, str]] 
      '<w:sz w:val="20"/><w:szCs w:val="20"/>', ""),
     ("character", "FootnoteReference", "footnote reference", "DefaultParagraphFont", None,
      "", '<w:vertAlign w:val="superscript"/>', ""),
-    ("paragraph", "TOCHeading", "TOC Heading", "Heading1", "Normal",
-     '<w:numPr><w:ilvl w:val="0"/><w:numId w:val="0"/></w:numPr>'
-     '<w:jc w:val="center"/><w:outlineLvl w:val="9"/>', "", "qformat"),
+    # Not based on Heading 1 (as Word's is): readers such as pandoc would take it for a
+    # section heading.
+    ("paragraph", "TOCHeading", "TOC Heading", "Normal", "Normal",
+     '<w:keepNext/><w:keepLines/><w:numPr><w:ilvl w:val="0"/><w:numId w:val="0"/></w:numPr>'
+     '<w:spacing w:before="240" w:after="120"/><w:jc w:val="center"/>'
+     '<w:outlineLvl w:val="9"/>', '<w:b/><w:bCs/>', "qformat"),
     ("paragraph", "TOC1", "toc 1", "Normal", "Normal",
      f'<w:tabs><w:tab w:val="right" w:leader="dot" w:pos="{TEXT_WIDTH}"/></w:tabs>'
      '<w:spacing w:before="60" w:after="60"/>', "", ""),
@@ -198,6 +201,10 @@ def build(letterhead: list[str] | None = None):
         styles.insert(0, defaults)
     for style in style_elements():
         styles.append(style)
+
+    numbering = document.part.numbering_part.element  # the default's list definitions
+    for child in list(numbering):                      # belong to styles dropped above
+        numbering.remove(child)
 
     body = document.element.body
     for child in list(body):
