@@ -29,6 +29,10 @@ class Strict(BaseModel):
 class Topic(Strict):
     label: str
     description: str = ""
+    keywords: list[str] = Field(
+        default_factory=list,
+        description="words and phrases that signal the topic in a consultation's questions "
+                    "(used by drafter suggest)")
 
 
 class TopicVocabulary(Strict):
@@ -187,6 +191,10 @@ class Answer(Strict):
     positions: list[str] = Field(default_factory=list)
     text: Optional[str] = None
     skip: Optional[str] = Field(default=None, description="why the question is deliberately left unanswered")
+    suggested: list[str] = Field(
+        default_factory=list,
+        description="positions picked automatically (drafter suggest --write), to be reviewed: "
+                    "move them to 'positions' to accept them")
 
 
 class Consultation(Strict):

@@ -1,0 +1,188 @@
+"""``drafter new``: a consultation file from a notice, a question list, flags or prompts."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import sys
+from pathlib import Path
+
+import click
+
+KINDS = ("rfc", "rfi", "nprm", "call-for-evidence", "public-consultation", "other")
+JURISDICTIONS = ("US", "EU", "UK", "other")
+
+
+def _date(ctx, param, value):
+    if value is None:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(f"'{value}' is not a date (write YYYY-MM-DD)") from None
+
+
+def default_output(fields: dict) -> Path:
+    """A file name from the agency and the title: ``ntia-promoting-stakeholder-action.yaml``."""
+    agency = (fields.get("agency") or {}).get("short_name") or ""
+    words = re.findall(r"[a-z0-9]+", (fields.get("title") or "consultation").lower())
+    skip = {"a", "an", "the", "of", "on", "for", "and", "to", "in", "request", "comments",
+            "comment", "information", "notice"}
+    kept = [w for w in words if w not in skip][:5] or ["consultation"]
+    stem = "-".join(re.findall(r"[a-z0-9]+", agency.lower()) + kept)
+    return Path(stem + ".yaml")
+
+
+def _interactive_questions() -> list[dict]:
+    from drafter.importers import parse_questions
+
+    click.echo("Questions: paste a numbered list, or type one question per line; "
+               "an empty line ends the list.", err=True)
+    lines = []
+    while True:
+        line = click.prompt("", default="", show_default=False, prompt_suffix="> ", err=True)
+        if not line.strip():
+            break
+        lines.append(line)
+    if not lines:
+        return []
+    text = "\n".join(lines)
+    try:
+        return [{"id": q.id, "text": q.text} for q in parse_questions(text, Path("<input>"))]
+    except Exception:  # noqa: BLE001 - not numbered: one question per line
+        return [{"id": str(i), "text": " ".join(line.split())} for i, line in
+                enumerate(lines, start=1)]
+
+
+def _prompt_missing(fields: dict, ask_questions: bool) -> None:
+    if not fields.get("title"):
+        fields["title"] = click.prompt("Title of the consultation", err=True).strip()
+    agency = fields.setdefault("agency", {})
+    if not agency.get("name"):
+        agency["name"] = click.prompt("Agency (full name)", err=True).strip()
+    if not agency.get("short_name"):
+        from drafter.importers.common import short_name
+        agency["short_name"] = click.prompt("Agency short name", default=short_name(
+            agency["name"]), err=True).strip()
+    if not fields.get("kind"):
+        fields["kind"] = click.prompt("Kind", type=click.Choice(KINDS), default="rfc", err=True)
+    if not fields.get("jurisdiction"):
+        fields["jurisdiction"] = click.prompt("Jurisdiction", type=click.Choice(JURISDICTIONS),
+                                              default="US", err=True)
+    if "docket" not in fields:
+        docket = click.prompt("Docket (optional)", default="", show_default=False, err=True)
+        if docket.strip():
+            fields["docket"] = docket.strip()
+    if "deadline" not in fields:
+        while True:
+            value = click.prompt("Comment deadline YYYY-MM-DD (optional)", default="",
+                                 show_default=False, err=True).strip()
+            if not value:
+                break
+            try:
+                fields["deadline"] = dt.date.fromisoformat(value)
+                break
+            except ValueError:
+                click.echo(f"'{value}' is not a date (write YYYY-MM-DD)", err=True)
+    if ask_questions and not fields.get("questions"):
+        questions = _interactive_questions()
+        if questions:
+            fields["questions"] = questions
+
+
+@click.command()
+@click.option("--from-federal-register", "federal_register", metavar="DOC.json",
+              type=click.Path(path_type=Path, dir_okay=False),
+              help="A Federal Register API document (api/v1/documents/NUMBER.json).")
+@click.option("--from-regulations-gov", "regulations_gov", metavar="DOC.json",
+              type=click.Path(path_type=Path, dir_okay=False),
+              help="A regulations.gov v4 document record (v4/documents/ID).")
+@click.option("--questions", "questions_file", metavar="FILE.txt",
+              type=click.Path(path_type=Path, dir_okay=False),
+              help="The consultation's questions, pasted as a numbered list.")
+@click.option("--title", help="Title of the consultation.")
+@click.option("--agency", help="The agency's full name.")
+@click.option("--agency-short", help="The agency's short name (NTIA, Commission, ...).")
+@click.option("--kind", type=click.Choice(KINDS))
+@click.option("--jurisdiction", type=click.Choice(JURISDICTIONS))
+@click.option("--docket", help="Docket or reference number.")
+@click.option("--deadline", callback=_date, metavar="YYYY-MM-DD", help="Comment deadline.")
+@click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False),
+              help="The file to write (default: named after the agency and title).")
+@click.option("--force", is_flag=True, help="Overwrite the output file if it exists.")
+@click.option("-i", "--interactive", is_flag=True,
+              help="Ask for whatever the sources and flags leave out (default when the "
+                   "input is a terminal).")
+def new(federal_register, regulations_gov, questions_file, title, agency, agency_short, kind,
+        jurisdiction, docket, deadline, output, force, interactive):
+    """Write a new consultation file (YAML).
+
+    From a Federal Register or regulations.gov JSON document, a pasted question list, flags,
+    or prompts; flags override what the documents say.
+    """
+    from drafter.errors import LoadError, OutputError
+    from drafter.importers import (consultation_yaml, from_federal_register,
+                                   from_regulations_gov, read_questions, validate_text)
+    from drafter.output import atomic_write
+
+    if federal_register and regulations_gov:
+        raise click.UsageError("give --from-federal-register or --from-regulations-gov, not both")
+    if output is not None and output.exists() and not force:
+        raise OutputError("already exists (use --force to overwrite)", output)
+
+    fields: dict = {}
+    header = []
+    notes: list[str] = []
+    imported = None
+    if federal_register:
+        imported = from_federal_register(federal_register)
+    elif regulations_gov:
+        imported = from_regulations_gov(regulations_gov)
+    if imported is not None:
+        fields.update(imported.fields)
+        header.append(f"Imported from the {imported.source} by drafter new.")
+        notes.extend(imported.notes)
+        for warning in imported.warnings:
+            click.echo(f"{federal_register or regulations_gov}: warning: {warning}", err=True)
+    if questions_file:
+        parsed = read_questions(questions_file)
+        fields["questions"] = [{"id": q.id, "text": q.text} for q in parsed]
+        header.append(f"Questions from {questions_file.name}: check them against the notice.")
+
+    overrides = {"title": title, "kind": kind, "jurisdiction": jurisdiction, "docket": docket,
+                 "deadline": deadline}
+    fields.update({k: v for k, v in overrides.items() if v is not None})
+    if agency or agency_short:
+        current = dict(fields.get("agency") or {})
+        if agency:
+            from drafter.importers.common import short_name
+            current["name"] = agency
+            current.setdefault("short_name", agency_short or short_name(agency))
+        if agency_short:
+            current["short_name"] = agency_short
+        fields["agency"] = current
+    missing = [name for name, present in (
+        ("--title", fields.get("title")),
+        ("--agency", (fields.get("agency") or {}).get("name")),
+        ("--kind", fields.get("kind")),
+        ("--jurisdiction", fields.get("jurisdiction"))) if not present]
+    if interactive or (missing and sys.stdin.isatty()):
+        _prompt_missing(fields, ask_questions=not questions_file)
+    elif missing:
+        source = federal_register or regulations_gov or questions_file
+        raise LoadError("missing " + ", ".join(missing) + " (give them as options, or run "
+                        "drafter new -i to be asked)", source)
+
+    output = output or default_output(fields)
+    if output.exists() and not force:
+        raise OutputError("already exists (use --force to overwrite)", output)
+    if not header:
+        header.append("Written by drafter new.")
+    header.append("Next: drafter suggest " + output.as_posix() + " (which positions answer "
+                  "what), then drafter draft.")
+    text = consultation_yaml(fields, header, notes)
+    validate_text(text, output)
+    atomic_write(output, text.encode("utf-8"))
+    count = len(fields.get("questions") or [])
+    click.echo(f"wrote {output} ({fields.get('kind')}, {fields.get('jurisdiction')}, "
+               f"{count} question{'s' if count != 1 else ''})", err=True)

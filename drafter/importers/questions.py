@@ -1,0 +1,126 @@
+"""A pasted list of numbered questions, as the consultation file's ``questions``.
+
+Numbering may be "1.", "2)", "(3)", "Q4:", "Question 5:", "1.2", with lettered sub-questions
+("a.", "(b)", "(ii)") under a numbered one becoming "3a", "3b", "3ii".  A question's wrapped
+lines are joined to it; lines before the first question (a preamble), section headings ("A.
+General", "II. SECURITY") and page numbers are left out.  After a blank line, text continues the
+question only when it is indented, a bullet, or follows a sentence that is not finished.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from drafter.errors import LoadError
+from drafter.load.yamlsrc import read_text
+
+_EMPH = r"(?:\*\*|__)?"
+_NUMBERED = re.compile(
+    r"^\s*" + _EMPH + r"(?:"
+    r"Q(?:uestion)?\.?\s*(?P<q>\d{1,3}(?:\.\d{1,3})*[a-z]?)\s*[:.)\-–—]?"      # Q4: Question 5.
+    r"|\(\s*(?P<paren>\d{1,3})\s*\)"                                        # (3)
+    r"|(?P<num>\d{1,3}(?:\.\d{1,3})*)[.)]"                                   # 1. 2) 1.2.
+    r"|(?P<dotted>\d{1,3}\.\d{1,3})(?=\s)"                                   # 1.2 text
+    r")" + _EMPH + r"(?:\s+|$)", re.I)
+_SUB = re.compile(r"^\s*" + _EMPH + r"(?:\((?P<p>[a-z]|[ivx]{1,4})\)|(?P<d>[a-z]|[ivx]{1,4})[.)])"
+                  + _EMPH + r"\s+")
+_SECTION = re.compile(r"^\s*(?:[A-Z]|[IVXL]{1,5})[.)]\s+\S|^\s*(?:Part|Section)\s+\w+[.:]?(?:\s|$)")
+_PAGE = re.compile(r"^\s*(?:page\s+)?\d+(?:\s+of\s+\d+)?\s*$", re.I)
+_BULLET = re.compile(r"^\s*[-•*▪◦]\s+")
+
+
+@dataclass
+class ParsedQuestion:
+    id: str
+    text: str
+    line: int
+
+
+_ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4, "v": 5, "vi": 6, "vii": 7, "viii": 8, "ix": 9,
+          "x": 10}
+
+
+def _next_sub(label: str, previous: str | None) -> bool:
+    """Whether ``label`` continues the lettered (a, b, c) or roman (i, ii, iii) sub-list."""
+    if previous is None:
+        return label in ("a", "i")
+    if len(label) == 1 and len(previous) == 1 and ord(label) == ord(previous) + 1:
+        return True
+    return label in _ROMAN and previous in _ROMAN and _ROMAN[label] == _ROMAN[previous] + 1
+
+
+def parse_questions(text: str, path: Path) -> list[ParsedQuestion]:
+    out: list[ParsedQuestion] = []
+    parts: list[str] = []
+    current: ParsedQuestion | None = None
+    parent: str | None = None            # the numbered question lettered items belong to
+    previous_sub: str | None = None
+    closed = True                        # no question is taking continuation lines
+    blank_before = False
+
+    def finish():
+        nonlocal current
+        if current is not None:
+            current.text = " ".join(" ".join(parts).split())
+            out.append(current)
+        current = None
+
+    for number, raw in enumerate(text.split("\n"), start=1):
+        line = raw.rstrip()
+        if not line.strip():
+            blank_before = True
+            continue
+        numbered = _NUMBERED.match(line)
+        sub = _SUB.match(line) if parent is not None and not numbered else None
+        if numbered:
+            finish()
+            qid = next(v for v in numbered.groupdict().values() if v)
+            parent, previous_sub = qid, None
+            current = ParsedQuestion(qid, "", number)
+            parts = [line[numbered.end():].strip()]
+            closed = False
+        elif sub:
+            label = (sub.group("p") or sub.group("d")).lower()
+            if _next_sub(label, previous_sub):
+                finish()
+                previous_sub = label
+                current = ParsedQuestion(f"{parent}{label}", "", number)
+                parts = [line[sub.end():].strip()]
+                closed = False
+            elif not closed:
+                parts.append(line.strip())
+        elif _SECTION.match(line) or _PAGE.match(line):
+            finish()
+            closed = True
+            if _SECTION.match(line):
+                parent = None
+        elif current is not None and not closed:
+            unfinished = not re.search(r"[.?!:]\W*$", parts[-1] if parts else "")
+            if not blank_before or raw[:1].isspace() or _BULLET.match(line) or unfinished:
+                parts.append(_BULLET.sub("- ", line).strip() if _BULLET.match(line)
+                             else line.strip())
+            else:
+                finish()
+                closed = True
+        blank_before = False
+    finish()
+
+    if not out:
+        raise LoadError("no numbered questions found (expected lines such as '1. ...', "
+                        "'2) ...', '(3) ...', 'Q4: ...' or 'Question 5: ...')", path)
+    seen: dict[str, int] = {}
+    for q in out:
+        if not q.text:
+            raise LoadError(f"question {q.id} has no text", path, q.line)
+        if q.id in seen:
+            raise LoadError(f"duplicate question number {q.id} (also on line {seen[q.id]})",
+                            path, q.line, code="duplicate-question")
+        seen[q.id] = q.line
+    return out
+
+
+def read_questions(path: Path) -> list[ParsedQuestion]:
+    path = Path(path)
+    return parse_questions(read_text(path), path)
