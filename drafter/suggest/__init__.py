@@ -1,0 +1,42 @@
+"""Which library positions answer a consultation's questions.
+
+``Suggester`` ranks blocks for each question (or for the consultation as a whole when it has
+no questions) over an SQLite FTS5 index of the library: cached in the workspace for the CLI
+(:mod:`drafter.suggest.index`), or built in memory from a loaded library while composing.
+Ranking and explanations are in :mod:`drafter.suggest.rank`.
+"""
+
+from __future__ import annotations
+
+from drafter.suggest.index import Index
+from drafter.suggest.rank import Ranked, Ranker, Suggestion
+
+__all__ = ["Suggester", "Ranked", "Suggestion", "Index"]
+
+
+class Suggester:
+    def __init__(self, index: Index):
+        self.index = index
+        self.ranker = Ranker(index)
+
+    @classmethod
+    def for_workspace(cls, workspace) -> "Suggester":
+        return cls(Index.open(workspace.state_dir, workspace.positions, workspace.topics_file))
+
+    @classmethod
+    def for_library(cls, library) -> "Suggester":
+        return cls(Index.from_library(library))
+
+    def question(self, text: str, jurisdiction: str, qid: str | None = None,
+                 limit: int = 5) -> Ranked:
+        return self.ranker.rank(text, jurisdiction, qid, limit)
+
+    def questions(self, consultation, limit: int = 5) -> list[Ranked]:
+        """Suggestions for every question of a consultation model, in the file's order."""
+        return [self.ranker.rank(q.text, consultation.jurisdiction, q.id, limit)
+                for q in consultation.questions]
+
+    def whole(self, consultation, limit: int = 10) -> Ranked:
+        """Suggestions for a consultation as a whole: its title and abstract."""
+        text = " ".join(t for t in (consultation.title, consultation.abstract or "") if t)
+        return self.ranker.rank(text, consultation.jurisdiction, None, limit)

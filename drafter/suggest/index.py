@@ -1,0 +1,553 @@
+"""The library's full-text index: SQLite FTS5, cached in the workspace and kept fresh.
+
+The cache lives in ``<workspace>/.drafter/index.sqlite``.  Opening it costs one directory walk:
+each block file's (path, mtime_ns, size) is compared with what the index recorded, and only the
+files that differ are read again; a file whose bytes still hash the same is not re-parsed.  A
+changed topic vocabulary, another library folder, an older schema, or a file SQLite cannot read
+(missing, corrupt, truncated) means a rebuild from nothing, written to a temporary file and
+renamed into place, so a reader never sees half an index.  When the workspace is read-only the
+index is built in memory instead.
+
+Block files are validated with the same schema as ``drafter draft``; a bad block is reported at
+its file and line, as everywhere else.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import queue
+import re
+import sqlite3
+import tempfile
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from pydantic import ValidationError
+
+from drafter.errors import LoadError
+from drafter.load.library import Library, load_block, suggest as did_you_mean, text_hash
+from drafter.load.models import PositionMeta
+from drafter.load.yamlsrc import read_text
+from drafter.suggest.text import strip_jinja, topic_text
+
+try:  # a YAML parser written in Rust: ten times faster on front matter than PyYAML
+    import yaml_rs
+except ImportError:  # pragma: no cover - the dependency is declared; PyYAML is the fallback
+    yaml_rs = None
+
+SCHEMA_VERSION = "1"
+INDEX_NAME = "index.sqlite"
+TOKENIZER = "porter unicode61 remove_diacritics 2"
+# A file modified this close to the scan may change again within the same mtime tick: it is
+# recorded with an unknown mtime so that the next run hashes it again ("racy git").
+_RACY_NS = 2_000_000_000
+# From this many files to (re)parse on, parsing and writing run side by side.
+_PIPELINE_FROM = 256
+_BATCH = 128
+
+_SCHEMA = f"""
+CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE blocks(
+    rowid INTEGER PRIMARY KEY,
+    id TEXT NOT NULL UNIQUE,
+    path TEXT NOT NULL UNIQUE,
+    mtime_ns INTEGER NOT NULL,
+    size INTEGER NOT NULL,
+    sha TEXT NOT NULL,
+    hash TEXT NOT NULL,
+    title TEXT NOT NULL,
+    summary TEXT NOT NULL,
+    topics TEXT NOT NULL,
+    jurisdictions TEXT NOT NULL,
+    status TEXT NOT NULL,
+    role TEXT NOT NULL,
+    stance TEXT NOT NULL
+);
+CREATE VIRTUAL TABLE fts USING fts5(title, summary, topics, body, tokenize = '{TOKENIZER}');
+"""
+_INSERT_BLOCK = ("INSERT INTO blocks(rowid, id, path, mtime_ns, size, sha, hash, title, summary,"
+                 " topics, jurisdictions, status, role, stance)"
+                 " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)")
+_INSERT_TEXT = "INSERT INTO fts(rowid, title, summary, topics, body) VALUES (?, ?, ?, ?, ?)"
+# The same, for a whole batch passed as one JSON array: one statement, so SQLite tokenizes and
+# writes the batch without taking Python's lock back between rows.
+_INSERT_BLOCKS_JSON = ("INSERT INTO blocks(rowid, id, path, mtime_ns, size, sha, hash, title,"
+                       " summary, topics, jurisdictions, status, role, stance) SELECT"
+                       + ", ".join(f" value->>{i}" for i in range(14)) + " FROM json_each(?)")
+_INSERT_TEXT_JSON = ("INSERT INTO fts(rowid, title, summary, topics, body) SELECT"
+                     + ", ".join(f" value->>{i}" for i in range(5)) + " FROM json_each(?)")
+
+
+@dataclass(frozen=True)
+class BlockRow:
+    """What the index knows of a block: enough to rank and explain, without its file."""
+
+    rowid: int
+    id: str
+    path: str
+    title: str
+    summary: str
+    topics: tuple[str, ...]
+    jurisdictions: tuple[str, ...]
+    status: str
+    role: str
+    stance: str
+    hash: str
+
+    def applies_to(self, jurisdiction: str) -> bool:
+        return "any" in self.jurisdictions or jurisdiction in self.jurisdictions
+
+
+@dataclass
+class IndexStats:
+    """What opening the index did: for the benchmark and ``--debug``."""
+
+    mode: str = "cached"          # cached | rebuilt | memory
+    reason: str = ""
+    scanned: int = 0
+    reparsed: int = 0
+    removed: int = 0
+    seconds: float = 0.0
+
+
+# --- reading block files ------------------------------------------------------------------
+
+def _decode(data: bytes, path: Path | str) -> str:
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        read_text(Path(path))  # raises the positioned error
+        raise
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+_FRONT = re.compile(r"\A---[ \t]*\n(.*?)\n(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.S)
+
+
+def parse_block(path: Path | str, data: bytes) -> tuple[PositionMeta, str]:
+    """Front matter and body of one block file, validated like ``load_block``.
+
+    The fast path parses the front matter with yaml_rs; anything it cannot take, or that the
+    schema rejects, goes through ``load_block`` for the error at the right line (or, should the
+    two parsers ever disagree, for the canonical reading).
+    """
+    text = _decode(data, path)
+    match = _FRONT.match(text)
+    if yaml_rs is not None and match is not None:
+        try:
+            fields = yaml_rs.loads(match.group(1))
+            body = text[match.end():]
+            if isinstance(fields, dict):
+                meta = PositionMeta.model_validate(fields)
+                return meta, body.strip("\n") + "\n"
+        except (ValidationError, ValueError, TypeError):
+            pass
+        except Exception as exc:  # noqa: BLE001 - yaml_rs raises its own error classes
+            if type(exc).__module__.split(".")[0] != "yaml_rs":
+                raise
+    block = load_block(Path(path))
+    return block.meta, block.body
+
+
+def _scan(root: str) -> dict[str, tuple[int, int]]:
+    """Every block file under ``root``: relative path -> (mtime_ns, size).
+
+    The same files as ``library.block_files``: ``*.md``, not hidden, in any sub-folder.
+    """
+    found: dict[str, tuple[int, int]] = {}
+    cut = len(root) + 1
+    stack = [root]
+    while stack:
+        current = stack.pop()
+        try:
+            entries = os.scandir(current)
+        except OSError as exc:
+            raise LoadError(f"cannot read the position library: {exc.strerror}", current) from None
+        with entries:
+            for entry in entries:
+                name = entry.name
+                if name.endswith(".md"):
+                    if name.startswith("."):
+                        continue
+                    try:
+                        st = entry.stat()
+                    except OSError:
+                        continue
+                    if entry.is_dir(follow_symlinks=False):
+                        stack.append(entry.path)
+                        continue
+                    found[entry.path[cut:].replace(os.sep, "/")] = (st.st_mtime_ns, st.st_size)
+                elif entry.is_dir(follow_symlinks=False):
+                    stack.append(entry.path)
+    return found
+
+
+def _read(path: str) -> bytes:
+    with open(path, "rb") as handle:
+        return handle.read()
+
+
+def _vocabulary(topics) -> dict[str, dict]:
+    return {tid: {"label": t.label, "keywords": list(t.keywords)} for tid, t in topics.items()}
+
+
+def _file_signature(path: Path) -> str:
+    try:
+        st = path.stat()
+    except OSError:
+        return "missing"
+    return f"{st.st_mtime_ns}:{st.st_size}"
+
+
+class _Writer(threading.Thread):
+    """Inserts batches of rows while the caller parses the next ones.
+
+    SQLite releases Python's lock while it tokenizes and writes, so on two cores parsing
+    (Python) and indexing (SQLite) overlap.
+    """
+
+    def __init__(self, conn: sqlite3.Connection):
+        super().__init__(daemon=True)
+        self.conn = conn
+        self.batches: queue.Queue = queue.Queue(maxsize=8)
+        self.error: BaseException | None = None
+
+    def run(self) -> None:
+        while True:
+            batch = self.batches.get()
+            if batch is None:
+                return
+            if self.error is not None:
+                continue
+            try:
+                blocks, texts = batch
+                self.conn.execute(_INSERT_BLOCKS_JSON, (blocks,))
+                self.conn.execute(_INSERT_TEXT_JSON, (texts,))
+            except BaseException as exc:  # noqa: BLE001 - handed back to the caller
+                self.error = exc
+
+
+# --- the index --------------------------------------------------------------------------------
+
+class Index:
+    """An open FTS5 index over one position library."""
+
+    def __init__(self, conn: sqlite3.Connection, topics: dict[str, dict], stats: IndexStats):
+        self.conn = conn
+        self.topics = topics
+        self.stats = stats
+        self._stemmer: sqlite3.Connection | None = None
+        self._stems: dict[str, str] = {}
+        self._size: int | None = None
+        self._topic_texts: dict[tuple[str, ...], str] = {}
+
+    # -- opening and building -----------------------------------------------------------------
+
+    @classmethod
+    def open(cls, state_dir: Path, positions: Path, topics_file: Path) -> "Index":
+        """The cached index for ``positions``, refreshed; rebuilt when missing or unusable."""
+        started = time.perf_counter()
+        positions = Path(positions).resolve()
+        topics_file = Path(topics_file)
+        if not positions.is_dir():
+            raise LoadError("position library folder not found", positions)
+        if not topics_file.is_file():
+            raise LoadError("topic vocabulary not found (positions/topics.yaml)", topics_file)
+        path = Path(state_dir) / INDEX_NAME
+        index, reason = None, "no index yet"
+        if path.is_file():
+            try:
+                index, reason = cls._reuse(path, positions, topics_file)
+            except sqlite3.DatabaseError as exc:
+                index, reason = None, f"unreadable index ({exc})"
+        if index is None:
+            index = cls._rebuild(path, positions, topics_file, reason)
+        index.stats.seconds = time.perf_counter() - started
+        return index
+
+    @classmethod
+    def _reuse(cls, path: Path, positions: Path, topics_file: Path):
+        conn = sqlite3.connect(path, timeout=10, check_same_thread=False)
+        try:
+            meta = dict(conn.execute("SELECT key, value FROM meta"))
+            if meta.get("schema") != SCHEMA_VERSION:
+                conn.close()
+                return None, "index from another drafter version"
+            if meta.get("library") != str(positions):
+                conn.close()
+                return None, "index of another library folder"
+            signature = _file_signature(topics_file)
+            if meta.get("topics_signature") != signature:
+                if meta.get("topics_sha") != hashlib.sha256(topics_file.read_bytes()).hexdigest():
+                    conn.close()
+                    return None, "topic vocabulary changed"
+                with conn:
+                    conn.execute("UPDATE meta SET value = ? WHERE key = 'topics_signature'",
+                                 (signature,))
+            index = cls(conn, json.loads(meta["topics"]), IndexStats(mode="cached"))
+            index._refresh(str(positions))
+            return index, ""
+        except BaseException:
+            conn.close()
+            raise
+
+    @classmethod
+    def _rebuild(cls, path: Path, positions: Path, topics_file: Path, reason: str) -> "Index":
+        from drafter.load.library import load_topics
+
+        topics = _vocabulary(load_topics(topics_file))
+        meta = {
+            "schema": SCHEMA_VERSION,
+            "library": str(positions),
+            "topics": json.dumps(topics, sort_keys=True),
+            "topics_sha": hashlib.sha256(topics_file.read_bytes()).hexdigest(),
+            "topics_signature": _file_signature(topics_file),
+        }
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(prefix=".index.", suffix=".tmp", dir=path.parent)
+            os.close(fd)
+        except OSError:
+            conn = sqlite3.connect(":memory:", check_same_thread=False)
+            index = cls(conn, topics, IndexStats(mode="memory", reason=reason))
+            index._create(meta)
+            index._refresh(str(positions))
+            return index
+        conn = sqlite3.connect(tmp, timeout=10, check_same_thread=False)
+        try:
+            # A crash while building leaves a temporary file, never a broken index.
+            conn.execute("PRAGMA journal_mode = OFF")
+            conn.execute("PRAGMA synchronous = OFF")
+            index = cls(conn, topics, IndexStats(mode="rebuilt", reason=reason))
+            index._create(meta)
+            index._refresh(str(positions))
+            conn.close()
+            os.replace(tmp, path)
+        except BaseException:
+            conn.close()
+            try:
+                os.unlink(tmp)
+            except OSError:
+                pass
+            raise
+        index.conn = sqlite3.connect(path, timeout=10, check_same_thread=False)
+        return index
+
+    @classmethod
+    def from_library(cls, library: Library) -> "Index":
+        """An in-memory index of an already loaded library (used while composing a draft)."""
+        topics = _vocabulary(library.topics)
+        conn = sqlite3.connect(":memory:", check_same_thread=False)
+        index = cls(conn, topics, IndexStats(mode="memory", reason="loaded library"))
+        index._create({"schema": SCHEMA_VERSION, "library": str(library.root)})
+        blocks, texts = [], []
+        for rowid, block in enumerate(library, start=1):
+            row, text = index._rows(rowid, block.path.as_posix(), 0, 0, "", block.meta, block.body)
+            blocks.append(row)
+            texts.append(text)
+        with conn:
+            conn.executemany(_INSERT_BLOCK, blocks)
+            conn.executemany(_INSERT_TEXT, texts)
+        return index
+
+    def _create(self, meta: dict) -> None:
+        self.conn.executescript(_SCHEMA)
+        with self.conn:
+            self.conn.executemany("INSERT INTO meta(key, value) VALUES (?, ?)",
+                                  sorted(meta.items()))
+
+    def _rows(self, rowid: int, rel: str, mtime_ns: int, size: int, sha: str,
+              meta: PositionMeta, body: str) -> tuple[tuple, tuple]:
+        # Topic ids and jurisdictions are plain kebab-case words: JSON lists without escapes.
+        block = (rowid, meta.id, rel, mtime_ns, size, sha, text_hash(body), meta.title,
+                 meta.summary, '["' + '","'.join(meta.topics) + '"]',
+                 '["' + '","'.join(meta.jurisdictions) + '"]',
+                 meta.status.value, meta.role.value, meta.stance.value)
+        key = tuple(meta.topics)
+        topics = self._topic_texts.get(key)
+        if topics is None:
+            topics = self._topic_texts[key] = topic_text(key, self.topics)
+        text = (rowid, meta.title, meta.summary, topics, strip_jinja(body))
+        return block, text
+
+    def _refresh(self, root: str) -> None:
+        """Bring the index in line with the files, reading only those that changed."""
+        stats = self.stats
+        scan_started = time.time_ns()
+        current = _scan(root)
+        stats.scanned = len(current)
+        stored = {row[0]: row[1:] for row in self.conn.execute(
+            "SELECT path, mtime_ns, size, sha, rowid, id FROM blocks")}
+        changed = sorted(rel for rel, sig in current.items()
+                         if rel not in stored or stored[rel][:2] != sig)
+        removed = sorted(rel for rel in stored if rel not in current)
+        if not changed and not removed:
+            return
+        self._size = None
+        contents = []
+        for rel in changed:
+            try:
+                contents.append(_read(os.path.join(root, rel)))
+            except OSError as exc:
+                raise LoadError(f"cannot read: {exc.strerror}", exc.filename) from None
+        owners = {row[4]: rel for rel, row in stored.items()}       # block id -> file
+        next_rowid = max((row[3] for row in stored.values()), default=0) + 1
+        todo = []
+        with self.conn:
+            for rel in removed:
+                self._delete(stored[rel][3])
+                owners.pop(stored[rel][4], None)
+                stats.removed += 1
+            for rel, data in zip(changed, contents):
+                mtime_ns, size = current[rel]
+                if mtime_ns >= scan_started - _RACY_NS:
+                    mtime_ns = -1
+                sha = hashlib.sha256(data).hexdigest()
+                old = stored.get(rel)
+                if old is not None and old[2] == sha:
+                    self.conn.execute("UPDATE blocks SET mtime_ns = ?, size = ? WHERE rowid = ?",
+                                      (mtime_ns, size, old[3]))
+                    continue
+                if old is not None:
+                    self._delete(old[3])
+                    owners.pop(old[4], None)
+                todo.append((rel, mtime_ns, size, sha, data))
+            self._parse_and_insert(root, todo, owners, next_rowid)
+
+    def _parse_and_insert(self, root: str, todo: list, owners: dict[str, str],
+                          next_rowid: int) -> None:
+        writer = _Writer(self.conn) if len(todo) >= _PIPELINE_FROM else None
+        if writer is not None:
+            writer.start()
+        blocks, texts = [], []
+        try:
+            for rowid, (rel, mtime_ns, size, sha, data) in enumerate(todo, start=next_rowid):
+                path = os.path.join(root, rel)
+                meta, body = parse_block(path, data)
+                self._check(path, meta, rel, owners)
+                block, text = self._rows(rowid, rel, mtime_ns, size, sha, meta, body)
+                blocks.append(block)
+                texts.append(text)
+                if len(blocks) >= _BATCH:
+                    self._write(writer, blocks, texts)
+                    blocks, texts = [], []
+            if blocks:
+                self._write(writer, blocks, texts)
+        finally:
+            if writer is not None:
+                writer.batches.put(None)
+                writer.join()
+        if writer is not None and writer.error is not None:
+            raise writer.error
+        self.stats.reparsed += len(todo)
+
+    def _write(self, writer: _Writer | None, blocks: list, texts: list) -> None:
+        if writer is None:
+            self.conn.executemany(_INSERT_BLOCK, blocks)
+            self.conn.executemany(_INSERT_TEXT, texts)
+        else:
+            if writer.error is not None:
+                raise writer.error
+            writer.batches.put((json.dumps(blocks), json.dumps(texts)))
+
+    def _check(self, path: str, meta: PositionMeta, rel: str, owners: dict[str, str]) -> None:
+        for i, topic in enumerate(meta.topics):
+            if topic not in self.topics:
+                path = Path(path)
+                line = load_block(path).line_of("topics", i)
+                raise LoadError(f"unknown topic '{topic}'{did_you_mean(topic, self.topics)}",
+                                path, line, code="unknown-topic")
+        other = owners.get(meta.id)
+        if other is not None and other != rel:
+            path = Path(path)
+            raise LoadError(f"duplicate position id '{meta.id}' (also in {other})", path,
+                            load_block(path).line_of("id"), code="duplicate-id")
+        owners[meta.id] = rel
+
+    def _delete(self, rowid: int) -> None:
+        self.conn.execute("DELETE FROM fts WHERE rowid = ?", (rowid,))
+        self.conn.execute("DELETE FROM blocks WHERE rowid = ?", (rowid,))
+
+    # -- reading ----------------------------------------------------------------------------
+
+    def __len__(self) -> int:
+        if self._size is None:
+            self._size = self.conn.execute("SELECT count(*) FROM blocks").fetchone()[0]
+        return self._size
+
+    def document_frequencies(self, words) -> dict[str, int]:
+        """In how many blocks each word occurs, as the index sees it (stemmed by the same
+        tokenizer): 0 for words the library never uses."""
+        words = sorted(set(words))
+        if not words:
+            return {}
+        if self._stemmer is None:
+            self._stemmer = sqlite3.connect(":memory:", check_same_thread=False)
+            self._stemmer.execute(f"CREATE VIRTUAL TABLE w USING fts5(word, tokenize='{TOKENIZER}')")
+            self._stemmer.execute("CREATE VIRTUAL TABLE wv USING fts5vocab(w, 'instance')")
+            self.conn.execute("CREATE VIRTUAL TABLE IF NOT EXISTS temp.fts_vocab "
+                              "USING fts5vocab(main, 'fts', 'row')")
+        new = [w for w in words if w not in self._stems]
+        if new:
+            with self._stemmer:
+                self._stemmer.execute("DELETE FROM w")
+                self._stemmer.executemany("INSERT INTO w(rowid, word) VALUES (?, ?)",
+                                          list(enumerate(new)))
+                for term, doc in self._stemmer.execute("SELECT term, doc FROM wv"):
+                    self._stems[new[doc]] = term
+        stems = {w: self._stems.get(w, "") for w in words}
+        unique = sorted(set(s for s in stems.values() if s))
+        counts = dict(self.conn.execute(
+            f"SELECT term, doc FROM temp.fts_vocab WHERE term IN ({','.join('?' * len(unique))})",
+            unique)) if unique else {}
+        return {w: counts.get(stems[w], 0) for w in words}
+
+    def search(self, query: str, weights: tuple[float, float, float, float],
+               limit: int) -> list[tuple[int, float]]:
+        """(rowid, relevance) of the best matches; relevance is BM25, higher is better."""
+        sql = ("SELECT rowid, -bm25(fts, ?, ?, ?, ?) AS score FROM fts WHERE fts MATCH ? "
+               "ORDER BY score DESC, rowid LIMIT ?")
+        return [(r, s) for r, s in self.conn.execute(sql, (*weights, query, limit))]
+
+    def rows(self, rowids) -> dict[int, BlockRow]:
+        rowids = list(rowids)
+        if not rowids:
+            return {}
+        out = {}
+        for r in self.conn.execute(
+                "SELECT rowid, id, path, title, summary, topics, jurisdictions, status, role,"
+                f" stance, hash FROM blocks WHERE rowid IN ({','.join('?' * len(rowids))})",
+                rowids):
+            out[r[0]] = BlockRow(r[0], r[1], r[2], r[3], r[4], tuple(json.loads(r[5])),
+                                 tuple(json.loads(r[6])), r[7], r[8], r[9], r[10])
+        return out
+
+    def matched_words(self, rowids, query: str) -> dict[int, list[str]]:
+        """The words of each block's title, summary and body that matched ``query`` (for the
+        "why" of a suggestion), in the order they appear."""
+        rowids = list(rowids)
+        if not rowids or not query:
+            return {}
+        out: dict[int, list[str]] = {}
+        sql = ("SELECT rowid, " + ", ".join(f"highlight(fts, {i}, char(1), char(2))"
+                                            for i in (0, 1, 3))
+               + f" FROM fts WHERE fts MATCH ? AND rowid IN ({','.join('?' * len(rowids))})")
+        for rowid, *columns in self.conn.execute(sql, (query, *rowids)):
+            words: list[str] = []
+            for text in columns:
+                for piece in (text or "").split("\x01")[1:]:
+                    for word in piece.split("\x02", 1)[0].split():
+                        word = word.strip(".,;:!?()\"'“”‘’*").lower()
+                        if word and word not in words:
+                            words.append(word)
+            out[rowid] = words
+        return out
+
+    def close(self) -> None:
+        self.conn.close()
+        if self._stemmer is not None:
+            self._stemmer.close()
