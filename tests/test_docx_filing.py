@@ -333,3 +333,18 @@ def test_shipped_templates_still_listed(tmp_path):
     result = run_cli("templates", "list")
     assert result.code == 0
     assert "house-style" not in result.out
+
+
+def test_markdown_tables_are_word_tables():
+    markdown = "| Item | Cost |\n|:-----|-----:|\n| Hosting & DNS | 5 |\n| Audit | 10 |\n"
+    data = DocxWriter().write(parse_markdown(markdown), WriteContext())
+    table = parts(data)["word/document.xml"].find("w:body/w:tbl", NS)
+    styles = DocxFile(data).style_names
+    assert styles[table.find("w:tblPr/w:tblStyle", NS).get(q("val"))] == "Table Grid"
+    rows = table.findall("w:tr", NS)
+    assert rows[0].find("w:trPr/w:tblHeader", NS) is not None
+    cells = [[text_of(tc) for tc in tr.findall("w:tc", NS)] for tr in rows]
+    assert cells == [["Item", "Cost"], ["Hosting & DNS", "5"], ["Audit", "10"]]
+    assert rows[0].find("w:tc/w:p/w:r/w:rPr/w:b", NS) is not None
+    right = rows[1].findall("w:tc", NS)[1].find("w:p/w:pPr/w:jc", NS)
+    assert right.get(q("val")) == "right"

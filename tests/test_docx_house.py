@@ -86,7 +86,12 @@ def strip_numbering(path: Path) -> None:
 def test_shipped_house_style_is_reproducible_from_the_script(tmp_path):
     target = tmp_path / "house.docx"
     assert house.main([str(target), "--org", str(ROOT / "org.yaml")]) == 0
-    assert target.read_bytes() == SHIPPED.read_bytes(), \
+    # entry by entry: compressed bytes may differ between zlib builds
+    def entries(path: Path) -> list[tuple[str, bytes]]:
+        with zipfile.ZipFile(path) as z:
+            return [(i.filename, z.read(i.filename)) for i in z.infolist()]
+
+    assert entries(target) == entries(SHIPPED), \
         "templates/house-style.docx is stale: rebuild it with python -m drafter.writers.docx.house"
 
 

@@ -159,6 +159,7 @@ def test_fcc_caption_toc_and_footnotes_in_the_pdf(rendered):
                                                         "III. IDENTIFICATION OF CONCERNS"]
     assert all(line.split("\t")[-1].isdigit() for line in toc)
     assert re.search(r"I\. INTRODUCTION\.{5,} ?1", first)
+    assert "Table of Contents" in first.split("\n")  # the TOC heading has no number
     # footnotes at the foot of the page
     assert "Cybersecurity Labeling for Internet of Things, 88 FR 58211 (August 25, 2023)," in text
     assert "Manos Antonakakis et al., Understanding the Mirai Botnet" in text
