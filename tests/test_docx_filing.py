@@ -348,3 +348,48 @@ def test_markdown_tables_are_word_tables():
     assert rows[0].find("w:tc/w:p/w:r/w:rPr/w:b", NS) is not None
     right = rows[1].findall("w:tc", NS)[1].find("w:p/w:pPr/w:jc", NS)
     assert right.get(q("val")) == "right"
+
+
+def test_a_letterhead_in_the_only_header_stays_on_page_one(tmp_path):
+    import docx
+    from docx.shared import Inches
+
+    house = docx.Document()
+    header = house.sections[0].header
+    header.is_linked_to_previous = False
+    header.paragraphs[0].text = "ACME LETTERHEAD"
+    logo = tmp_path / "logo.png"
+    logo.write_bytes(_png_1x1())
+    header.paragraphs[0].add_run().add_picture(str(logo), width=Inches(0.5))
+    ref = tmp_path / "house.docx"
+    house.save(str(ref))
+    data = DocxWriter().write(parse_markdown("Text.\n", {"title": "A filing"}),
+                              WriteContext(reference_docx=ref))
+    xml = parts(data)
+    document = xml["word/document.xml"]
+    sect = document.find("w:body/w:sectPr", NS)
+    rels = {r.get("Id"): r.get("Target") for r in xml["word/_rels/document.xml.rels"]}
+    r_id = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
+    first = sect.find("w:headerReference[@w:type='first']", NS).get(r_id)
+    default = sect.find("w:headerReference[@w:type='default']", NS).get(r_id)
+    first_xml, default_xml = xml["word/" + rels[first]], xml["word/" + rels[default]]
+    assert text_of(first_xml) == "ACME LETTERHEAD"
+    assert text_of(default_xml) == "ACME LETTERHEADA filing"  # house content, then ours
+    # the picture came along, with a relationship of its own part
+    blip = first_xml.find(".//{http://schemas.openxmlformats.org/drawingml/2006/main}blip")
+    embed = blip.get("{http://schemas.openxmlformats.org/officeDocument/2006/relationships}embed")
+    first_rels = xml["word/_rels/" + rels[first] + ".rels"]
+    assert any(r.get("Id") == embed and r.get("Target").startswith("media/") for r in first_rels)
+
+
+def _png_1x1() -> bytes:
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return (struct.pack(">I", len(data)) + kind + data
+                + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF))
+
+    header = struct.pack(">IIBBBBB", 1, 1, 8, 2, 0, 0, 0)
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header)
+            + chunk(b"IDAT", zlib.compress(b"\x00\x1f\x38\x64")) + chunk(b"IEND", b""))

@@ -99,6 +99,37 @@ def _story(document, sect_pr, kind: str, type_):
     return element
 
 
+_R = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
+
+
+def _copy_story(document, sect_pr, kind: str, type_, target) -> None:
+    """Copy the content of an existing header/footer into ``target`` (a new part), with the
+    relationships (pictures, links) it uses."""
+    import copy
+
+    ref = sect_pr.get_headerReference(type_) if kind == "header" \
+        else sect_pr.get_footerReference(type_)
+    if ref is None:
+        return
+    source_part = document.part.related_parts[ref.rId]
+    if not _has_content(source_part.element):
+        return
+    target_part = next(part for part in document.part.related_parts.values()
+                       if getattr(part, "element", None) is target)
+    for child in source_part.element:
+        clone = copy.deepcopy(child)
+        for node in clone.iter():
+            for attr, value in list(node.attrib.items()):
+                if attr.startswith(_R) and value in source_part.rels:
+                    rel = source_part.rels[value]
+                    new_id = (target_part.relate_to(rel.target_ref, rel.reltype,
+                                                    is_external=True)
+                              if rel.is_external else
+                              target_part.relate_to(rel.target_part, rel.reltype))
+                    node.set(attr, new_id)
+        target.append(clone)
+
+
 def set_up(document, styles, meta: dict, sect_pr) -> None:
     from docx.enum.section import WD_HEADER_FOOTER
 
@@ -106,7 +137,11 @@ def set_up(document, styles, meta: dict, sect_pr) -> None:
     sect_pr.titlePg_val = True
     first, default = WD_HEADER_FOOTER.FIRST_PAGE, WD_HEADER_FOOTER.PRIMARY
 
+    had_first = sect_pr.get_headerReference(first) is not None
     story = _story(document, sect_pr, "header", first)
+    if not had_first:
+        # A house whose letterhead sits in the one header it has: page 1 keeps it.
+        _copy_story(document, sect_pr, "header", default, story)
     if not len(story):
         _new_paragraph(story, styles.paragraph("Header"))
 
