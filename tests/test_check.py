@@ -321,3 +321,24 @@ def test_a_consultation_outside_the_workspace(workspace, tmp_path):
     assert code == 1
     assert [d["code"] for d in diags] == ["unknown-position"]
     assert diags[0]["path"] == str(path)
+
+
+def test_block_variables_are_checked_against_the_consultations_that_use_them(workspace):
+    new_block(workspace, "member-note", "Filed with {{ variables.member }}.")
+    new_block(workspace, "nobody-defines", "Filed with {{ variables.nope }}.")
+    path = consultation(workspace, "member", ["member-note"])
+    path.write_text(path.read_text() + "variables:\n  member: Acme Hosting\n")
+    code, diags = check(workspace)
+    found = of(diags, "undefined")
+    # no consultation can render the second block; the first renders where it is used
+    assert [d["path"] for d in found] == ["positions/procedure/nobody-defines.md"]
+    assert found[0]["line"] == 16 and "'nope'" in found[0]["message"]
+
+
+def test_names_set_inside_a_branch_are_not_undefined(workspace):
+    template = workspace / US_TEMPLATE
+    edit(template, "# INTRODUCTION", "{% if consultation.docket %}{% else %}{% set picks = 1 %}"
+         "{{ picks }}{% endif %}\n# INTRODUCTION {{ pickz }}")
+    code, diags = check(workspace, US_TEMPLATE)
+    names = [d["message"] for d in of(diags, "undefined", US_TEMPLATE)]
+    assert names[0] == "undefined name 'pickz' (did you mean 'picks'?)" and len(names) == 1

@@ -27,7 +27,7 @@ def test_unanswered_question_placeholder_points_at_the_question(workspace):
     path = workspace / "examples" / "questions.yaml"
     path.write_text("title: T\nagency: {name: Test Agency, short_name: TA}\nkind: rfc\n"
                     "jurisdiction: US\ndate: 2018-02-12\ntemplate: us-agency-comments\n"
-                    "questions:\n  - id: '1'\n    text: What is a botnet?\n")
+                    "questions:\n  - id: '1'\n    text: Zqxv wprt blorf?\n")  # matches no block
     code, diags = check(workspace, path)
     found = of(diags, "placeholder", "examples/questions.yaml")
     assert found and found[0]["line"] == 8

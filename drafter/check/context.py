@@ -202,6 +202,15 @@ class CheckContext:
         return [c for c in self.consultations if self.selected(c.path)]
 
     @cached_property
+    def template_cache(self):
+        """Compiled templates and blocks, shared by the static analysis and the trials."""
+        try:
+            from drafter.bccache import TemplateCache
+        except ImportError:
+            return None
+        return TemplateCache()
+
+    @cached_property
     def analysis(self):
         """Static analysis of every template and block body (see :mod:`.jinja_static`)."""
         from drafter.check.jinja_static import Analysis

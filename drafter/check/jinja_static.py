@@ -44,6 +44,7 @@ class Unit:
     tree: nodes.Template | None = None
     error: TemplateError | None = None
     undeclared: set = field(default_factory=set)
+    assigned: set = field(default_factory=set)
 
     def position(self, lineno: int | None, needle: str | None = None) -> tuple[int | None, int | None]:
         """File line (and column of ``needle`` on it, if found) for a line of the source."""
@@ -121,6 +122,7 @@ class Analysis:
     def __init__(self, ctx):
         composer = probe_composer(ctx.library, ctx.org, ctx.ws.templates)
         self.env = composer.env
+        self.env.bytecode_cache = ctx.template_cache  # compiled once, reused by the trials
         self.context_names = set(composer.context)
         self.known = self.context_names | set(self.env.globals) | _JINJA_SPECIAL
         models = _root_models()
@@ -147,9 +149,13 @@ class Analysis:
         from drafter.load.library import suggest
 
         try:
-            # Compiling finds unknown filters and tests; it also folds constants in the tree
-            # it is given, so the tree kept for analysis comes from a parse of its own.
-            self.env.compile(unit.source, unit.name, str(unit.path))
+            # Loading compiles (finding unknown filters and tests) into the shared cache; the
+            # compiler folds constants in its tree, so the tree kept for analysis is parsed
+            # on its own.
+            if self.env.loader is not None and unit.source == self._loader_source(unit):
+                self.env.get_template(unit.name)
+            else:
+                self.env.compile(unit.source, unit.name, str(unit.path))
             unit.tree = self.env.parse(unit.source, unit.name, str(unit.path))
         except SandboxViolation as exc:
             unit.error = TemplateError(f"refused by the sandbox: {exc.message}", unit.path,
@@ -163,8 +169,19 @@ class Analysis:
             unit.error = TemplateError(f"template syntax error: {message}", unit.path,
                                        unit.position(exc.lineno)[0], code="jinja-syntax")
         if unit.tree is not None:
-            unit.undeclared = meta.find_undeclared_variables(unit.tree)
+            # Jinja counts a name set inside an if-branch as undeclared even where the same
+            # branch sets it: any name the template assigns anywhere counts as its own.
+            unit.assigned = _assigned(unit.tree)
+            unit.undeclared = meta.find_undeclared_variables(unit.tree) - unit.assigned
         return unit
+
+    def _loader_source(self, unit: Unit) -> str | None:
+        """What the drafting loader reads under the unit's name (None if something else)."""
+        try:
+            source, filename, _ = self.env.loader.get_source(self.env, unit.name)
+        except Exception:  # noqa: BLE001 - not loadable by name: compiled directly
+            return None
+        return source if filename == str(unit.path) else None
 
     def _signatures(self) -> dict[str, list[str]]:
         out: dict[str, list[str]] = {}
@@ -279,6 +296,15 @@ class Analysis:
                         line, col = unit.position(call.lineno, f"'{text}'")
                     out.append(Ref(kind, text, unit, line, col))
         return out
+
+
+def _assigned(tree: nodes.Template) -> set[str]:
+    names = {n.name for n in tree.find_all(nodes.Name) if n.ctx in ("store", "param")}
+    names.update(m.name for m in tree.find_all(nodes.Macro))
+    names.update(i.target for i in tree.find_all(nodes.Import))
+    for node in tree.find_all(nodes.FromImport):
+        names.update(n[1] if isinstance(n, tuple) else n for n in node.names)
+    return names
 
 
 def _param_kind(param: str) -> str | None:

@@ -3,8 +3,10 @@
 Static analysis cannot see everything (a ``variables`` key one consultation lacks, a value of
 the wrong type, a sandbox refusal that depends on data), so ``drafter check`` also renders, in
 the strict sandbox, every template against every consultation it knows, and every block body
-in each consultation's context.  Errors keep the file and line where they happened.  The
-composition of each consultation with its own template is kept for the draft checks.
+in each consultation's context (a block that no consultation can render is reported; one
+that fails only where a filing would not use it is not).  Errors keep the file and line where
+they happened.  The composition of each consultation with its own template is kept for the
+draft checks.
 """
 
 from __future__ import annotations
@@ -44,15 +46,6 @@ def _positioned(exc: BaseException, loader) -> DrafterError:
                              code="template-runtime")
 
 
-def _memory_cache():
-    """Compiled templates shared by the trial renders of one check (each compiled once)."""
-    try:
-        from drafter.bccache import TemplateCache
-    except ImportError:
-        return None
-    return TemplateCache()
-
-
 def referenced_ids(cf) -> list[str]:
     ids = list(cf.model.positions)
     for answer in cf.model.answers.values():
@@ -67,7 +60,8 @@ def run_trials(ctx) -> Trials:
 
     trials = Trials()
     seen: set = set()
-    cache = _memory_cache()
+    cache = ctx.template_cache
+    composers: list = []  # (composer of a consultation's own template, consultation)
 
     def record(err: DrafterError, cf, template) -> None:
         key = (str(err.path), err.line, err.code, err.message)
@@ -113,11 +107,22 @@ def run_trials(ctx) -> Trials:
                 continue
             if info.path == chosen.path:
                 trials.compositions[cf.path] = composition
-                for block in ctx.library:
-                    if Path(block.path) in broken:
-                        continue
-                    try:
-                        composer.body_text(block)
-                    except Exception as exc:  # noqa: BLE001
-                        record(_positioned(exc, composer.loader), cf, None)
+                composers.append((composer, cf))
+    # Each block on its own, in the first consultation's context, then in the next ones
+    # while it fails: a block may need variables only some consultations have.  It is
+    # reported when no consultation can render it (drafts report the rest).
+    for block in ctx.library:
+        if Path(block.path) in broken:
+            continue
+        failed = None
+        for composer, cf in composers:
+            try:
+                composer.body_text(block)
+            except Exception as exc:  # noqa: BLE001
+                failed = failed or (_positioned(exc, composer.loader), cf)
+                continue
+            failed = None
+            break
+        if failed is not None:
+            record(failed[0], failed[1], None)
     return trials

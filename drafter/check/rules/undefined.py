@@ -13,7 +13,8 @@ def check(ctx, report):
     for unit in analysis.units:
         for name, line, col in analysis.undefined_names(unit):
             static.add((str(unit.path), line))
-            report(f"undefined name '{name}'{suggest(name, analysis.known)}", unit.path,
+            choices = analysis.known | unit.assigned | analysis.inherited(unit)
+            report(f"undefined name '{name}'{suggest(name, choices)}", unit.path,
                    line, col)
         for owner, attr, shape, line, col in analysis.bad_attributes(unit):
             static.add((str(unit.path), line))
