@@ -160,8 +160,14 @@ class Composer:
             "jurisdiction": c.jurisdiction,
             "language": "en-US" if c.jurisdiction == "US" else "en-GB",
         }
-        return Composition(markdown=markdown, template=self.template,
-                           used=list(self.used.values()), meta=meta)
+        composition = Composition(markdown=markdown, template=self.template,
+                                  used=list(self.used.values()), meta=meta)
+        automatic = getattr(self, "suggestions", None)
+        if automatic is not None and automatic.used:
+            composition.diagnostics.warn(
+                "answered with suggested positions, marked for review: question "
+                + ", ".join(automatic.used), self.consultation.path, code="suggested-answers")
+        return composition
 
 
 def choose_template(consultation: ConsultationFile, template_dir: Path,

@@ -150,6 +150,8 @@ def make_globals(composer) -> dict:
     def answer(question_id: str):
         return composer.answer(question_id)
 
+    from drafter.suggest.drafting import draft_globals  # suggested(), for_review()
+
     return {
         "position": position,
         "positions": positions,
@@ -159,4 +161,5 @@ def make_globals(composer) -> dict:
         "placeholder": placeholder,
         "answer": answer,
         "sections": sections,
+        **draft_globals(composer, view),
     }

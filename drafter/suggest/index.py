@@ -203,6 +203,18 @@ def _file_signature(path: Path) -> str:
     return f"{st.st_mtime_ns}:{st.st_size}"
 
 
+def _marked(texts) -> list[str]:
+    """The words between highlight() marks, lower-cased, each once, in order."""
+    words: list[str] = []
+    for text in texts:
+        for piece in (text or "").split("\x01")[1:]:
+            for word in piece.split("\x02", 1)[0].split():
+                word = word.strip(".,;:!?()\"'“”‘’*").lower()
+                if word and word not in words:
+                    words.append(word)
+    return words
+
+
 class _Writer(threading.Thread):
     """Inserts batches of rows while the caller parses the next ones.
 
@@ -526,25 +538,29 @@ class Index:
                                  tuple(json.loads(r[6])), r[7], r[8], r[9], r[10])
         return out
 
-    def matched_words(self, rowids, query: str) -> dict[int, list[str]]:
-        """The words of each block's title, summary and body that matched ``query`` (for the
-        "why" of a suggestion), in the order they appear."""
+    def statuses(self, ids) -> dict[str, str]:
+        """The status of each of ``ids`` the library has (unknown ids are left out)."""
+        ids = sorted(set(ids))
+        if not ids:
+            return {}
+        return dict(self.conn.execute(
+            f"SELECT id, status FROM blocks WHERE id IN ({','.join('?' * len(ids))})", ids))
+
+    def ids(self) -> list[str]:
+        return [r[0] for r in self.conn.execute("SELECT id FROM blocks ORDER BY id")]
+
+    def matched_words(self, rowids, query: str) -> dict[int, tuple[list[str], list[str]]]:
+        """For each block, the words that matched ``query`` in its title, summary and body,
+        and in its topics' labels and keywords (for the "why" of a suggestion)."""
         rowids = list(rowids)
         if not rowids or not query:
             return {}
-        out: dict[int, list[str]] = {}
+        out: dict[int, tuple[list[str], list[str]]] = {}
         sql = ("SELECT rowid, " + ", ".join(f"highlight(fts, {i}, char(1), char(2))"
-                                            for i in (0, 1, 3))
+                                            for i in (0, 1, 3, 2))
                + f" FROM fts WHERE fts MATCH ? AND rowid IN ({','.join('?' * len(rowids))})")
-        for rowid, *columns in self.conn.execute(sql, (query, *rowids)):
-            words: list[str] = []
-            for text in columns:
-                for piece in (text or "").split("\x01")[1:]:
-                    for word in piece.split("\x02", 1)[0].split():
-                        word = word.strip(".,;:!?()\"'“”‘’*").lower()
-                        if word and word not in words:
-                            words.append(word)
-            out[rowid] = words
+        for rowid, title, summary, body, topics in self.conn.execute(sql, (query, *rowids)):
+            out[rowid] = (_marked((title, summary, body)), _marked((topics,)))
         return out
 
     def close(self) -> None:

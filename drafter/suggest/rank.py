@@ -135,7 +135,8 @@ class Ranker:
                          and score >= CONFIDENT_RATIO * top)
             confident_count += confident
             out.append(Suggestion(row.id, row.title, round(score, 3),
-                                  self._why(row, hits, matched.get(row.rowid, []), jurisdiction),
+                                  self._why(row, hits, matched.get(row.rowid, ([], [])),
+                                            jurisdiction),
                                   confident))
         return Ranked(qid, text, out, hits)
 
@@ -152,15 +153,18 @@ class Ranker:
             kept = [t for _, t in known[:3]]
         return kept
 
-    def _why(self, row: BlockRow, hits: list[TopicHit], words: list[str],
+    def _why(self, row: BlockRow, hits: list[TopicHit], words: tuple[list[str], list[str]],
              jurisdiction: str) -> str:
         parts = []
         shared = [h for h in hits if h.topic in row.topics]
         if shared:
             parts.append("topics: " + ", ".join(
                 f'{h.label} ("' + '", "'.join(h.keywords[:2]) + '")' for h in shared))
-        if words:
-            parts.append("words: " + ", ".join(words[:8]))
+        text_words, topic_words = words
+        if text_words:
+            parts.append("words: " + ", ".join(text_words[:8]))
+        if topic_words and not shared:
+            parts.append("topic keywords: " + ", ".join(topic_words[:5]))
         if row.status != "approved":
             parts.append(f"{row.status} block, not yet approved")
         if not row.applies_to(jurisdiction):

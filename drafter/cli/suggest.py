@@ -1,0 +1,97 @@
+"""``drafter suggest``: the library's best positions for each question, with reasons."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import textwrap
+from pathlib import Path
+
+import click
+
+
+def _table(results, whole) -> str:
+    width = max(60, min(shutil.get_terminal_size((100, 20)).columns, 120))
+    lines = []
+    items = results if results else [whole]
+    for ranked in items:
+        head = f"Q{ranked.id}  " if ranked.id is not None else "Consultation  "
+        lines.extend(textwrap.wrap(ranked.text, width, initial_indent=head,
+                                   subsequent_indent=" " * len(head)) or [head.rstrip()])
+        if not ranked.suggestions:
+            lines.append("    (no position matches)")
+        for n, s in enumerate(ranked.suggestions, start=1):
+            mark = "*" if s.confident else " "
+            lines.append(f"  {mark}{n}. {s.position}  {s.score:.2f}  {s.title}")
+            lines.extend(textwrap.wrap(s.why, width, initial_indent="       why: ",
+                                       subsequent_indent="            "))
+        lines.append("")
+    lines.append("* confident: used by the draft (marked for review) unless the file answers "
+                 "the question; drafter suggest --write records them")
+    return "\n".join(lines)
+
+
+@click.command()
+@click.argument("consultation", type=click.Path(path_type=Path, dir_okay=False))
+@click.option("-f", "--format", "fmt", type=click.Choice(("table", "json")), default="table",
+              show_default=True)
+@click.option("-n", "--top", default=3, show_default=True, type=click.IntRange(1, 50),
+              help="Suggestions shown per question.")
+@click.option("--write", is_flag=True,
+              help="Record the confident suggestions in the consultation file (answers.ID."
+                   "suggested) for questions it does not answer yet, keeping its comments and "
+                   "formatting.")
+@click.pass_obj
+def suggest(opts, consultation, fmt, top, write):
+    """Rank the library's positions for each question of CONSULTATION.
+
+    Full-text ranking (SQLite FTS5, BM25) over each block's title, summary, body and topics,
+    combined with the topics the question is about, the jurisdiction and the block's status
+    (retired blocks are never suggested). A consultation without questions is matched as a
+    whole, on its title and abstract.
+    """
+    from drafter.load.consultation import load_consultation
+    from drafter.suggest import Suggester
+
+    cf = load_consultation(consultation)
+    suggester = Suggester.for_workspace(opts.workspace)
+    model = cf.model
+    if model.questions:
+        results = suggester.questions(model, limit=max(top, 5))
+        whole = None
+    else:
+        results = []
+        whole = suggester.whole(model, limit=max(top, 10))
+    for ranked in results + ([whole] if whole else []):
+        ranked.suggestions = ranked.suggestions[:top] if not write else ranked.suggestions
+
+    if write:
+        from drafter.suggest.write import record_suggestions
+        if results:
+            open_ids = {q.id for q in model.questions
+                        if not _answered(model.answers.get(q.id))}
+            picks = {r.id: [s.position for s in r.confident] for r in results
+                     if r.id in open_ids}
+            count = record_suggestions(cf.path, picks, order=[q.id for q in model.questions])
+            what = "question" if count == 1 else "questions"
+        else:
+            count = record_suggestions(cf.path, {}, [s.position for s in whole.confident])
+            what = "position" if count == 1 else "positions"
+        click.echo(f"recorded suggestions for {count} {what} in {cf.path}" if count else
+                   f"nothing to record in {cf.path}: every question is answered or has no "
+                   "confident suggestion", err=True)
+        for ranked in results + ([whole] if whole else []):
+            ranked.suggestions = ranked.suggestions[:top]
+
+    if fmt == "json":
+        data = {"questions": [r.as_json() for r in results]}
+        if whole is not None:
+            data["consultation"] = {"text": whole.text,
+                                    "suggestions": [s.as_json() for s in whole.suggestions]}
+        click.echo(json.dumps(data, indent=2, ensure_ascii=False))
+    else:
+        click.echo(_table(results, whole))
+
+
+def _answered(answer) -> bool:
+    return answer is not None and bool(answer.skip or answer.positions or answer.text)
