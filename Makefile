@@ -7,7 +7,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 EXAMPLES := $(wildcard examples/*.yaml)
 
-.PHONY: demo test install bench clean
+.PHONY: demo test install bench house-style clean
 
 install: $(STAMP)
 
@@ -30,6 +30,10 @@ test: $(STAMP)
 
 bench: $(STAMP)
 	@for script in bench/bench_*.py; do $(BIN)/python $$script || exit 1; done
+
+# Rebuild the shipped default house style (after changing org.yaml or the style code).
+house-style: $(STAMP)
+	$(BIN)/python -m drafter.writers.docx.house templates/house-style.docx --org org.yaml
 
 clean:
 	rm -rf out .drafter .pytest_cache
