@@ -164,3 +164,12 @@ def test_draft_with_a_target_over_the_limit_still_writes_and_warns(workspace, tm
     result = run_cli("draft", "examples/ntia-botnets-comments.yaml", "-o", out, cwd=workspace)
     assert result.code == 0 and out.is_file()
     assert "warning: the text is" in result.err and "[length-limit]" in result.err
+
+
+def test_checking_one_block_reports_what_drafts_find_in_it(workspace):
+    block = "positions/security/market-driven-botnet-mitigation.md"
+    edit(workspace / block, "We are thankful", "We like information sharing. We are thankful")
+    code, diags = check(workspace, block)
+    found = of(diags, "glossary")
+    assert [d["path"] for d in found] == [block] and found[0]["col"] == 9
+    assert {d["path"] for d in diags} == {block}

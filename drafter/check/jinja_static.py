@@ -135,7 +135,10 @@ class Analysis:
         self.units: list[Unit] = []
         for t in ctx.templates:
             self.units.append(self._parse(Unit(t.path, t.path.name, t.text, 0, "template")))
+        full = not ctx.targets.paths
         for b in ctx.blocks:
+            if not (full or ctx.selected(b.path)):
+                continue  # files were named: only theirs are analysed (templates always are)
             self.units.append(self._parse(Unit(b.path, "position:" + b.id, b.body,
                                                b.body_line - 1, "block")))
         self.signatures = self._signatures()

@@ -80,6 +80,12 @@ def run_trials(ctx) -> Trials:
                 infos.append(read_info(t.path))
             except DrafterError:
                 continue
+    # With files named on the command line, only what concerns them is rendered: every
+    # template against every consultation when a template is named; else the consultations
+    # named or listing a named block, each with its own template.
+    full = not ctx.targets.paths
+    all_templates = full or any(ctx.selected(t.path) for t in ctx.templates)
+    named_blocks = {b.id for b in ctx.blocks if ctx.selected(b.path)}
     for cf in ctx.consultations:
         if any(pid not in ctx.library for pid in referenced_ids(cf)):
             trials.skipped.add(cf.path)
@@ -89,7 +95,16 @@ def run_trials(ctx) -> Trials:
         except DrafterError:
             trials.skipped.add(cf.path)
             continue
-        candidates = list(infos)
+        if not (all_templates or ctx.selected(cf.path)
+                or named_blocks & set(referenced_ids(cf))):
+            try:  # a context to render named blocks in, nothing drafted
+                composer = Composer(cf, ctx.library, ctx.org, chosen, [ctx.ws.templates])
+                composer.env.bytecode_cache = cache
+                composers.append((composer, cf))
+            except Exception:  # noqa: BLE001 - this consultation just gives no context
+                pass
+            continue
+        candidates = list(infos) if all_templates else []
         if all(i.path != chosen.path for i in candidates):
             candidates.append(chosen)
         for info in candidates:
@@ -112,7 +127,7 @@ def run_trials(ctx) -> Trials:
     # while it fails: a block may need variables only some consultations have.  It is
     # reported when no consultation can render it (drafts report the rest).
     for block in ctx.library:
-        if Path(block.path) in broken:
+        if Path(block.path) in broken or not (full or block.id in named_blocks):
             continue
         failed = None
         for composer, cf in composers:
