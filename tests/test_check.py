@@ -342,3 +342,18 @@ def test_names_set_inside_a_branch_are_not_undefined(workspace):
     code, diags = check(workspace, US_TEMPLATE)
     names = [d["message"] for d in of(diags, "undefined", US_TEMPLATE)]
     assert names[0] == "undefined name 'pickz' (did you mean 'picks'?)" and len(names) == 1
+
+
+def test_files_drafter_does_not_check_are_usage_errors(workspace):
+    (workspace / "notes.md").write_text("# notes\n")
+    (workspace / "x.txt").write_text("x\n")
+    for name, message in (("notes.md", "not a position block"),
+                          ("x.txt", "not a file drafter checks")):
+        result = run_cli("check", name, cwd=workspace)
+        assert result.code == 2 and result.err.startswith(f"{name}: error: {message}")
+
+
+def test_broken_settings_are_reported(workspace):
+    (workspace / "drafter.yaml").write_text("check:\n  stale_after_days: soon\n")
+    code, diags = check(workspace, "drafter.yaml")
+    assert code == 1 and of(diags, "schema", "drafter.yaml")[0]["line"] == 2

@@ -81,6 +81,14 @@ def check_workspace(workspace, paths=(), today: dt.date | None = None,
     from drafter.model import parse_markdown
 
     rules = _selected_rules(ignore)
+    for path in map(Path, paths):
+        if path.is_file() and path.suffix not in (".md", ".jinja", ".yaml", ".yml"):
+            raise DrafterError("not a file drafter checks (position blocks .md, templates "
+                               ".jinja, YAML files)", path, code="usage")
+        if path.is_file() and path.suffix == ".md" and \
+                Path(workspace.positions).resolve() not in path.resolve().parents:
+            raise DrafterError(f"not a position block: blocks live under "
+                               f"{display_path(workspace.positions)}/", path, code="usage")
     ctx = CheckContext(workspace, Targets([Path(p).resolve() for p in paths]), today)
     findings = []
     for rule in rules:
@@ -121,9 +129,16 @@ def draft_diagnostics(draft, workspace, today: dt.date | None = None) -> list[Di
     from drafter.check.glossary import load_for
     from drafter.load.workspace import load_settings
 
-    settings = load_settings(workspace).check
     findings: list = []
     extra: list[Diagnostic] = []
+    try:
+        settings = load_settings(workspace).check
+    except DrafterError as exc:
+        from drafter.load.models import CheckSettings
+        settings = CheckSettings()
+        extra.append(Diagnostic("warning", f"{exc.message} (default check settings used)",
+                                str(exc.path) if exc.path else None, exc.line, exc.col,
+                                "schema"))
     try:
         glossary, path = load_for(workspace, settings)
     except DrafterError as exc:
