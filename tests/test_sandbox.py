@@ -86,3 +86,13 @@ def test_harmless_templates_pass():
             "{% set ns = namespace(n=0) %}{% for i in range(3) %}{% set ns.n = ns.n + i %}"
             "{% endfor %}{{ ns.n }}")
     assert env.from_string(text).render() == "a,b ABC ababab 1024 hi! 3"
+
+
+def test_ordinary_names_and_keys_are_not_refused():
+    from drafter.compose.environment import WorkspaceLoader, make_environment
+
+    env = make_environment(WorkspaceLoader([]))
+    text = ("{% for g in ['a'] %}{% set session = g %}{{ session }}{% endfor %} "
+            "{{ opts['format'] }} {{ opts.mro_note }}")
+    assert env.from_string(text).render(opts={"format": "letter", "mro_note": "n"}) == \
+        "a letter n"

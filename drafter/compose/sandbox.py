@@ -7,12 +7,13 @@ exhausts memory.  Here every template is also inspected when it is compiled, so 
 escape construct is refused wherever it stands, with the file and line, before anything runs:
 
 - attribute or item access to names starting with ``_`` (``__class__``, ``__globals__``,
-  ``_TemplateReference__context``, ``__subclasses__``...) or to a short list of dangerous
-  attributes (``mro``, ``format``, ``format_map``, frame and code attributes);
+  ``_TemplateReference__context``, ``__subclasses__``...), and attribute access to a short
+  list of dangerous attributes (``mro``, ``format``, ``format_map``, frame and code
+  attributes; a mapping key of that name is still reachable as ``x["format"]``);
 - the ``attr`` filter with anything but a literal, safe name, and attribute-name arguments
   (``map(attribute=...)``, ``selectattr``...) that reach such names;
 - names that only exist to escape (``config``, ``request``, ``lipsum``, ``cycler``,
-  ``joiner``, ``__builtins__``...).
+  ``joiner``, ``__builtins__``, ``getattr``...).
 
 At run time ``*`` and ``**`` are bounded, so a template cannot build huge strings or numbers.
 """
@@ -32,12 +33,12 @@ UNSAFE_ATTRIBUTES = frozenset({
     "ag_code", "ag_await", "f_globals", "f_locals", "f_builtins", "f_back", "f_code",
     "tb_frame", "tb_next", "co_code", "im_class", "im_func", "im_self",
 })
-# Names that no filing uses and that escape payloads reach for.
+# Names that only exist to escape: framework globals payloads look for, Jinja's helpers that
+# drafter removes, and Python's reflection builtins.
 REFUSED_NAMES = frozenset({
-    "config", "request", "session", "g", "url_for", "get_flashed_messages",
-    "lipsum", "cycler", "joiner", "__builtins__", "builtins", "globals", "locals",
-    "getattr", "setattr", "eval", "exec", "open", "import", "__import__", "os", "sys",
-    "subprocess",
+    "config", "request", "url_for", "get_flashed_messages", "lipsum", "cycler", "joiner",
+    "builtins", "globals", "locals", "getattr", "setattr", "delattr", "eval", "exec",
+    "compile", "vars",
 })
 # Filters and tests whose string arguments name attributes.
 _ATTRIBUTE_FILTERS = frozenset({"attr", "map", "selectattr", "rejectattr", "sort", "groupby",
@@ -67,7 +68,7 @@ def inspect_template(tree: nodes.Template, name=None, filename=None) -> None:
         if isinstance(node, nodes.Getattr) and unsafe_name(node.attr):
             _refuse(f"access to attribute '{node.attr}' is not allowed", node, name, filename)
         elif isinstance(node, nodes.Getitem) and isinstance(node.arg, nodes.Const) \
-                and isinstance(node.arg.value, str) and unsafe_name(node.arg.value):
+                and isinstance(node.arg.value, str) and node.arg.value.startswith("_"):
             _refuse(f"access to item '{node.arg.value}' is not allowed", node, name, filename)
         elif isinstance(node, nodes.Name) and (node.name.startswith("_")
                                                or node.name in REFUSED_NAMES):
