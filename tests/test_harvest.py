@@ -276,3 +276,32 @@ def test_bad_input(files, tmp_path):
     assert missing.code == 2 and "no such file" in missing.err
     both = run_cli("harvest", files["one-word"], "--apply", "--patch", "-", cwd=ws)
     assert both.code == 2 and "exclude each other" in both.err
+
+
+def test_tracked_changes_count_as_accepted():
+    from lxml import etree
+
+    from drafter.harvest.docxread import paragraph_text
+
+    w = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+    p = etree.fromstring(
+        f'<w:p xmlns:w="{w}"><w:pPr><w:tabs><w:tab w:val="left" w:pos="720"/></w:tabs></w:pPr>'
+        '<w:r><w:t xml:space="preserve">We are </w:t></w:r>'
+        '<w:del w:id="1" w:author="R"><w:r><w:delText>thankful</w:delText></w:r></w:del>'
+        '<w:ins w:id="2" w:author="R"><w:r><w:t>grateful</w:t></w:r></w:ins>'
+        '<w:r><w:t xml:space="preserve"> that</w:t><w:tab/><w:t>NTIA</w:t><w:br/>'
+        '<w:instrText> PAGE </w:instrText><w:t>ok</w:t></w:r></w:p>')
+    assert paragraph_text(p) == "We are grateful that\tNTIA\nok"
+
+
+def test_a_document_without_bookmarks(files, tmp_path):
+    plain = tmp_path / "plain.docx"
+    d = docx.Document()
+    d.core_properties.title = docx.Document(str(files["original"])).core_properties.title
+    d.add_paragraph("Some text a reviewer typed from scratch.")
+    d.save(str(plain))
+    report = harvest_json(files["ws"], plain, "--consultation", NTIA)
+    assert set(statuses(report).values()) == {"deleted"}
+    assert report["added"] == [{"after": None, "text": "Some text a reviewer typed from "
+                                "scratch.", "kind": "new"}]
+    assert "no provenance bookmarks" in report["notes"][0]

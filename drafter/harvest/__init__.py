@@ -187,6 +187,9 @@ def harvest(session, edited: Path, consultation: Path | None = None,
         titled = normalize(paras[0]) == normalize(block.meta.title)
         result.blocks.append(BlockResult(block_id, status, block.path, paras, now, titled,
                                          outdated=block_id in outdated))
+    if not any(m.kind == "B" for p in edited_paras for m in p.marks + p.inside):
+        result.notes.append("the document has no provenance bookmarks: was it drafted by "
+                            "drafter (or copied into a new document)?")
     for name in dict.fromkeys(unknown):
         result.notes.append(f"bookmark {name} names no block of the library: its paragraph "
                             "was not compared")
