@@ -307,3 +307,18 @@ def test_a_document_without_bookmarks(files, tmp_path):
     assert report["added"] == [{"after": None, "text": "Some text a reviewer typed from "
                                 "scratch.", "kind": "new"}]
     assert "no provenance bookmarks" in report["notes"][0]
+
+
+def test_blocks_with_jinja_statements_are_not_rewritten(files, tmp_path):
+    ws = _copy_workspace(tmp_path / "ws")
+    block = ws / MARKET
+    text = block.read_text().replace("We are thankful that",
+                                     "{% if agency.short_name %}We are thankful that{% endif %}")
+    block.write_text(text)
+    filing = tmp_path / "filing.docx"
+    assert run_cli("draft", NTIA, "-o", filing, cwd=ws).code == 0
+    edit_one_word(filing, filing)
+    result = run_cli("harvest", filing, "--apply", cwd=ws)
+    assert result.code == 0, result.err
+    assert block.read_text() == text
+    assert "uses Jinja statements" in result.err and "updated 0 block files" in result.err

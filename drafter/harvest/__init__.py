@@ -249,6 +249,10 @@ def rewrites(session, result: HarvestResult, today: dt.date | None = None):
             if notes:
                 out.append(_note_only(block.path, notes))
             continue
+        if "{%" in block.body:
+            out.append(_note_only(block.path, notes + [
+                "its body uses Jinja statements ({% ... %}): not applied, edit it by hand"]))
+            continue
         if all(new is None for _, new in body_pairs):
             out.append(_note_only(block.path, notes + [
                 "all of its text was deleted in the filing: not applied (retire the block, or "
