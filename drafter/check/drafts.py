@@ -150,13 +150,13 @@ class DraftContext:
         """(path, line, col) of ``snippet`` of ``unit`` in the file a reviewer would edit."""
         block = self.blocks.get(unit.block) if unit.block else None
         if block is not None:
-            where = _find(block.body, snippet)
+            where = _find(block.body, snippet, unit.text)
             if where is not None:
                 line, col = where
                 return block.path, block.body_line + line - 1, col
             return block.path, block.body_line, None
         for path, text in [(self.path, self._consultation_text), *self._template_sources]:
-            where = _find(text, snippet)
+            where = _find(text, snippet, unit.text)
             if where is not None:
                 return path, where[0], where[1]
         question = re.search(r"question (\S+?)\]*$", snippet)
@@ -167,15 +167,35 @@ class DraftContext:
         return self.path, self.consultation_line("positions"), None
 
 
-def _find(text: str, snippet: str):
-    """1-based (line, col) of the first case-insensitive occurrence of snippet in text."""
+def _words_pattern(snippet: str) -> str:
+    return r"\s+".join(re.escape(part) for part in snippet.split())
+
+
+def _find(text: str, snippet: str, context: str = ""):
+    """1-based (line, col) of ``snippet`` in ``text``.
+
+    The snippet is looked for with the words around it in ``context`` (the unit it was found
+    in) first, so a word that also stands earlier in the file is placed where it was written;
+    failing that, its first case-insensitive occurrence.
+    """
     if not snippet:
         return None
-    pattern = r"\s+".join(re.escape(part) for part in snippet.split())
-    match = re.search(pattern, text, re.IGNORECASE)
-    if match is None:
-        return None
-    start = match.start()
+    start = None
+    at = context.lower().find(snippet.lower()) if context else -1
+    if at >= 0:
+        before = context[:at].split()[-6:]
+        after = context[at + len(snippet):].split()[:6]
+        pattern = (r"\s+".join(re.escape(w) for w in before) + (r"\s+" if before else "")
+                   + "(" + _words_pattern(snippet) + ")"
+                   + (r"\s+" if after else "") + r"\s+".join(re.escape(w) for w in after))
+        match = re.search(pattern, text, re.IGNORECASE)
+        if match is not None:
+            start = match.start(1)
+    if start is None:
+        match = re.search(_words_pattern(snippet), text, re.IGNORECASE)
+        if match is None:
+            return None
+        start = match.start()
     line = text.count("\n", 0, start) + 1
     col = start - (text.rfind("\n", 0, start) + 1) + 1
     return line, col
