@@ -17,11 +17,9 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import queue
 import re
 import sqlite3
 import tempfile
-import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -29,36 +27,36 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from drafter.errors import LoadError
-from drafter.load.library import Library, load_block, suggest as did_you_mean, text_hash
+from drafter.load.library import Library, load_block, suggest as did_you_mean
 from drafter.load.models import PositionMeta
 from drafter.load.yamlsrc import read_text
-from drafter.suggest.text import strip_jinja, topic_text
+from drafter.suggest.text import strip_jinja, tokens, topic_text
 
 try:  # a YAML parser written in Rust: ten times faster on front matter than PyYAML
     import yaml_rs
 except ImportError:  # pragma: no cover - the dependency is declared; PyYAML is the fallback
     yaml_rs = None
 
-SCHEMA_VERSION = "1"
+SCHEMA_VERSION = "5"
 INDEX_NAME = "index.sqlite"
 TOKENIZER = "porter unicode61 remove_diacritics 2"
 # A file modified this close to the scan may change again within the same mtime tick: it is
 # recorded with an unknown mtime so that the next run hashes it again ("racy git").
 _RACY_NS = 2_000_000_000
-# From this many files to (re)parse on, parsing and writing run side by side.
-_PIPELINE_FROM = 256
-_BATCH = 128
+# From this many files to (re)parse on, a second process parses most of them while this one
+# parses the rest and writes to SQLite.
+_PARALLEL_FROM = 2000
+_CHUNKS = 8
 
 _SCHEMA = f"""
 CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE blocks(
     rowid INTEGER PRIMARY KEY,
-    id TEXT NOT NULL UNIQUE,
-    path TEXT NOT NULL UNIQUE,
+    id TEXT NOT NULL,
+    path TEXT NOT NULL,
     mtime_ns INTEGER NOT NULL,
     size INTEGER NOT NULL,
     sha TEXT NOT NULL,
-    hash TEXT NOT NULL,
     title TEXT NOT NULL,
     summary TEXT NOT NULL,
     topics TEXT NOT NULL,
@@ -69,17 +67,11 @@ CREATE TABLE blocks(
 );
 CREATE VIRTUAL TABLE fts USING fts5(title, summary, topics, body, tokenize = '{TOKENIZER}');
 """
-_INSERT_BLOCK = ("INSERT INTO blocks(rowid, id, path, mtime_ns, size, sha, hash, title, summary,"
+_INSERT_BLOCK = ("INSERT INTO blocks(rowid, path, mtime_ns, size, sha, id, title, summary,"
                  " topics, jurisdictions, status, role, stance)"
-                 " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)")
+                 " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)")
 _INSERT_TEXT = "INSERT INTO fts(rowid, title, summary, topics, body) VALUES (?, ?, ?, ?, ?)"
-# The same, for a whole batch passed as one JSON array: one statement, so SQLite tokenizes and
-# writes the batch without taking Python's lock back between rows.
-_INSERT_BLOCKS_JSON = ("INSERT INTO blocks(rowid, id, path, mtime_ns, size, sha, hash, title,"
-                       " summary, topics, jurisdictions, status, role, stance) SELECT"
-                       + ", ".join(f" value->>{i}" for i in range(14)) + " FROM json_each(?)")
-_INSERT_TEXT_JSON = ("INSERT INTO fts(rowid, title, summary, topics, body) SELECT"
-                     + ", ".join(f" value->>{i}" for i in range(5)) + " FROM json_each(?)")
+
 
 
 @dataclass(frozen=True)
@@ -96,7 +88,6 @@ class BlockRow:
     status: str
     role: str
     stance: str
-    hash: str
 
     def applies_to(self, jurisdiction: str) -> bool:
         return "any" in self.jurisdictions or jurisdiction in self.jurisdictions
@@ -125,7 +116,19 @@ def _decode(data: bytes, path: Path | str) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
-_FRONT = re.compile(r"\A---[ \t]*\n(.*?)\n(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.S)
+def _split_front(text: str) -> tuple[str, str] | None:
+    """(front matter, body) of a block file whose front matter is closed by a '---' line, or
+    None (then ``frontmatter.split`` gives the positioned error)."""
+    if not text.startswith("---\n"):
+        return None
+    end = text.find("\n---", 3)
+    while end != -1:
+        line_end = text.find("\n", end + 4)
+        line = text[end + 4: line_end if line_end != -1 else len(text)]
+        if not line.strip():
+            return text[4:end], (text[line_end + 1:] if line_end != -1 else "")
+        end = text.find("\n---", end + 4)
+    return None
 
 
 def parse_block(path: Path | str, data: bytes) -> tuple[PositionMeta, str]:
@@ -135,22 +138,67 @@ def parse_block(path: Path | str, data: bytes) -> tuple[PositionMeta, str]:
     schema rejects, goes through ``load_block`` for the error at the right line (or, should the
     two parsers ever disagree, for the canonical reading).
     """
-    text = _decode(data, path)
-    match = _FRONT.match(text)
-    if yaml_rs is not None and match is not None:
-        try:
-            fields = yaml_rs.loads(match.group(1))
-            body = text[match.end():]
-            if isinstance(fields, dict):
-                meta = PositionMeta.model_validate(fields)
-                return meta, body.strip("\n") + "\n"
-        except (ValidationError, ValueError, TypeError):
-            pass
-        except Exception as exc:  # noqa: BLE001 - yaml_rs raises its own error classes
-            if type(exc).__module__.split(".")[0] != "yaml_rs":
-                raise
+    fast = _parse_fast(data)
+    if fast is not None:
+        return fast
+    _decode(data, path)
     block = load_block(Path(path))
     return block.meta, block.body
+
+
+def _parse_fast(data: bytes) -> tuple[PositionMeta, str] | None:
+    if yaml_rs is None:
+        return None
+    try:
+        text = data.decode("utf-8-sig").replace("\r\n", "\n").replace("\r", "\n")
+        parts = _split_front(text)
+        if parts is None:
+            return None
+        fields = yaml_rs.loads(parts[0])
+        if not isinstance(fields, dict):
+            return None
+        return PositionMeta.model_validate(fields), parts[1].strip("\n") + "\n"
+    except (ValidationError, ValueError, TypeError, UnicodeDecodeError):
+        return None
+    except Exception as exc:  # noqa: BLE001 - yaml_rs raises its own error classes
+        if type(exc).__module__.split(".")[0] != "yaml_rs":
+            raise
+        return None
+
+
+def _prepare(job) -> list:
+    """Read and parse block files, for the index: runs in a worker process on big builds.
+
+    ``job`` is (root, [(rel, mtime_ns, size, sha or None, data or None), ...], topic texts).
+    Each file gives ``(rel, mtime_ns, size, sha, data, prepared)`` where ``prepared`` is
+    (id, topics, block values, text values) or None when the fast path could not take it (the
+    caller then parses it again for the exact error).
+    """
+    root, items, topic_texts = job
+    out = []
+    for rel, mtime_ns, size, sha, data in items:
+        if data is None:
+            data = _read(root + "/" + rel)
+        if sha is None:
+            sha = hashlib.sha256(data).hexdigest()
+        fast = _parse_fast(data)
+        prepared = None
+        if fast is not None:
+            meta, body = fast
+            prepared = _values(meta, body, topic_texts)
+            data = None
+        out.append((rel, mtime_ns, size, sha, data, prepared))
+    return out
+
+
+def _values(meta: PositionMeta, body: str, topic_texts: dict[str, str]) -> tuple:
+    """(id, topics, block columns, text columns) of a parsed block, without row ids."""
+    # Topic ids and jurisdictions are plain kebab-case words: stored comma-separated.
+    block = (meta.id, meta.title, meta.summary, ",".join(meta.topics),
+             ",".join(meta.jurisdictions), meta.status.value, meta.role.value, meta.stance.value)
+    topics = " ; ".join(topic_texts.get(t, t) for t in meta.topics)
+    body = strip_jinja(body) if "{" in body else body
+    return meta.id, tuple(meta.topics), block, (meta.title, meta.summary, topics, body)
 
 
 def _scan(root: str) -> dict[str, tuple[int, int]]:
@@ -186,6 +234,17 @@ def _scan(root: str) -> dict[str, tuple[int, int]]:
     return found
 
 
+def _chain(first, rest):
+    yield first()
+    yield from rest
+
+
+def _listing(entries) -> str:
+    """A digest of (path, (mtime_ns, size)) entries, in any order."""
+    lines = sorted(f"{path}\0{mtime}\0{size}" for path, (mtime, size) in entries)
+    return hashlib.sha256("\n".join(lines).encode("utf-8")).hexdigest()
+
+
 def _read(path: str) -> bytes:
     with open(path, "rb") as handle:
         return handle.read()
@@ -215,34 +274,6 @@ def _marked(texts) -> list[str]:
     return words
 
 
-class _Writer(threading.Thread):
-    """Inserts batches of rows while the caller parses the next ones.
-
-    SQLite releases Python's lock while it tokenizes and writes, so on two cores parsing
-    (Python) and indexing (SQLite) overlap.
-    """
-
-    def __init__(self, conn: sqlite3.Connection):
-        super().__init__(daemon=True)
-        self.conn = conn
-        self.batches: queue.Queue = queue.Queue(maxsize=8)
-        self.error: BaseException | None = None
-
-    def run(self) -> None:
-        while True:
-            batch = self.batches.get()
-            if batch is None:
-                return
-            if self.error is not None:
-                continue
-            try:
-                blocks, texts = batch
-                self.conn.execute(_INSERT_BLOCKS_JSON, (blocks,))
-                self.conn.execute(_INSERT_TEXT_JSON, (texts,))
-            except BaseException as exc:  # noqa: BLE001 - handed back to the caller
-                self.error = exc
-
-
 # --- the index --------------------------------------------------------------------------------
 
 class Index:
@@ -255,7 +286,6 @@ class Index:
         self._stemmer: sqlite3.Connection | None = None
         self._stems: dict[str, str] = {}
         self._size: int | None = None
-        self._topic_texts: dict[tuple[str, ...], str] = {}
 
     # -- opening and building -----------------------------------------------------------------
 
@@ -356,35 +386,28 @@ class Index:
         conn = sqlite3.connect(":memory:", check_same_thread=False)
         index = cls(conn, topics, IndexStats(mode="memory", reason="loaded library"))
         index._create({"schema": SCHEMA_VERSION, "library": str(library.root)})
-        blocks, texts = [], []
+        texts = index._topic_texts()
+        blocks, words = [], []
         for rowid, block in enumerate(library, start=1):
-            row, text = index._rows(rowid, block.path.as_posix(), 0, 0, "", block.meta, block.body)
-            blocks.append(row)
-            texts.append(text)
+            _, _, columns, text = _values(block.meta, block.body, texts)
+            blocks.append((rowid, block.path.as_posix(), 0, 0, "", *columns))
+            words.append((rowid, *text))
         with conn:
             conn.executemany(_INSERT_BLOCK, blocks)
-            conn.executemany(_INSERT_TEXT, texts)
+            conn.executemany(_INSERT_TEXT, words)
         return index
 
     def _create(self, meta: dict) -> None:
         self.conn.executescript(_SCHEMA)
+        # Fewer, larger segment merges while building (FTS5's default is 4).
+        self.conn.execute("INSERT INTO fts(fts, rank) VALUES ('automerge', 8)")
         with self.conn:
             self.conn.executemany("INSERT INTO meta(key, value) VALUES (?, ?)",
                                   sorted(meta.items()))
 
-    def _rows(self, rowid: int, rel: str, mtime_ns: int, size: int, sha: str,
-              meta: PositionMeta, body: str) -> tuple[tuple, tuple]:
-        # Topic ids and jurisdictions are plain kebab-case words: JSON lists without escapes.
-        block = (rowid, meta.id, rel, mtime_ns, size, sha, text_hash(body), meta.title,
-                 meta.summary, '["' + '","'.join(meta.topics) + '"]',
-                 '["' + '","'.join(meta.jurisdictions) + '"]',
-                 meta.status.value, meta.role.value, meta.stance.value)
-        key = tuple(meta.topics)
-        topics = self._topic_texts.get(key)
-        if topics is None:
-            topics = self._topic_texts[key] = topic_text(key, self.topics)
-        text = (rowid, meta.title, meta.summary, topics, strip_jinja(body))
-        return block, text
+    def _topic_texts(self) -> dict[str, str]:
+        """What the index holds for each topic: its label and keywords."""
+        return {tid: topic_text((tid,), self.topics) for tid in self.topics}
 
     def _refresh(self, root: str) -> None:
         """Bring the index in line with the files, reading only those that changed."""
@@ -392,20 +415,20 @@ class Index:
         scan_started = time.time_ns()
         current = _scan(root)
         stats.scanned = len(current)
+        listing = _listing(current.items())
+        recorded = self.conn.execute("SELECT value FROM meta WHERE key = 'listing'").fetchone()
+        if recorded is not None and recorded[0] == listing:
+            return
         stored = {row[0]: row[1:] for row in self.conn.execute(
             "SELECT path, mtime_ns, size, sha, rowid, id FROM blocks")}
         changed = sorted(rel for rel, sig in current.items()
                          if rel not in stored or stored[rel][:2] != sig)
         removed = sorted(rel for rel in stored if rel not in current)
         if not changed and not removed:
+            with self.conn:
+                self._record_listing()
             return
         self._size = None
-        contents = []
-        for rel in changed:
-            try:
-                contents.append(_read(os.path.join(root, rel)))
-            except OSError as exc:
-                raise LoadError(f"cannot read: {exc.strerror}", exc.filename) from None
         owners = {row[4]: rel for rel, row in stored.items()}       # block id -> file
         next_rowid = max((row[3] for row in stored.values()), default=0) + 1
         todo = []
@@ -414,71 +437,96 @@ class Index:
                 self._delete(stored[rel][3])
                 owners.pop(stored[rel][4], None)
                 stats.removed += 1
-            for rel, data in zip(changed, contents):
+            for rel in changed:
                 mtime_ns, size = current[rel]
                 if mtime_ns >= scan_started - _RACY_NS:
                     mtime_ns = -1
-                sha = hashlib.sha256(data).hexdigest()
                 old = stored.get(rel)
-                if old is not None and old[2] == sha:
+                if old is None:
+                    todo.append((rel, mtime_ns, size, None, None))
+                    continue
+                try:
+                    data = _read(os.path.join(root, rel))
+                except OSError as exc:
+                    raise LoadError(f"cannot read: {exc.strerror}", exc.filename) from None
+                sha = hashlib.sha256(data).hexdigest()
+                if old[2] == sha:
                     self.conn.execute("UPDATE blocks SET mtime_ns = ?, size = ? WHERE rowid = ?",
                                       (mtime_ns, size, old[3]))
                     continue
-                if old is not None:
-                    self._delete(old[3])
-                    owners.pop(old[4], None)
+                self._delete(old[3])
+                owners.pop(old[4], None)
                 todo.append((rel, mtime_ns, size, sha, data))
             self._parse_and_insert(root, todo, owners, next_rowid)
+            self._record_listing()
+
+    def _record_listing(self) -> None:
+        """A digest of the files as recorded, so that the next run can tell in one comparison
+        that nothing changed (files recorded as racy never match, and are checked again)."""
+        listing = _listing((path, (mtime, size)) for path, mtime, size in self.conn.execute(
+            "SELECT path, mtime_ns, size FROM blocks"))
+        self.conn.execute("INSERT OR REPLACE INTO meta(key, value) VALUES ('listing', ?)",
+                          (listing,))
 
     def _parse_and_insert(self, root: str, todo: list, owners: dict[str, str],
                           next_rowid: int) -> None:
-        writer = _Writer(self.conn) if len(todo) >= _PIPELINE_FROM else None
-        if writer is not None:
-            writer.start()
-        blocks, texts = [], []
+        """Parse the files of ``todo`` and index them, in order.
+
+        For big builds a forked process parses most files (in chunks, handed back as they are
+        ready) while this one parses the first share and writes every row to SQLite.
+        """
+        texts = self._topic_texts()
+        pool = None
+        if len(todo) >= _PARALLEL_FROM and (os.cpu_count() or 1) > 1:
+            try:
+                import multiprocessing
+                pool = multiprocessing.get_context("fork").Pool(1)
+            except (ImportError, ValueError, OSError):
+                pool = None
         try:
-            for rowid, (rel, mtime_ns, size, sha, data) in enumerate(todo, start=next_rowid):
-                path = os.path.join(root, rel)
-                meta, body = parse_block(path, data)
-                self._check(path, meta, rel, owners)
-                block, text = self._rows(rowid, rel, mtime_ns, size, sha, meta, body)
-                blocks.append(block)
-                texts.append(text)
-                if len(blocks) >= _BATCH:
-                    self._write(writer, blocks, texts)
-                    blocks, texts = [], []
-            if blocks:
-                self._write(writer, blocks, texts)
+            if pool is None:
+                jobs = iter([_prepare((root, todo, texts))])
+            else:
+                own = len(todo) // 8
+                size = max(1, (len(todo) - own) // _CHUNKS)
+                chunks = [todo[i:i + size] for i in range(own, len(todo), size)]
+                later = pool.imap(_prepare, [(root, chunk, texts) for chunk in chunks])
+                jobs = _chain(lambda: _prepare((root, todo[:own], texts)), later)
+            rowid = next_rowid
+            for prepared in jobs:
+                blocks, words = [], []
+                for rel, mtime_ns, size, sha, data, values in prepared:
+                    path = root + "/" + rel
+                    if values is None:
+                        meta, body = parse_block(path, data if data is not None else _read(path))
+                        values = _values(meta, body, texts)
+                    block_id, topics, columns, text = values
+                    self._check(path, block_id, topics, rel, owners)
+                    blocks.append((rowid, rel, mtime_ns, size, sha, *columns))
+                    words.append((rowid, *text))
+                    rowid += 1
+                self.conn.executemany(_INSERT_BLOCK, blocks)
+                self.conn.executemany(_INSERT_TEXT, words)
         finally:
-            if writer is not None:
-                writer.batches.put(None)
-                writer.join()
-        if writer is not None and writer.error is not None:
-            raise writer.error
+            if pool is not None:
+                pool.terminate()
+                pool.join()
         self.stats.reparsed += len(todo)
 
-    def _write(self, writer: _Writer | None, blocks: list, texts: list) -> None:
-        if writer is None:
-            self.conn.executemany(_INSERT_BLOCK, blocks)
-            self.conn.executemany(_INSERT_TEXT, texts)
-        else:
-            if writer.error is not None:
-                raise writer.error
-            writer.batches.put((json.dumps(blocks), json.dumps(texts)))
-
-    def _check(self, path: str, meta: PositionMeta, rel: str, owners: dict[str, str]) -> None:
-        for i, topic in enumerate(meta.topics):
+    def _check(self, path: str, block_id: str, topics, rel: str,
+               owners: dict[str, str]) -> None:
+        for i, topic in enumerate(topics):
             if topic not in self.topics:
                 path = Path(path)
                 line = load_block(path).line_of("topics", i)
                 raise LoadError(f"unknown topic '{topic}'{did_you_mean(topic, self.topics)}",
                                 path, line, code="unknown-topic")
-        other = owners.get(meta.id)
+        other = owners.get(block_id)
         if other is not None and other != rel:
             path = Path(path)
-            raise LoadError(f"duplicate position id '{meta.id}' (also in {other})", path,
+            raise LoadError(f"duplicate position id '{block_id}' (also in {other})", path,
                             load_block(path).line_of("id"), code="duplicate-id")
-        owners[meta.id] = rel
+        owners[block_id] = rel
 
     def _delete(self, rowid: int) -> None:
         self.conn.execute("DELETE FROM fts WHERE rowid = ?", (rowid,))
@@ -494,33 +542,21 @@ class Index:
     def document_frequencies(self, words) -> dict[str, int]:
         """In how many blocks each word occurs, as the index sees it (stemmed by the same
         tokenizer): 0 for words the library never uses."""
-        words = sorted(set(words))
-        if not words:
-            return {}
-        if self._stemmer is None:
-            self._stemmer = sqlite3.connect(":memory:", check_same_thread=False)
-            self._stemmer.execute(f"CREATE VIRTUAL TABLE w USING fts5(word, tokenize='{TOKENIZER}')")
-            self._stemmer.execute("CREATE VIRTUAL TABLE wv USING fts5vocab(w, 'instance')")
-            self.conn.execute("CREATE VIRTUAL TABLE IF NOT EXISTS temp.fts_vocab "
-                              "USING fts5vocab(main, 'fts', 'row')")
-        new = [w for w in words if w not in self._stems]
-        if new:
-            with self._stemmer:
-                self._stemmer.execute("DELETE FROM w")
-                self._stemmer.executemany("INSERT INTO w(rowid, word) VALUES (?, ?)",
-                                          list(enumerate(new)))
-                for term, doc in self._stemmer.execute("SELECT term, doc FROM wv"):
-                    self._stems[new[doc]] = term
-        stems = {w: self._stems.get(w, "") for w in words}
+        stems = self.stems(words)
         unique = sorted(set(s for s in stems.values() if s))
+        if not unique:
+            return {w: 0 for w in stems}
+        self.conn.execute("CREATE VIRTUAL TABLE IF NOT EXISTS temp.fts_vocab "
+                          "USING fts5vocab(main, 'fts', 'row')")
         counts = dict(self.conn.execute(
             f"SELECT term, doc FROM temp.fts_vocab WHERE term IN ({','.join('?' * len(unique))})",
-            unique)) if unique else {}
-        return {w: counts.get(stems[w], 0) for w in words}
+            unique))
+        return {w: counts.get(stems[w], 0) for w in stems}
 
     def search(self, query: str, weights: tuple[float, float, float, float],
                limit: int) -> list[tuple[int, float]]:
-        """(rowid, relevance) of the best matches; relevance is BM25, higher is better."""
+        """(rowid, relevance) of the best matches; relevance is BM25 over title, summary,
+        topics (labels and keywords) and body with these weights, higher is better."""
         sql = ("SELECT rowid, -bm25(fts, ?, ?, ?, ?) AS score FROM fts WHERE fts MATCH ? "
                "ORDER BY score DESC, rowid LIMIT ?")
         return [(r, s) for r, s in self.conn.execute(sql, (*weights, query, limit))]
@@ -532,10 +568,10 @@ class Index:
         out = {}
         for r in self.conn.execute(
                 "SELECT rowid, id, path, title, summary, topics, jurisdictions, status, role,"
-                f" stance, hash FROM blocks WHERE rowid IN ({','.join('?' * len(rowids))})",
+                f" stance FROM blocks WHERE rowid IN ({','.join('?' * len(rowids))})",
                 rowids):
-            out[r[0]] = BlockRow(r[0], r[1], r[2], r[3], r[4], tuple(json.loads(r[5])),
-                                 tuple(json.loads(r[6])), r[7], r[8], r[9], r[10])
+            out[r[0]] = BlockRow(r[0], r[1], r[2], r[3], r[4], tuple(r[5].split(",")),
+                                 tuple(r[6].split(",")), r[7], r[8], r[9])
         return out
 
     def statuses(self, ids) -> dict[str, str]:
@@ -549,18 +585,41 @@ class Index:
     def ids(self) -> list[str]:
         return [r[0] for r in self.conn.execute("SELECT id FROM blocks ORDER BY id")]
 
-    def matched_words(self, rowids, query: str) -> dict[int, tuple[list[str], list[str]]]:
-        """For each block, the words that matched ``query`` in its title, summary and body,
-        and in its topics' labels and keywords (for the "why" of a suggestion)."""
+    def stems(self, words) -> dict[str, str]:
+        """Each word as the index's tokenizer stems it ("reporting" -> "report")."""
+        words = set(words)
+        new = sorted(w for w in words if w not in self._stems)
+        if new:
+            if self._stemmer is None:
+                self._stemmer = sqlite3.connect(":memory:", check_same_thread=False)
+                self._stemmer.execute(
+                    f"CREATE VIRTUAL TABLE w USING fts5(word, tokenize='{TOKENIZER}')")
+                self._stemmer.execute("CREATE VIRTUAL TABLE wv USING fts5vocab(w, 'instance')")
+            with self._stemmer:
+                self._stemmer.execute("DELETE FROM w")
+                self._stemmer.executemany("INSERT INTO w(rowid, word) VALUES (?, ?)",
+                                          list(enumerate(new)))
+                for term, doc in self._stemmer.execute("SELECT term, doc FROM wv"):
+                    self._stems[new[doc]] = term
+            for word in new:
+                self._stems.setdefault(word, "")
+        return {w: self._stems[w] for w in words}
+
+    def matched_words(self, rowids, words) -> dict[int, list[str]]:
+        """For each block, the words of its title, summary and body that share a stem with
+        one of ``words`` (for the "why" of a suggestion), in order, each once."""
         rowids = list(rowids)
-        if not rowids or not query:
+        wanted = {s for s in self.stems(words).values() if s}
+        if not rowids or not wanted:
             return {}
-        out: dict[int, tuple[list[str], list[str]]] = {}
-        sql = ("SELECT rowid, " + ", ".join(f"highlight(fts, {i}, char(1), char(2))"
-                                            for i in (0, 1, 3, 2))
-               + f" FROM fts WHERE fts MATCH ? AND rowid IN ({','.join('?' * len(rowids))})")
-        for rowid, title, summary, body, topics in self.conn.execute(sql, (query, *rowids)):
-            out[rowid] = (_marked((title, summary, body)), _marked((topics,)))
+        texts = {r[0]: r[1:] for r in self.conn.execute(
+            f"SELECT rowid, title, summary, body FROM fts WHERE rowid IN "
+            f"({','.join('?' * len(rowids))})", rowids)}
+        out: dict[int, list[str]] = {}
+        for rowid, columns in texts.items():
+            found = list(dict.fromkeys(tokens(" ".join(c or "" for c in columns))))
+            stems = self.stems(found)
+            out[rowid] = [w for w in found if stems[w] in wanted]
         return out
 
     def close(self) -> None:

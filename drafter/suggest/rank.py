@@ -5,8 +5,9 @@ The score of a block for a question is, in [0, 1]::
 
     (W_TEXT * text + W_TOPIC * topic) * jurisdiction * status * role
 
-- ``text``: the block's BM25 relevance (FTS5, title and summary weighted above the body),
-  relative to the best block for this question;
+- ``text``: the block's BM25 relevance (FTS5) over its title and summary (weighted most), the
+  labels and keywords of its topics, and its body, relative to the best block for this
+  question;
 - ``topic``: agreement between the topics the question is about (found through the topic
   vocabulary's keywords) and the block's topics, its first (primary) topic counting most;
 - ``jurisdiction``: a block written for other jurisdictions counts half;
@@ -27,7 +28,7 @@ from drafter.suggest.index import BlockRow, Index
 from drafter.suggest.text import TopicHit, TopicMatcher, fts_query, query_terms
 
 # BM25 weights of the indexed columns: title, summary, topics (labels and keywords), body.
-FIELD_WEIGHTS = (3.0, 2.0, 1.0, 1.0)
+FIELD_WEIGHTS = (3.0, 2.0, 1.0, 1.0)   # title, summary, topics (labels, keywords), body
 W_TEXT = 0.5
 W_TOPIC = 0.5
 OTHER_JURISDICTION = 0.5
@@ -39,9 +40,10 @@ CONFIDENT_RATIO = 0.75       # of the best score for the question
 MAX_CONFIDENT = 3
 CANDIDATES = 60
 # Matching a word costs in proportion to the number of blocks that use it.  In a large library,
-# words found in more than a quarter of the blocks (and more than COMMON_WORD_BLOCKS of them)
-# are left out of the search: BM25 gives them little weight, and they cost the most.
-MAX_DF_FRACTION = 0.25
+# words found in more than a tenth of the blocks (and more than COMMON_WORD_BLOCKS of them) are
+# left out of the search: BM25 gives them little weight, and they cost the most.  A library of
+# up to 1,000 blocks is searched for every word.
+MAX_DF_FRACTION = 0.1
 COMMON_WORD_BLOCKS = 1000
 
 
@@ -95,7 +97,8 @@ class Ranker:
     def rank(self, text: str, jurisdiction: str, qid: str | None = None,
              limit: int = 5) -> Ranked:
         hits = self.matcher.match(text)
-        query = fts_query(self._informative(query_terms(text)))
+        terms = query_terms(text)
+        query = fts_query(self._informative(terms))
         relevance: dict[int, float] = {}
         if query:
             for rowid, score in self.index.search(query, FIELD_WEIGHTS, CANDIDATES):
@@ -124,7 +127,8 @@ class Ranker:
         top = scored[0][0] if scored else 0.0
         out: list[Suggestion] = []
         confident_count = 0
-        matched = self.index.matched_words([row.rowid for _, row, _ in scored[:limit]], query)
+        matched = self.index.matched_words([row.rowid for _, row, _ in scored[:limit]],
+                                           [w for term in terms for w in term])
         for score, row, topic_score in scored[:limit]:
             confident = (confident_count < MAX_CONFIDENT
                          and row.status == "approved"
@@ -135,8 +139,7 @@ class Ranker:
                          and score >= CONFIDENT_RATIO * top)
             confident_count += confident
             out.append(Suggestion(row.id, row.title, round(score, 3),
-                                  self._why(row, hits, matched.get(row.rowid, ([], [])),
-                                            jurisdiction),
+                                  self._why(row, hits, matched.get(row.rowid, []), jurisdiction),
                                   confident))
         return Ranked(qid, text, out, hits)
 
@@ -153,22 +156,22 @@ class Ranker:
             kept = [t for _, t in known[:3]]
         return kept
 
-    def _why(self, row: BlockRow, hits: list[TopicHit], words: tuple[list[str], list[str]],
+    def _why(self, row: BlockRow, hits: list[TopicHit], words: list[str],
              jurisdiction: str) -> str:
         parts = []
         shared = [h for h in hits if h.topic in row.topics]
         if shared:
             parts.append("topics: " + ", ".join(
                 f'{h.label} ("' + '", "'.join(h.keywords[:2]) + '")' for h in shared))
-        text_words, topic_words = words
-        if text_words:
-            parts.append("words: " + ", ".join(text_words[:8]))
-        if topic_words and not shared:
-            parts.append("topic keywords: " + ", ".join(topic_words[:5]))
+        if words:
+            parts.append("words: " + ", ".join(words[:8]))
         if row.status != "approved":
             parts.append(f"{row.status} block, not yet approved")
         if not row.applies_to(jurisdiction):
             parts.append("written for " + "/".join(row.jurisdictions) + " filings")
         if row.role in ROLE_FACTORS:
             parts.append(f"a {row.role} block")
-        return "; ".join(parts) if parts else "related words"
+        if not parts:
+            parts.append("related topics: " + ", ".join(
+                self.index.topics.get(t, {}).get("label", t) for t in row.topics))
+        return "; ".join(parts)

@@ -91,7 +91,7 @@ def _keyword_pattern(keyword: str) -> str:
 class TopicHit:
     topic: str
     label: str
-    keywords: tuple[str, ...]      # the keywords (as written in topics.yaml) that matched
+    keywords: tuple[str, ...]      # the words of the question that signalled the topic
 
 
 class TopicMatcher:
@@ -99,25 +99,28 @@ class TopicMatcher:
 
     def __init__(self, topics: dict[str, dict]):
         self.labels = {tid: str(t.get("label", tid)) for tid, t in topics.items()}
-        self._patterns: list[tuple[str, str, re.Pattern]] = []
+        self._patterns: list[tuple[str, re.Pattern]] = []
         for tid, topic in topics.items():
             phrases = [str(k) for k in (topic.get("keywords") or [])]
             label = str(topic.get("label", ""))
             if phrases and label and label.lower() not in (p.lower() for p in phrases):
                 phrases.append(label)
-            for phrase in phrases:
-                if _TOKEN.search(phrase):
-                    self._patterns.append((tid, phrase,
-                                           re.compile(_keyword_pattern(phrase), re.I)))
+            parts = [_keyword_pattern(p) for p in phrases if _TOKEN.search(p)]
+            if parts:
+                # Longest first, so that "incident reporting" wins over "incident".
+                parts.sort(key=len, reverse=True)
+                self._patterns.append((tid, re.compile("|".join(parts), re.I)))
 
     def match(self, text: str) -> list[TopicHit]:
-        """The topics ``text`` is about, the most strongly signalled first (stable order)."""
+        """The topics ``text`` is about, the most strongly signalled first (stable order);
+        each with the words of ``text`` that signalled it."""
         found: dict[str, list[str]] = {}
-        for tid, phrase, pattern in self._patterns:
-            if pattern.search(text):
+        for tid, pattern in self._patterns:
+            for m in pattern.finditer(text):
+                words = " ".join(m.group(0).split()).lower()
                 found.setdefault(tid, [])
-                if phrase not in found[tid]:
-                    found[tid].append(phrase)
+                if words not in found[tid]:
+                    found[tid].append(words)
         order = sorted(found, key=lambda t: -len(found[t]))
         return [TopicHit(t, self.labels[t], tuple(found[t])) for t in order]
 

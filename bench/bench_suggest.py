@@ -1,0 +1,160 @@
+"""drafter suggest: quality on the labelled questions, and speed at 10,000 blocks.
+
+    python bench/bench_suggest.py [--blocks 10000] [--runs 5] [--skip-scale]
+
+Quality (tests/data/suggest/labels.yaml, the shipped library), per split (dev: used to tune
+the ranker; test: held out) and overall; the measures are defined in drafter.suggest.evaluate:
+precision@3 (over min(3, relevant); "P@3/3" divides by 3), recall@5, the precision of
+confident suggestions (those drafts use), and confident suggestions given to questions that
+nothing in the library answers.
+
+Speed (bench/gen_library.py's 10,000 blocks, 16 questions: the CISA and NTIA privacy
+examples): each run is a fresh Python process that times, inside itself, opening the index and
+ranking the 16 questions:
+- cold: no index (built from nothing);
+- warm: index present and fresh;
+- one block edited: index present, one file changed;
+and the whole command line (`drafter suggest --format json`, process start included) cold and
+warm.  Minimum and median over the runs are printed; the machine is shared, so the minimum is
+the better estimate of the cost.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+LABELS = ROOT / "tests" / "data" / "suggest" / "labels.yaml"
+QUESTION_FILES = ("cisa-circia-rfi.yaml", "ntia-consumer-privacy-rfc.yaml")
+
+_TIMED = r"""
+import sys, time, json
+t0 = time.perf_counter()
+sys.path.insert(0, {root!r})
+from pathlib import Path
+from drafter.suggest import Suggester, Index
+from drafter.load.consultation import load_consultation
+questions = []
+for name in {files!r}:
+    model = load_consultation(Path({root!r}) / "examples" / name).model
+    questions += [(q, model.jurisdiction) for q in model.questions]
+t1 = time.perf_counter()
+index = Index.open(Path({state!r}), Path({positions!r}), Path({positions!r}) / "topics.yaml")
+t2 = time.perf_counter()
+suggester = Suggester(index)
+for q, jurisdiction in questions:
+    suggester.question(q.text, jurisdiction, q.id)
+t3 = time.perf_counter()
+print(json.dumps({{"open": t2 - t1, "rank": t3 - t2, "total": t3 - t1,
+                   "mode": index.stats.mode, "reparsed": index.stats.reparsed,
+                   "questions": len(questions), "blocks": len(index)}}))
+"""
+
+
+def print_quality(title: str, suggester, items) -> None:
+    from drafter.suggest.evaluate import measure
+
+    print(title)
+    print(f"  {'split':6} {'n':>3} {'P@3':>6} {'P@3/3':>6} {'R@5':>6} {'conf.prec':>12} "
+          f"{'no-fit conf.':>13}")
+    for split in ("dev", "test", "all"):
+        m = measure(suggester, [i for i in items if split == "all" or i.split == split])
+        conf = f"{m['confident_precision']:.3f} ({m['confident']})"
+        print(f"  {split:6} {m['labelled']:>3} {m['precision@3']:>6.3f} "
+              f"{m['precision@3_strict']:>6.3f} {m['recall@5']:>6.3f} {conf:>12} "
+              f"{m['no_fit_confident']:>5} in {m['no_fit_questions']}")
+
+
+def timed_run(positions: Path, state: Path) -> dict:
+    code = _TIMED.format(root=str(ROOT), files=QUESTION_FILES, state=str(state),
+                         positions=str(positions))
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          check=True)
+    return json.loads(proc.stdout)
+
+
+def cli_run(workspace: Path, consultation: Path) -> float:
+    started = time.perf_counter()
+    subprocess.run([sys.executable, "-m", "drafter", "suggest", str(consultation), "-f", "json"],
+                   cwd=workspace, capture_output=True, check=True)
+    return time.perf_counter() - started
+
+
+def summarize(values) -> str:
+    return f"min {min(values):.3f} s, median {statistics.median(values):.3f} s"
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--blocks", type=int, default=10_000)
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--skip-scale", action="store_true")
+    args = parser.parse_args(argv)
+
+    from drafter.load.library import load_library
+    from drafter.suggest import Suggester
+    from drafter.suggest.evaluate import load_labels
+
+    items = load_labels(LABELS, ROOT / "examples")
+    shipped = Suggester.for_library(load_library(ROOT / "positions"))
+    print_quality(f"Quality, shipped library ({len(shipped.index)} blocks), "
+                  f"{len(items)} labelled questions:", shipped, items)
+    if args.skip_scale:
+        return 0
+
+    from bench.gen_library import generate
+
+    workspace = ROOT / "bench" / "out" / f"lib{args.blocks // 1000}k"
+    positions = workspace / "positions"
+    if not positions.is_dir() or len(list(positions.rglob("*.md"))) != args.blocks:
+        print(f"generating {args.blocks} blocks in {workspace} ...")
+        generate(workspace, args.blocks, seed=1)
+    state = workspace / ".drafter"
+
+    cold, warm, edited = [], [], []
+    for _ in range(args.runs):
+        shutil.rmtree(state, ignore_errors=True)
+        cold.append(timed_run(positions, state))
+        warm.append(timed_run(positions, state))
+        victim = sorted((positions / "generated").rglob("*.md"))[0]
+        text = victim.read_text(encoding="utf-8")
+        victim.write_text(text.rstrip("\n") + " Edited.\n", encoding="utf-8")
+        try:
+            edited.append(timed_run(positions, state))
+        finally:
+            victim.write_text(text, encoding="utf-8")
+    n = cold[0]["questions"]
+    print(f"\nSpeed, {cold[0]['blocks']} blocks, {n} questions, {args.runs} runs "
+          f"(in-process: open the index + rank):")
+    for name, runs in (("cold (index built from nothing)", cold), ("warm (index fresh)", warm),
+                       ("one block edited", edited)):
+        print(f"  {name:34} total {summarize([r['total'] for r in runs])}"
+              f"   [open {summarize([r['open'] for r in runs])}; "
+              f"rank {summarize([r['rank'] for r in runs])}]")
+    assert all(r["mode"] == "rebuilt" for r in cold)
+    assert all(r["mode"] == "cached" and r["reparsed"] == 0 for r in warm)
+    assert all(r["reparsed"] == 1 for r in edited)
+
+    consultation = ROOT / "examples" / QUESTION_FILES[0]
+    cli_cold, cli_warm = [], []
+    for _ in range(max(2, args.runs // 2)):
+        shutil.rmtree(state, ignore_errors=True)
+        cli_cold.append(cli_run(workspace, consultation))
+        cli_warm.append(cli_run(workspace, consultation))
+    print(f"  {'CLI, 8 questions, cold':34} {summarize(cli_cold)} (process start included)")
+    print(f"  {'CLI, 8 questions, warm':34} {summarize(cli_warm)}")
+
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,336 @@
+"""drafter suggest: the cached FTS5 index, ranking with reasons, the CLI, and --write."""
+
+from __future__ import annotations
+
+import difflib
+import json
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from conftest import EXAMPLES, run_cli
+from drafter.errors import LoadError
+from drafter.load.consultation import load_consultation
+from drafter.load.library import load_library
+from drafter.suggest import Index, Suggester
+
+BACKDOOR_QUESTION = ("Should providers be required to give law enforcement exceptional access "
+                     "to encrypted communications?")
+
+
+def open_index(ws: Path) -> Index:
+    return Index.open(ws / ".drafter", ws / "positions", ws / "positions" / "topics.yaml")
+
+
+def block_file(ws: Path, block_id: str) -> Path:
+    return next((ws / "positions").rglob(f"{block_id}.md"))
+
+
+def rewrite(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def age(path: Path, seconds: int = 10) -> None:
+    """Date a file back, as if edited a while ago (the index re-checks files that changed
+    within the last two seconds of a scan)."""
+    st = path.stat()
+    os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns - seconds * 1_000_000_000))
+
+
+def age_library(ws: Path) -> None:
+    for path in (ws / "positions").rglob("*"):
+        if path.is_file():
+            age(path, 60)
+
+
+# --- the index cache ----------------------------------------------------------------------------
+
+def test_index_built_once_then_reused(workspace):
+    age_library(workspace)
+    count = len(list((workspace / "positions").rglob("*.md")))
+    first = open_index(workspace)
+    assert (first.stats.mode, first.stats.reason) == ("rebuilt", "no index yet")
+    assert first.stats.reparsed == count == len(first)
+    assert (workspace / ".drafter" / "index.sqlite").is_file()
+    first.close()
+    second = open_index(workspace)
+    assert (second.stats.mode, second.stats.reparsed, second.stats.removed) == ("cached", 0, 0)
+    assert len(second) == count
+
+
+def test_index_refreshes_only_what_changed(workspace):
+    age_library(workspace)
+    open_index(workspace).close()
+    path = block_file(workspace, "planned-obsolescence")
+    rewrite(path, "Issues like Spectre", "Issues like Spectre and zebrafish-class flaws")
+    age(path)
+    index = open_index(workspace)
+    assert (index.stats.mode, index.stats.reparsed) == ("cached", 1)
+    ranked = Suggester(index).question("What about zebrafish hardware flaws?", "US")
+    assert ranked.suggestions[0].position == "planned-obsolescence"
+    index.close()
+
+    # Same bytes, new modification time: hashed again, not parsed again.
+    st = path.stat()
+    os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns - 5_000_000_000))
+    index = open_index(workspace)
+    assert index.stats.reparsed == 0
+    index.close()
+
+    path.unlink()
+    index = open_index(workspace)
+    assert (index.stats.removed, index.stats.reparsed) == (1, 0)
+    assert "planned-obsolescence" not in index.ids()
+    index.close()
+
+    new = workspace / "positions" / "security" / "new-block.md"
+    new.write_text(block_file(workspace, "should-imperatives").read_text().replace(
+        "id: should-imperatives", "id: new-block"), encoding="utf-8")
+    age(new)
+    index = open_index(workspace)
+    assert index.stats.reparsed == 1 and "new-block" in index.ids()
+
+
+def test_block_moved_to_another_file_is_not_a_duplicate(workspace):
+    age_library(workspace)
+    open_index(workspace).close()
+    path = block_file(workspace, "should-imperatives")
+    target = path.with_name("renamed.md")
+    path.rename(target)
+    index = open_index(workspace)
+    assert (index.stats.removed, index.stats.reparsed) == (1, 1)
+    assert "should-imperatives" in index.ids()
+
+
+@pytest.mark.parametrize("damage, reason", [
+    (b"this is not a database at all" * 100, "unreadable index"),
+    (b"", "unreadable index"),
+    (b"SQLite format 3\x00" + b"\x00" * 200, "unreadable index"),
+])
+def test_corrupt_index_is_rebuilt_transparently(workspace, damage, reason):
+    open_index(workspace).close()
+    (workspace / ".drafter" / "index.sqlite").write_bytes(damage)
+    index = open_index(workspace)
+    assert index.stats.mode == "rebuilt"
+    assert index.stats.reason.startswith(reason)
+    assert len(index) == len(list((workspace / "positions").rglob("*.md")))
+    result = run_cli("suggest", "examples/cisa-circia-rfi.yaml", "-f", "json", cwd=workspace)
+    assert result.code == 0 and json.loads(result.out)["questions"]
+
+
+def test_missing_index_is_rebuilt_and_commands_work_without_it(workspace):
+    result = run_cli("suggest", "examples/cisa-circia-rfi.yaml", cwd=workspace)
+    assert result.code == 0, result.err
+    shutil.rmtree(workspace / ".drafter")
+    assert run_cli("coverage", "examples/cisa-circia-rfi.yaml", cwd=workspace).code == 0
+    assert (workspace / ".drafter" / "index.sqlite").is_file()
+
+
+def test_changed_topic_vocabulary_rebuilds(workspace):
+    open_index(workspace).close()
+    topics = workspace / "positions" / "topics.yaml"
+    os.utime(topics)                                   # touched, same content: reused
+    assert open_index(workspace).stats.mode == "cached"
+    rewrite(topics, '"hardware", ', '"hardware", "zebrafish", ')
+    index = open_index(workspace)
+    assert (index.stats.mode, index.stats.reason) == ("rebuilt", "topic vocabulary changed")
+    hits = Suggester(index).question("What about zebrafish?", "US").topics
+    assert [h.topic for h in hits] == ["hardware-lifecycle"]
+
+
+def test_index_of_another_library_is_rebuilt(workspace, tmp_path):
+    open_index(workspace).close()
+    other = tmp_path / "other"
+    shutil.copytree(workspace / "positions", other)
+    index = Index.open(workspace / ".drafter", other, other / "topics.yaml")
+    assert (index.stats.mode, index.stats.reason) == ("rebuilt", "index of another library folder")
+
+
+def test_unwritable_state_folder_means_an_index_in_memory(workspace):
+    (workspace / ".drafter").write_text("not a folder")
+    index = open_index(workspace)
+    assert index.stats.mode == "memory"
+    assert Suggester(index).question(BACKDOOR_QUESTION, "US").suggestions
+
+
+def test_bad_block_is_reported_like_the_library_does(workspace):
+    path = block_file(workspace, "should-imperatives")
+    rewrite(path, "stance: support", "stance: maybe")
+    with pytest.raises(LoadError) as from_index:
+        open_index(workspace)
+    with pytest.raises(LoadError) as from_library:
+        load_library(workspace / "positions")
+    assert str(from_index.value) == str(from_library.value)
+    assert from_index.value.path == path and from_index.value.line == 6
+    result = run_cli("suggest", "examples/cisa-circia-rfi.yaml", cwd=workspace)
+    assert result.code == 2
+    assert result.err.strip().startswith("positions/security/should-imperatives.md:6:1: error: "
+                                         "invalid position block: stance:")
+
+
+def test_duplicate_id_and_unknown_topic_are_positioned_errors(workspace):
+    copy = workspace / "positions" / "security" / "copy.md"
+    copy.write_text(block_file(workspace, "should-imperatives").read_text())
+    with pytest.raises(LoadError, match="duplicate position id 'should-imperatives'") as err:
+        open_index(workspace)
+    assert err.value.line == 2
+    copy.unlink()
+    rewrite(block_file(workspace, "should-imperatives"), "topics: [definitions]",
+            "topics: [definitons]")
+    with pytest.raises(LoadError, match="unknown topic 'definitons' \\(did you mean 'definitions'") as err:
+        open_index(workspace)
+    assert err.value.line == 5
+
+
+# --- ranking -----------------------------------------------------------------------------------
+
+@pytest.fixture
+def shipped():
+    from conftest import ROOT
+    return Suggester.for_library(load_library(ROOT / "positions"))
+
+
+def test_ranking_explains_itself(shipped):
+    ranked = shipped.question(BACKDOOR_QUESTION, "US")
+    top = ranked.suggestions[0]
+    assert top.position in ("eu-oppose-backdoors", "combat-abuse-keep-encryption")
+    assert top.confident
+    assert "topics: " in top.why and "Encryption backdoors" in top.why
+    assert "words: " in top.why and "encrypted" in top.why
+    assert {"lawful-access", "backdoors", "encryption"} <= {h.topic for h in ranked.topics}
+
+
+def test_retired_blocks_are_never_suggested(workspace):
+    rewrite(block_file(workspace, "eu-oppose-backdoors"), "status: approved", "status: retired")
+    ranked = Suggester(open_index(workspace)).question(BACKDOOR_QUESTION, "US", limit=60)
+    assert "eu-oppose-backdoors" not in [s.position for s in ranked.suggestions]
+
+
+def test_draft_and_foreign_blocks_are_flagged_and_never_confident(shipped):
+    ranked = shipped.question("Which charter members helped fund the coalition's launch?", "US",
+                              limit=10)
+    draft = next(s for s in ranked.suggestions if s.position == "coalition-charter-members")
+    assert "draft block, not yet approved" in draft.why and not draft.confident
+    ranked = shipped.question("How should the EU protect strong encryption while combating "
+                              "child sexual abuse material?", "US", limit=10)
+    eu_only = next(s for s in ranked.suggestions if s.position == "eu-strong-encryption")
+    assert "written for EU filings" in eu_only.why and not eu_only.confident
+    ranked = shipped.question("How should the EU protect strong encryption while combating "
+                              "child sexual abuse material?", "EU", limit=10)
+    assert next(s for s in ranked.suggestions if s.position == "eu-strong-encryption").confident
+
+
+def test_question_with_nothing_in_common_gets_nothing(shipped):
+    assert shipped.question("Qwertyuiop zxcvbnm asdfghjkl?", "US").suggestions == []
+
+
+# --- the command line --------------------------------------------------------------------------
+
+def test_suggest_json_lists_every_question(workspace):
+    path = workspace / "odd.yaml"
+    path.write_text('title: Odd questions\nagency: {name: Federal Trade Commission, short_name: '
+                    'FTC}\nkind: rfc\njurisdiction: US\nquestions:\n'
+                    '  - {id: "1", text: "Qwertyuiop zxcvbnm?"}\n'
+                    f'  - {{id: "2", text: "{BACKDOOR_QUESTION}"}}\n')
+    result = run_cli("suggest", path, "--format", "json", cwd=workspace)
+    assert result.code == 0, result.err
+    data = json.loads(result.out)
+    assert [q["id"] for q in data["questions"]] == ["1", "2"]
+    assert data["questions"][0]["suggestions"] == []
+    assert data["questions"][0]["text"] == "Qwertyuiop zxcvbnm?"
+    top = data["questions"][1]["suggestions"]
+    assert len(top) == 3
+    assert set(top[0]) == {"position", "title", "score", "why", "confident"}
+    assert all(0 < s["score"] <= 1 for s in top)
+    assert [s["score"] for s in top] == sorted((s["score"] for s in top), reverse=True)
+
+
+def test_suggest_is_deterministic(workspace):
+    first = run_cli("suggest", "examples/ntia-consumer-privacy-rfc.yaml", "-f", "json", "-n", "5",
+                    cwd=workspace)
+    shutil.rmtree(workspace / ".drafter")
+    second = run_cli("suggest", "examples/ntia-consumer-privacy-rfc.yaml", "-f", "json", "-n",
+                     "5", cwd=workspace)
+    assert first.out == second.out
+
+
+def test_suggest_table(workspace):
+    result = run_cli("suggest", "examples/cisa-circia-rfi.yaml", "-n", "2", cwd=workspace)
+    assert result.code == 0
+    assert result.out.startswith("Q1  How should CISA define")
+    assert "  *1. incident-reporting-not-information-sharing  0." in result.out
+    assert "why: topics: " in result.out
+    assert result.out.rstrip().endswith("drafter suggest --write records them")
+
+
+def test_suggest_for_a_consultation_without_questions(workspace):
+    result = run_cli("suggest", "examples/ec-encryption-call-for-evidence.yaml", "-f", "json",
+                     "-n", "5", cwd=workspace)
+    data = json.loads(result.out)
+    assert data["questions"] == []
+    ids = [s["position"] for s in data["consultation"]["suggestions"]]
+    assert len(ids) == 5 and {"eu-oppose-backdoors", "combat-abuse-keep-encryption"} <= set(ids)
+    table = run_cli("suggest", "examples/ec-encryption-call-for-evidence.yaml", cwd=workspace)
+    assert table.out.startswith("Consultation  Technology roadmap on encryption")
+
+
+def test_suggest_rejects_duplicate_question_ids(workspace):
+    path = workspace / "dup.yaml"
+    path.write_text("title: T\nagency: {name: A, short_name: A}\nkind: rfc\njurisdiction: US\n"
+                    "questions:\n  - {id: 1, text: a}\n  - {id: 1, text: b}\n")
+    result = run_cli("suggest", path, cwd=workspace)
+    assert result.code == 2
+    assert result.err.strip() == "dup.yaml:7: error: duplicate question id '1' (also question 1)"
+
+
+# --- --write -----------------------------------------------------------------------------------
+
+def test_write_keeps_comments_and_formatting(workspace):
+    path = workspace / "examples" / "ntia-consumer-privacy-rfc.yaml"
+    original = path.read_text() + "\n# Filing furniture, chosen by hand.\nvariables: {short_title: 'Privacy'}\n"
+    path.write_text(original)
+    result = run_cli("suggest", path, "--write", cwd=workspace)
+    assert result.code == 0, result.err
+    assert "recorded suggestions for" in result.err
+    written = path.read_text()
+    diff = [line for line in difflib.ndiff(original.splitlines(), written.splitlines())
+            if line.startswith(("- ", "+ "))]
+    assert diff and all(line.startswith("+ ") for line in diff)      # lines added, none lost
+    added = "\n".join(line[2:] for line in diff)
+    assert '  "1":\n    suggested: [' in added
+    assert "# Filing furniture, chosen by hand." in written
+    model = load_consultation(path).model
+    assert model.answers["2"].positions == ["address-internet-fragmentation"]   # untouched
+    assert model.answers["7"].skip and not model.answers["7"].suggested
+    assert model.answers["1"].suggested and not model.answers["1"].positions
+    assert list(model.answers) == sorted(model.answers, key=int)        # in question order
+    again = run_cli("suggest", path, "--write", cwd=workspace)
+    assert again.code == 0 and path.read_text() == written               # nothing new
+
+
+def test_write_adds_answers_after_the_questions(workspace):
+    path = workspace / "examples" / "cisa-circia-rfi.yaml"
+    result = run_cli("suggest", path, "--write", cwd=workspace)
+    assert result.code == 0, result.err
+    text = path.read_text()
+    assert text.index("\nanswers:\n") < text.index("\npositions:\n")
+    assert text.index("\nquestions:\n") < text.index("\nanswers:\n")
+    model = load_consultation(path).model
+    assert set(model.answers) == {q.id for q in model.questions}
+    assert all(a.suggested for a in model.answers.values())
+
+
+def test_write_for_a_consultation_without_questions(workspace):
+    path = workspace / "examples" / "ec-encryption-call-for-evidence.yaml"
+    before = load_consultation(path).model.positions
+    result = run_cli("suggest", path, "--write", cwd=workspace)
+    assert result.code == 0
+    after = load_consultation(path).model.positions
+    assert after[:len(before)] == before
+    added = after[len(before):]
+    assert all(f"- {pid}  # suggested by drafter suggest: review" in path.read_text()
+               for pid in added)
