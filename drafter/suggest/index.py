@@ -30,14 +30,14 @@ from drafter.errors import LoadError
 from drafter.load.library import Library, load_block, suggest as did_you_mean
 from drafter.load.models import PositionMeta
 from drafter.load.yamlsrc import read_text
-from drafter.suggest.text import strip_jinja, tokens, topic_text
+from drafter.suggest.text import strip_jinja, topic_text
 
 try:  # a YAML parser written in Rust: ten times faster on front matter than PyYAML
     import yaml_rs
 except ImportError:  # pragma: no cover - the dependency is declared; PyYAML is the fallback
     yaml_rs = None
 
-SCHEMA_VERSION = "5"
+SCHEMA_VERSION = "6"
 INDEX_NAME = "index.sqlite"
 TOKENIZER = "porter unicode61 remove_diacritics 2"
 # A file modified this close to the scan may change again within the same mtime tick: it is
@@ -66,6 +66,7 @@ CREATE TABLE blocks(
     stance TEXT NOT NULL
 );
 CREATE VIRTUAL TABLE fts USING fts5(title, summary, topics, body, tokenize = '{TOKENIZER}');
+CREATE TABLE terms(term TEXT PRIMARY KEY, docs INTEGER NOT NULL) WITHOUT ROWID;
 """
 _INSERT_BLOCK = ("INSERT INTO blocks(rowid, path, mtime_ns, size, sha, id, title, summary,"
                  " topics, jurisdictions, status, role, stance)"
@@ -246,8 +247,16 @@ def _listing(entries) -> str:
 
 
 def _read(path: str) -> bytes:
-    with open(path, "rb") as handle:
-        return handle.read()
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        chunks = []
+        while True:
+            chunk = os.read(fd, 1 << 16)
+            if not chunk:
+                return b"".join(chunks)
+            chunks.append(chunk)
+    finally:
+        os.close(fd)
 
 
 def _vocabulary(topics) -> dict[str, dict]:
@@ -364,6 +373,8 @@ class Index:
             # A crash while building leaves a temporary file, never a broken index.
             conn.execute("PRAGMA journal_mode = OFF")
             conn.execute("PRAGMA synchronous = OFF")
+            conn.execute("PRAGMA cache_size = -65536")
+            conn.execute("PRAGMA temp_store = MEMORY")
             index = cls(conn, topics, IndexStats(mode="rebuilt", reason=reason))
             index._create(meta)
             index._refresh(str(positions))
@@ -487,7 +498,7 @@ class Index:
             if pool is None:
                 jobs = iter([_prepare((root, todo, texts))])
             else:
-                own = len(todo) // 8
+                own = len(todo) // 7
                 size = max(1, (len(todo) - own) // _CHUNKS)
                 chunks = [todo[i:i + size] for i in range(own, len(todo), size)]
                 later = pool.imap(_prepare, [(root, chunk, texts) for chunk in chunks])
@@ -541,15 +552,28 @@ class Index:
 
     def document_frequencies(self, words) -> dict[str, int]:
         """In how many blocks each word occurs, as the index sees it (stemmed by the same
-        tokenizer): 0 for words the library never uses."""
+        tokenizer): 0 for words the library never uses.
+
+        The counts are kept in a table, refreshed from FTS5's vocabulary after the library
+        changed: looking them up in the vocabulary itself costs a scan per question.
+        """
         stems = self.stems(words)
         unique = sorted(set(s for s in stems.values() if s))
         if not unique:
             return {w: 0 for w in stems}
-        self.conn.execute("CREATE VIRTUAL TABLE IF NOT EXISTS temp.fts_vocab "
-                          "USING fts5vocab(main, 'fts', 'row')")
+        meta = dict(self.conn.execute(
+            "SELECT key, value FROM meta WHERE key IN ('listing', 'terms')"))
+        if meta.get("terms") != (meta.get("listing") or ""):
+            with self.conn:
+                self.conn.execute("CREATE VIRTUAL TABLE IF NOT EXISTS temp.fts_vocab "
+                                  "USING fts5vocab(main, 'fts', 'row')")
+                self.conn.execute("DELETE FROM terms")
+                self.conn.execute("INSERT INTO terms(term, docs) SELECT term, doc "
+                                  "FROM temp.fts_vocab")
+                self.conn.execute("INSERT OR REPLACE INTO meta(key, value) VALUES ('terms', ?)",
+                                  (meta.get("listing") or "",))
         counts = dict(self.conn.execute(
-            f"SELECT term, doc FROM temp.fts_vocab WHERE term IN ({','.join('?' * len(unique))})",
+            f"SELECT term, docs FROM terms WHERE term IN ({','.join('?' * len(unique))})",
             unique))
         return {w: counts.get(stems[w], 0) for w in stems}
 
@@ -590,37 +614,49 @@ class Index:
         words = set(words)
         new = sorted(w for w in words if w not in self._stems)
         if new:
-            if self._stemmer is None:
-                self._stemmer = sqlite3.connect(":memory:", check_same_thread=False)
-                self._stemmer.execute(
-                    f"CREATE VIRTUAL TABLE w USING fts5(word, tokenize='{TOKENIZER}')")
-                self._stemmer.execute("CREATE VIRTUAL TABLE wv USING fts5vocab(w, 'instance')")
-            with self._stemmer:
-                self._stemmer.execute("DELETE FROM w")
-                self._stemmer.executemany("INSERT INTO w(rowid, word) VALUES (?, ?)",
-                                          list(enumerate(new)))
-                for term, doc in self._stemmer.execute("SELECT term, doc FROM wv"):
+            scratch = self._scratch_connection()
+            with scratch:
+                scratch.execute("DELETE FROM w")
+                scratch.executemany("INSERT INTO w(rowid, word) VALUES (?, ?)",
+                                    list(enumerate(new)))
+                for term, doc in scratch.execute("SELECT term, doc FROM wv"):
                     self._stems[new[doc]] = term
             for word in new:
                 self._stems.setdefault(word, "")
         return {w: self._stems[w] for w in words}
 
-    def matched_words(self, rowids, words) -> dict[int, list[str]]:
-        """For each block, the words of its title, summary and body that share a stem with
-        one of ``words`` (for the "why" of a suggestion), in order, each once."""
+    def matched_words(self, rowids, query: str | None) -> dict[int, list[str]]:
+        """For each block, the words of its title, summary and body that matched ``query`` (for
+        the "why" of a suggestion), in order, each once.
+
+        The few blocks are copied into a scratch full-text table, where highlighting them
+        costs nothing (highlighting in the main index would match the whole library again).
+        """
         rowids = list(rowids)
-        wanted = {s for s in self.stems(words).values() if s}
-        if not rowids or not wanted:
+        if not rowids or not query:
             return {}
-        texts = {r[0]: r[1:] for r in self.conn.execute(
+        scratch = self._scratch_connection()
+        texts = self.conn.execute(
             f"SELECT rowid, title, summary, body FROM fts WHERE rowid IN "
-            f"({','.join('?' * len(rowids))})", rowids)}
-        out: dict[int, list[str]] = {}
-        for rowid, columns in texts.items():
-            found = list(dict.fromkeys(tokens(" ".join(c or "" for c in columns))))
-            stems = self.stems(found)
-            out[rowid] = [w for w in found if stems[w] in wanted]
-        return out
+            f"({','.join('?' * len(rowids))})", rowids).fetchall()
+        with scratch:
+            scratch.execute("DELETE FROM s")
+            scratch.executemany("INSERT INTO s(rowid, title, summary, body) VALUES (?, ?, ?, ?)",
+                                texts)
+            marked = scratch.execute(
+                "SELECT rowid, " + ", ".join(f"highlight(s, {i}, char(1), char(2))"
+                                             for i in range(3))
+                + " FROM s WHERE s MATCH ?", (query,)).fetchall()
+        return {rowid: _marked(columns) for rowid, *columns in marked}
+
+    def _scratch_connection(self) -> sqlite3.Connection:
+        if self._stemmer is None:
+            self._stemmer = sqlite3.connect(":memory:", check_same_thread=False)
+            self._stemmer.execute(f"CREATE VIRTUAL TABLE w USING fts5(word, tokenize='{TOKENIZER}')")
+            self._stemmer.execute("CREATE VIRTUAL TABLE wv USING fts5vocab(w, 'instance')")
+            self._stemmer.execute(
+                f"CREATE VIRTUAL TABLE s USING fts5(title, summary, body, tokenize='{TOKENIZER}')")
+        return self._stemmer
 
     def close(self) -> None:
         self.conn.close()

@@ -127,8 +127,7 @@ class Ranker:
         top = scored[0][0] if scored else 0.0
         out: list[Suggestion] = []
         confident_count = 0
-        matched = self.index.matched_words([row.rowid for _, row, _ in scored[:limit]],
-                                           [w for term in terms for w in term])
+        matched = self.index.matched_words([row.rowid for _, row, _ in scored[:limit]], query)
         for score, row, topic_score in scored[:limit]:
             confident = (confident_count < MAX_CONFIDENT
                          and row.status == "approved"
@@ -145,8 +144,8 @@ class Ranker:
 
     def _informative(self, terms: list[tuple[str, ...]]) -> list[tuple[str, ...]]:
         """The terms worth searching for: words the library uses, but not in most blocks."""
-        if not terms:
-            return []
+        if not terms or len(self.index) <= COMMON_WORD_BLOCKS:
+            return terms
         df = self.index.document_frequencies(w for term in terms for w in term)
         ceiling = max(MAX_DF_FRACTION * len(self.index), COMMON_WORD_BLOCKS)
         kept = [t for t in terms

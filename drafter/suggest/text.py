@@ -77,14 +77,12 @@ def fts_query(terms) -> str | None:
 
 # --- topic keywords --------------------------------------------------------------------------
 
-def _keyword_pattern(keyword: str) -> str:
-    """A keyword as a regular expression: case-insensitive, hyphen or space between words,
-    and words of four letters or more also match their longer forms."""
-    parts = []
-    for word in _TOKEN.findall(keyword):
-        word = re.escape(word.lower())
-        parts.append(word + (r"\w*" if len(word) >= 4 else r"s?"))
-    return r"\b" + r"[\s\-/]+".join(parts) + r"\b"
+def _word_matches(keyword_word: str, token: str) -> bool:
+    """A keyword's word against a question's token: words of four letters or more also match
+    their longer forms ("encrypt" - "encryption"); shorter ones match as they are or plural."""
+    if len(keyword_word) >= 4:
+        return token.startswith(keyword_word)
+    return token == keyword_word or token == keyword_word + "s"
 
 
 @dataclass(frozen=True)
@@ -95,32 +93,43 @@ class TopicHit:
 
 
 class TopicMatcher:
-    """Finds the topics a question is about, from the topic vocabulary's labels and keywords."""
+    """Finds the topics a question is about, from the topic vocabulary's labels and keywords.
+
+    Matching ignores case and punctuation between words ("multi-stakeholder" is "multi
+    stakeholder"); a keyword's words must follow each other in the question.
+    """
 
     def __init__(self, topics: dict[str, dict]):
         self.labels = {tid: str(t.get("label", tid)) for tid, t in topics.items()}
-        self._patterns: list[tuple[str, re.Pattern]] = []
+        # first word's key -> [(topic, words)]; the key is a word's first four letters, or
+        # the whole of a shorter word
+        self._by_head: dict[str, list[tuple[str, tuple[str, ...]]]] = {}
         for tid, topic in topics.items():
             phrases = [str(k) for k in (topic.get("keywords") or [])]
             label = str(topic.get("label", ""))
             if phrases and label and label.lower() not in (p.lower() for p in phrases):
                 phrases.append(label)
-            parts = [_keyword_pattern(p) for p in phrases if _TOKEN.search(p)]
-            if parts:
-                # Longest first, so that "incident reporting" wins over "incident".
-                parts.sort(key=len, reverse=True)
-                self._patterns.append((tid, re.compile("|".join(parts), re.I)))
+            for phrase in phrases:
+                words = tuple(tokens(phrase))
+                if words:
+                    head = words[0][:4] if len(words[0]) >= 4 else words[0]
+                    self._by_head.setdefault(head, []).append((tid, words))
 
     def match(self, text: str) -> list[TopicHit]:
         """The topics ``text`` is about, the most strongly signalled first (stable order);
         each with the words of ``text`` that signalled it."""
+        toks = tokens(text)
         found: dict[str, list[str]] = {}
-        for tid, pattern in self._patterns:
-            for m in pattern.finditer(text):
-                words = " ".join(m.group(0).split()).lower()
-                found.setdefault(tid, [])
-                if words not in found[tid]:
-                    found[tid].append(words)
+        for i, token in enumerate(toks):
+            heads = {token[:4], token} | ({token[:-1]} if token.endswith("s") else set())
+            for head in heads:
+                for tid, words in self._by_head.get(head, ()):
+                    if i + len(words) <= len(toks) and all(
+                            _word_matches(w, toks[i + j]) for j, w in enumerate(words)):
+                        matched = " ".join(toks[i:i + len(words)])
+                        seen = found.setdefault(tid, [])
+                        if matched not in seen:
+                            seen.append(matched)
         order = sorted(found, key=lambda t: -len(found[t]))
         return [TopicHit(t, self.labels[t], tuple(found[t])) for t in order]
 
