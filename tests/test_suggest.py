@@ -334,3 +334,21 @@ def test_write_for_a_consultation_without_questions(workspace):
     added = after[len(before):]
     assert all(f"- {pid}  # suggested by drafter suggest: review" in path.read_text()
                for pid in added)
+
+
+def test_parallel_build_gives_the_same_index(workspace, monkeypatch):
+    import drafter.suggest.index as index_module
+
+    sequential = Index.open(workspace / "seq", workspace / "positions",
+                            workspace / "positions" / "topics.yaml")
+    monkeypatch.setattr(index_module, "_PARALLEL_FROM", 8)       # a worker process parses
+    parallel = Index.open(workspace / "par", workspace / "positions",
+                          workspace / "positions" / "topics.yaml")
+    query = "SELECT b.rowid, b.id, b.path, b.topics, f.topics, f.body FROM blocks b JOIN fts f " \
+            "ON f.rowid = b.rowid ORDER BY b.rowid"
+    assert parallel.conn.execute(query).fetchall() == sequential.conn.execute(query).fetchall()
+    rewrite(block_file(workspace, "undefined-monolith-terms"), "role: concern", "role: worry")
+    with pytest.raises(LoadError, match="invalid position block: role") as err:
+        Index.open(workspace / "par2", workspace / "positions",
+                   workspace / "positions" / "topics.yaml")
+    assert err.value.path.name == "undefined-monolith-terms.md" and err.value.line == 7

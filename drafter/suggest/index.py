@@ -179,7 +179,11 @@ def _prepare(job) -> list:
     out = []
     for rel, mtime_ns, size, sha, data in items:
         if data is None:
-            data = _read(root + "/" + rel)
+            try:
+                data = _read(root + "/" + rel)
+            except OSError:
+                out.append((rel, mtime_ns, size, None, None, None))   # reported by the caller
+                continue
         if sha is None:
             sha = hashlib.sha256(data).hexdigest()
         fast = _parse_fast(data)
@@ -509,7 +513,14 @@ class Index:
                 for rel, mtime_ns, size, sha, data, values in prepared:
                     path = root + "/" + rel
                     if values is None:
-                        meta, body = parse_block(path, data if data is not None else _read(path))
+                        if data is None:
+                            try:
+                                data = _read(path)
+                            except OSError as exc:
+                                raise LoadError(f"cannot read: {exc.strerror}",
+                                                Path(path)) from None
+                        sha = sha or hashlib.sha256(data).hexdigest()
+                        meta, body = parse_block(path, data)
                         values = _values(meta, body, texts)
                     block_id, topics, columns, text = values
                     self._check(path, block_id, topics, rel, owners)
