@@ -352,3 +352,11 @@ def test_parallel_build_gives_the_same_index(workspace, monkeypatch):
         Index.open(workspace / "par2", workspace / "positions",
                    workspace / "positions" / "topics.yaml")
     assert err.value.path.name == "undefined-monolith-terms.md" and err.value.line == 7
+
+
+def test_block_that_is_not_utf8(workspace):
+    path = block_file(workspace, "should-imperatives")
+    path.write_bytes(path.read_bytes().replace(b"Broad stakeholders", b"Broad \xff stakeholders"))
+    with pytest.raises(LoadError, match="not UTF-8 text") as err:
+        open_index(workspace)
+    assert err.value.path == path

@@ -55,6 +55,8 @@ def suggest(opts, consultation, fmt, top, write):
 
     cf = load_consultation(consultation)
     suggester = Suggester.for_workspace(opts.workspace)
+    if opts.debug:
+        click.echo(suggester.index.describe(), err=True)
     model = cf.model
     if model.questions:
         results = suggester.questions(model, limit=max(top, 5))

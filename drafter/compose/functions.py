@@ -150,7 +150,7 @@ def make_globals(composer) -> dict:
     def answer(question_id: str):
         return composer.answer(question_id)
 
-    from drafter.suggest.drafting import draft_globals  # suggested(), for_review()
+    from drafter.suggest.drafting import draft_globals  # suggested()
 
     return {
         "position": position,

@@ -29,7 +29,6 @@ from pydantic import ValidationError
 from drafter.errors import LoadError
 from drafter.load.library import Library, load_block, suggest as did_you_mean
 from drafter.load.models import PositionMeta
-from drafter.load.yamlsrc import read_text
 from drafter.suggest.text import strip_jinja, topic_text
 
 try:  # a YAML parser written in Rust: ten times faster on front matter than PyYAML
@@ -74,7 +73,6 @@ _INSERT_BLOCK = ("INSERT INTO blocks(rowid, path, mtime_ns, size, sha, id, title
 _INSERT_TEXT = "INSERT INTO fts(rowid, title, summary, topics, body) VALUES (?, ?, ?, ?, ?)"
 
 
-
 @dataclass(frozen=True)
 class BlockRow:
     """What the index knows of a block: enough to rank and explain, without its file."""
@@ -96,7 +94,7 @@ class BlockRow:
 
 @dataclass
 class IndexStats:
-    """What opening the index did: for the benchmark and ``--debug``."""
+    """What opening the index did (the benchmark and ``drafter --debug suggest`` show it)."""
 
     mode: str = "cached"          # cached | rebuilt | memory
     reason: str = ""
@@ -107,15 +105,6 @@ class IndexStats:
 
 
 # --- reading block files ------------------------------------------------------------------
-
-def _decode(data: bytes, path: Path | str) -> str:
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        read_text(Path(path))  # raises the positioned error
-        raise
-    return text.replace("\r\n", "\n").replace("\r", "\n")
-
 
 def _split_front(text: str) -> tuple[str, str] | None:
     """(front matter, body) of a block file whose front matter is closed by a '---' line, or
@@ -142,8 +131,7 @@ def parse_block(path: Path | str, data: bytes) -> tuple[PositionMeta, str]:
     fast = _parse_fast(data)
     if fast is not None:
         return fast
-    _decode(data, path)
-    block = load_block(Path(path))
+    block = load_block(Path(path))    # reads the file again: positioned errors, not UTF-8 too
     return block.meta, block.body
 
 
@@ -668,6 +656,12 @@ class Index:
             self._stemmer.execute(
                 f"CREATE VIRTUAL TABLE s USING fts5(title, summary, body, tokenize='{TOKENIZER}')")
         return self._stemmer
+
+    def describe(self) -> str:
+        st = self.stats
+        how = st.mode + (f" ({st.reason})" if st.reason else "")
+        return (f"index {how}: {st.scanned} files scanned, {st.reparsed} parsed, "
+                f"{st.removed} removed, {st.seconds * 1000:.0f} ms")
 
     def close(self) -> None:
         self.conn.close()

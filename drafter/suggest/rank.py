@@ -28,7 +28,7 @@ from drafter.suggest.index import BlockRow, Index
 from drafter.suggest.text import TopicHit, TopicMatcher, fts_query, query_terms
 
 # BM25 weights of the indexed columns: title, summary, topics (labels and keywords), body.
-FIELD_WEIGHTS = (3.0, 2.0, 1.0, 1.0)   # title, summary, topics (labels, keywords), body
+FIELD_WEIGHTS = (3.0, 2.0, 1.0, 1.0)
 W_TEXT = 0.5
 W_TOPIC = 0.5
 OTHER_JURISDICTION = 0.5

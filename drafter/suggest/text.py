@@ -42,11 +42,6 @@ def tokens(text: str) -> list[str]:
     return [t.lower() for t in _TOKEN.findall(text)]
 
 
-def content_words(text: str) -> list[str]:
-    """The words of ``text`` that carry meaning, in order, with duplicates."""
-    return [t for t in tokens(text) if t not in STOP_WORDS and len(t) > 1 and not t.isdigit()]
-
-
 def query_terms(text: str) -> list[tuple[str, ...]]:
     """The terms to look for: each content word of ``text``, and each pair of adjacent ones.
 
