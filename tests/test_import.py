@@ -339,3 +339,16 @@ def test_new_interactive_prompts(tmp_path):
     assert [(q.id, q.text) for q in c.questions] == [
         ("1", "Should network operators be able to charge content providers?"),
         ("2", "How can the EU reach its connectivity targets for rural areas?")]
+
+
+def test_new_names_the_file_after_agency_and_title(tmp_path):
+    result = run_cli("new", "--from-federal-register", IMPORT / "cisa-circia-rfi.json",
+                     cwd=tmp_path)
+    assert result.code == 0, result.err
+    expected = tmp_path / "cisa-cyber-incident-reporting-critical-infrastructure.yaml"
+    assert expected.is_file()
+    assert "Next: drafter suggest cisa-cyber-incident-reporting-critical-infrastructure.yaml" \
+        in expected.read_text()
+    again = run_cli("new", "--from-federal-register", IMPORT / "cisa-circia-rfi.json",
+                    cwd=tmp_path)
+    assert again.code == 2 and "already exists" in again.err
