@@ -330,6 +330,8 @@ class Runner:
             warnings.append(problem)
             self.reporter.warning(problem)
         self.state.load()
+        names = {job.name for job in plan.jobs}
+        self.state.jobs = {k: v for k, v in self.state.jobs.items() if k in names}
         self.hasher = FileHasher(self.state.files)
         if not dry_run:
             clean_temporaries(plan.output_dir, [o for job in plan.jobs for o in job.outputs()])
@@ -341,7 +343,7 @@ class Runner:
                 self.entries[job.index] = self._failed_entry(
                     job, f"{format_location(plan.path, job.line)}: error: {job.error}")
                 continue
-            action, entry = self.decide(job, shared)
+            _, entry = self.decide(job, shared)
             if entry is not None:
                 entry["seconds"] = 0.0
                 self.entries[job.index] = entry
