@@ -9,8 +9,8 @@ confident suggestions (those drafts use), and confident suggestions given to que
 nothing in the library answers.
 
 Speed (bench/gen_library.py's 10,000 blocks, 16 questions: the CISA and NTIA privacy
-examples): each run is a fresh Python process that times, inside itself, opening the index and
-ranking the 16 questions:
+examples as one consultation): each run is a fresh Python process that times, inside itself,
+opening the index and ranking the 16 questions as `drafter suggest` does:
 - cold: no index (built from nothing);
 - warm: index present and fresh;
 - one block edited: index present, one file changed;
@@ -38,21 +38,18 @@ QUESTION_FILES = ("cisa-circia-rfi.yaml", "ntia-consumer-privacy-rfc.yaml")
 
 _TIMED = r"""
 import sys, time, json
-t0 = time.perf_counter()
 sys.path.insert(0, {root!r})
 from pathlib import Path
 from drafter.suggest import Suggester, Index
 from drafter.load.consultation import load_consultation
-questions = []
-for name in {files!r}:
-    model = load_consultation(Path({root!r}) / "examples" / name).model
-    questions += [(q, model.jurisdiction) for q in model.questions]
+models = [load_consultation(Path({root!r}) / "examples" / name).model for name in {files!r}]
+questions = [q.model_copy(update={{"id": str(i)}})
+             for i, q in enumerate((q for m in models for q in m.questions), start=1)]
+consultation = models[0].model_copy(update={{"questions": questions, "answers": {{}}}})
 t1 = time.perf_counter()
 index = Index.open(Path({state!r}), Path({positions!r}), Path({positions!r}) / "topics.yaml")
 t2 = time.perf_counter()
-suggester = Suggester(index)
-for q, jurisdiction in questions:
-    suggester.question(q.text, jurisdiction, q.id)
+Suggester(index).questions(consultation)
 t3 = time.perf_counter()
 print(json.dumps({{"open": t2 - t1, "rank": t3 - t2, "total": t3 - t1,
                    "mode": index.stats.mode, "reparsed": index.stats.reparsed,

@@ -360,3 +360,15 @@ def test_block_that_is_not_utf8(workspace):
     with pytest.raises(LoadError, match="not UTF-8 text") as err:
         open_index(workspace)
     assert err.value.path == path
+
+
+def test_two_threads_rank_like_one(workspace, monkeypatch):
+    import drafter.suggest as suggest_module
+
+    model = load_consultation(workspace / "examples" / "cisa-circia-rfi.yaml").model
+    one = [r.as_json() for r in Suggester(open_index(workspace)).questions(model)]
+    monkeypatch.setattr(suggest_module, "PARALLEL_FROM", 0)
+    suggester = Suggester(open_index(workspace))
+    two = [r.as_json() for r in suggester.questions(model)]
+    assert suggester._second is not None                # the second thread did rank
+    assert two == one

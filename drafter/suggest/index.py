@@ -280,10 +280,12 @@ def _marked(texts) -> list[str]:
 class Index:
     """An open FTS5 index over one position library."""
 
-    def __init__(self, conn: sqlite3.Connection, topics: dict[str, dict], stats: IndexStats):
+    def __init__(self, conn: sqlite3.Connection, topics: dict[str, dict], stats: IndexStats,
+                 path: Path | None = None):
         self.conn = conn
         self.topics = topics
         self.stats = stats
+        self.path = path                  # the index file; None for an index in memory
         self._stemmer: sqlite3.Connection | None = None
         self._stems: dict[str, str] = {}
         self._size: int | None = None
@@ -331,7 +333,7 @@ class Index:
                 with conn:
                     conn.execute("UPDATE meta SET value = ? WHERE key = 'topics_signature'",
                                  (signature,))
-            index = cls(conn, json.loads(meta["topics"]), IndexStats(mode="cached"))
+            index = cls(conn, json.loads(meta["topics"]), IndexStats(mode="cached"), path)
             index._refresh(str(positions))
             return index, ""
         except BaseException:
@@ -380,6 +382,7 @@ class Index:
                 pass
             raise
         index.conn = sqlite3.connect(path, timeout=10, check_same_thread=False)
+        index.path = path
         return index
 
     @classmethod
@@ -656,6 +659,13 @@ class Index:
             self._stemmer.execute(
                 f"CREATE VIRTUAL TABLE s USING fts5(title, summary, body, tokenize='{TOKENIZER}')")
         return self._stemmer
+
+    def reader(self) -> "Index":
+        """Another connection to the same index file, for a second thread."""
+        if self.path is None:
+            raise ValueError("an index in memory has a single connection")
+        conn = sqlite3.connect(self.path, timeout=10, check_same_thread=False)
+        return Index(conn, self.topics, self.stats, self.path)
 
     def describe(self) -> str:
         st = self.stats
