@@ -131,7 +131,8 @@ def main() -> None:
     jobs_flag = ["-j", str(args.jobs)] if args.jobs else []
 
     setup()
-    print(f"machine: {cores} cores, Python {sys.version.split()[0]}, "
+    print(f"machine: {cores} cores, load average {os.getloadavg()[0]:.2f} at the start "
+          f"(other work on the machine slows every figure), Python {sys.version.split()[0]}, "
           + (subprocess.run(["pandoc", "--version"], capture_output=True, text=True)
              .stdout.splitlines()[0] if have_pandoc else "no pandoc"))
     results = {}
@@ -190,6 +191,7 @@ def main() -> None:
                                    "drafter.writers.docx.writer"], args.single)[0]
     print(f"  of which: Python start-up {bare:.3f} s; importing drafter's modules and "
           f"libraries {imports - bare:.3f} s")
+    print(f"\nload average at the end: {os.getloadavg()[0]:.2f}")
 
 
 if __name__ == "__main__":

@@ -529,3 +529,17 @@ def test_an_up_to_date_batch_is_checked_without_drafting_machinery(two):
     result = run()
     assert result.stdout.strip().splitlines()[-1] == "0 []", result.stdout + result.stderr
     assert statuses(two) == {"ntia": "skipped", "eu": "skipped"}
+
+
+def test_fail_fast_with_workers_records_every_job_that_finished(workspace):
+    lines = ["output_dir: out", "jobs:", "  - consultation: examples/nowhere.yaml"]
+    lines += [f"  - {{consultation: examples/ntia-botnets-comments.yaml, name: n{i}}}"
+              for i in range(12)]
+    write(workspace / "batch.yaml", "\n".join(lines) + "\n")
+    result = run_cli("batch", "batch.yaml", "-j", "2", "--fail-fast", cwd=workspace)
+    assert result.code == 1
+    counts = summary_counts(result.out)
+    assert counts["failed"] == "1"
+    assert int(counts["built"]) + int(counts.get("not-run", 0)) == 12
+    recorded = {o["path"] for j in manifest(workspace)["jobs"] for o in j["outputs"]}
+    assert {p.name for p in (workspace / "out").glob("*.docx")} == recorded

@@ -398,8 +398,8 @@ class Runner:
     def _build_all(self, tasks: list[Task], workers: int) -> int:
         self._prepare_parent()
         by_index = {t.job.index: t for t in tasks}
-        done = 0
         if workers <= 1:
+            done = 0
             for task in tasks:
                 outcome = build(task)
                 done += 1
@@ -408,37 +408,42 @@ class Runner:
             return len(tasks) - done
         import gc
         import multiprocessing
-        from concurrent.futures import CancelledError, ProcessPoolExecutor, as_completed
+        from concurrent.futures import ProcessPoolExecutor, as_completed
 
         method = "fork" if "fork" in multiprocessing.get_all_start_methods() else None
         gc.collect()
         gc.freeze()  # fewer copy-on-write pages in the forked workers
         pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context(method),
                                    initializer=_init_worker, initargs=(self.workspace,))
+        futures: dict = {}
+        handled: set[int] = set()
+
+        def take(future) -> bool:
+            """Handle one finished job; True when the batch should stop (--fail-fast)."""
+            index = futures[future]
+            handled.add(index)
+            try:
+                outcome = future.result()
+            except Exception as exc:  # noqa: BLE001 - a worker died (killed, out of memory)
+                job = by_index[index].job
+                outcome = Outcome(index, "failed", error=(
+                    f"{format_location(self.plan.path, job.line)}: error: the worker "
+                    f"process drafting this job died ({type(exc).__name__})"))
+            return self._handle(by_index[index].job, outcome) and self.fail_fast
+
         try:
             futures = {pool.submit(build, task): task.job.index for task in tasks}
             for future in as_completed(futures):
-                index = futures[future]
-                try:
-                    outcome = future.result()
-                except CancelledError:
-                    continue
-                except Exception as exc:  # noqa: BLE001 - a worker died (killed, out of memory)
-                    job = by_index[index].job
-                    outcome = Outcome(index, "failed", error=(
-                        f"{format_location(self.plan.path, job.line)}: error: the worker "
-                        f"process drafting this job died ({type(exc).__name__})"))
-                done += 1
-                if self._handle(by_index[index].job, outcome) and self.fail_fast:
-                    pool.shutdown(wait=True, cancel_futures=True)
+                if not future.cancelled() and take(future):
                     break
-        except BaseException:
-            pool.shutdown(wait=True, cancel_futures=True)
-            raise
         finally:
-            pool.shutdown(wait=True)
+            # stopping (--fail-fast, Ctrl-C): jobs already running finish and are recorded
+            pool.shutdown(wait=True, cancel_futures=True)
             gc.unfreeze()
-        return len(tasks) - done
+            for future, index in futures.items():
+                if index not in handled and future.done() and not future.cancelled():
+                    take(future)
+        return len(tasks) - len(handled)
 
     def _handle(self, job: JobSpec, outcome: Outcome) -> bool:
         """Take one job's outcome; True when it failed."""
