@@ -54,7 +54,8 @@ def coverage(opts, consultation, fmt, strict):
             return [pid for pid in ids if known.get(pid) != "retired"]
 
         def live(question):
-            ranked = suggester.question(question.text, model.jurisdiction, question.id)
+            ranked = suggester.question(question.text, model.jurisdiction, question.id,
+                                        explain=0)
             return [(s.position, s.score) for s in ranked.confident]
 
         statuses = plan(model, recorded, live)

@@ -59,11 +59,11 @@ def suggest(opts, consultation, fmt, top, write):
         click.echo(suggester.index.describe(), err=True)
     model = cf.model
     if model.questions:
-        results = suggester.questions(model, limit=max(top, 5))
+        results = suggester.questions(model, limit=max(top, 5), explain=top)
         whole = None
     else:
         results = []
-        whole = suggester.whole(model, limit=max(top, 10))
+        whole = suggester.whole(model, limit=max(top, 10), explain=top)
     for ranked in results + ([whole] if whole else []):
         ranked.suggestions = ranked.suggestions[:top] if not write else ranked.suggestions
 

@@ -34,10 +34,11 @@ class Suggester:
         return cls(Index.from_library(library))
 
     def question(self, text: str, jurisdiction: str, qid: str | None = None,
-                 limit: int = 5) -> Ranked:
-        return self.ranker.rank(text, jurisdiction, qid, limit)
+                 limit: int = 5, explain: int | None = None) -> Ranked:
+        return self.ranker.rank(text, jurisdiction, qid, limit, explain)
 
-    def questions(self, consultation, limit: int = 5) -> list[Ranked]:
+    def questions(self, consultation, limit: int = 5,
+                  explain: int | None = None) -> list[Ranked]:
         """Suggestions for every question of a consultation model, in the file's order.
 
         With a large library, two threads share the questions, each with its own connection:
@@ -47,20 +48,21 @@ class Suggester:
         jurisdiction = consultation.jurisdiction
         if (len(questions) < 4 or self.index.path is None or len(self.index) < PARALLEL_FROM
                 or (os.cpu_count() or 1) < 2):
-            return [self.ranker.rank(q.text, jurisdiction, q.id, limit) for q in questions]
+            return [self.ranker.rank(q.text, jurisdiction, q.id, limit, explain)
+                    for q in questions]
         if self._second is None:
             self._second = Ranker(self.index.reader())
         half = (len(questions) + 1) // 2
 
         def run(ranker, part):
-            return [ranker.rank(q.text, jurisdiction, q.id, limit) for q in part]
+            return [ranker.rank(q.text, jurisdiction, q.id, limit, explain) for q in part]
 
         with ThreadPoolExecutor(2) as pool:
             first = pool.submit(run, self.ranker, questions[:half])
             second = pool.submit(run, self._second, questions[half:])
             return first.result() + second.result()
 
-    def whole(self, consultation, limit: int = 10) -> Ranked:
+    def whole(self, consultation, limit: int = 10, explain: int | None = None) -> Ranked:
         """Suggestions for a consultation as a whole: its title and abstract."""
         text = " ".join(t for t in (consultation.title, consultation.abstract or "") if t)
-        return self.ranker.rank(text, consultation.jurisdiction, None, limit)
+        return self.ranker.rank(text, consultation.jurisdiction, None, limit, explain)

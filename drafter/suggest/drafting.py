@@ -53,7 +53,8 @@ class DraftSuggestions:
                 nonlocal suggester
                 if suggester is None:
                     suggester = Suggester.for_library(library)
-                ranked = suggester.question(question.text, cf.model.jurisdiction, question.id)
+                ranked = suggester.question(question.text, cf.model.jurisdiction, question.id,
+                                            explain=0)
                 return [(s.position, s.score) for s in ranked.confident]
 
             self._plan = {item.id: item for item in plan(cf.model, recorded, live)}

@@ -95,7 +95,9 @@ class Ranker:
         self.matcher = TopicMatcher(index.topics)
 
     def rank(self, text: str, jurisdiction: str, qid: str | None = None,
-             limit: int = 5) -> Ranked:
+             limit: int = 5, explain: int | None = None) -> Ranked:
+        """The best ``limit`` blocks for ``text``; the first ``explain`` of them (all by
+        default) say why, the others leave ``why`` empty."""
         hits = self.matcher.match(text)
         terms = query_terms(text)
         query = fts_query(self._informative(terms))
@@ -127,8 +129,9 @@ class Ranker:
         top = scored[0][0] if scored else 0.0
         out: list[Suggestion] = []
         confident_count = 0
-        matched = self.index.matched_words([row.rowid for _, row, _ in scored[:limit]], query)
-        for score, row, topic_score in scored[:limit]:
+        explain = limit if explain is None else min(explain, limit)
+        matched = self.index.matched_words([row.rowid for _, row, _ in scored[:explain]], query)
+        for n, (score, row, topic_score) in enumerate(scored[:limit]):
             confident = (confident_count < MAX_CONFIDENT
                          and row.status == "approved"
                          and row.applies_to(jurisdiction)
@@ -137,9 +140,9 @@ class Ranker:
                          and score >= CONFIDENT_SCORE
                          and score >= CONFIDENT_RATIO * top)
             confident_count += confident
-            out.append(Suggestion(row.id, row.title, round(score, 3),
-                                  self._why(row, hits, matched.get(row.rowid, []), jurisdiction),
-                                  confident))
+            why = self._why(row, hits, matched.get(row.rowid, []), jurisdiction) \
+                if n < explain else ""
+            out.append(Suggestion(row.id, row.title, round(score, 3), why, confident))
         return Ranked(qid, text, out, hits)
 
     def _informative(self, terms: list[tuple[str, ...]]) -> list[tuple[str, ...]]:
