@@ -22,12 +22,17 @@ The DOCX writer turns ``.suggested`` divs into a Word comment; every format show
 
 from __future__ import annotations
 
+import os
+import weakref
+
 from markupsafe import Markup
 
 from drafter.compose.functions import md_escape
 from drafter.coverage import SUGGESTED, plan
 
 REVIEW_NOTE = "*Suggested position: review before filing.*"
+# One index per loaded library (and process), shared by the drafts of a session.
+_SUGGESTERS: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
 
 
 class DraftSuggestions:
@@ -52,7 +57,11 @@ class DraftSuggestions:
             def live(question):
                 nonlocal suggester
                 if suggester is None:
-                    suggester = Suggester.for_library(library)
+                    # Never an index inherited through fork: SQLite connections do not survive it.
+                    pid, suggester = _SUGGESTERS.get(library, (None, None))
+                    if suggester is None or pid != os.getpid():
+                        suggester = Suggester.for_library(library)
+                        _SUGGESTERS[library] = (os.getpid(), suggester)
                 ranked = suggester.question(question.text, cf.model.jurisdiction, question.id,
                                             explain=0)
                 return [(s.position, s.score) for s in ranked.confident]
