@@ -372,3 +372,13 @@ def test_two_threads_rank_like_one(workspace, monkeypatch):
     two = [r.as_json() for r in suggester.questions(model)]
     assert suggester._second is not None                # the second thread did rank
     assert two == one
+
+
+def test_write_keeps_windows_line_endings(workspace):
+    path = workspace / "examples" / "cisa-circia-rfi.yaml"
+    original = path.read_bytes().replace(b"\n", b"\r\n")
+    path.write_bytes(original)
+    assert run_cli("suggest", path, "--write", cwd=workspace).code == 0
+    written = path.read_bytes()
+    assert written.startswith(original.split(b"\r\nanswers:")[0].split(b"\r\npositions:")[0])
+    assert b"\r\nanswers:\r\n" in written and b"\n" not in written.replace(b"\r\n", b"")

@@ -154,7 +154,13 @@ def record_suggestions(path: Path, picks: dict[str, list[str]],
     if not written:
         return 0
     _check(new_text, text, path)
-    atomic_write(path, new_text.encode("utf-8"))
+    raw = path.read_bytes()
+    if b"\r\n" in raw:                       # keep the file's line endings and byte-order mark
+        new_text = new_text.replace("\n", "\r\n")
+    data = new_text.encode("utf-8")
+    if raw.startswith(b"\xef\xbb\xbf"):
+        data = b"\xef\xbb\xbf" + data
+    atomic_write(path, data)
     return written
 
 
