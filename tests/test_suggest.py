@@ -382,3 +382,27 @@ def test_write_keeps_windows_line_endings(workspace):
     written = path.read_bytes()
     assert written.startswith(original.split(b"\r\nanswers:")[0].split(b"\r\npositions:")[0])
     assert b"\r\nanswers:\r\n" in written and b"\n" not in written.replace(b"\r\n", b"")
+
+
+def test_write_around_comments(workspace):
+    from conftest import DATA
+
+    original = (DATA / "suggest" / "commented.yaml").read_text()
+    with_answers = workspace / "commented.yaml"
+    with_answers.write_text(original)
+    assert run_cli("suggest", with_answers, "--write", cwd=workspace).code == 0
+    lines = with_answers.read_text().splitlines()
+    assert [line for line in lines if line not in original.splitlines()] == [
+        '  "1":', "    suggested: [eu-oppose-backdoors, combat-abuse-keep-encryption]"]
+    assert lines.index('  "1":') < lines.index('  "2":')            # in question order
+    assert "  # chosen by hand" in lines and "# Filing furniture" in lines
+
+    without = workspace / "bare.yaml"
+    bare = original.split("answers:")[0] + "\n# Filing furniture" + original.split(
+        "# Filing furniture")[1]
+    without.write_text(bare)
+    assert run_cli("suggest", without, "--write", cwd=workspace).code == 0
+    text = without.read_text()
+    assert "\nanswers:\n" in text
+    assert text.index("answers:") < text.index("# Filing furniture") < text.index("positions:")
+    assert text.rstrip().endswith("# trailing comment")

@@ -85,8 +85,9 @@ def _splice(text: str, doc: CommentedMap, key: str, yaml: YAML, original: set,
         start, end = _key_lines(doc, key, len(lines), original)
         lines[start:end] = block
     elif after is not None and after in original:
+        # After the key's value, before the blank lines and comments that open the next key.
         _, end = _key_lines(doc, after, len(lines), original)
-        while end > 0 and not lines[end - 1].strip():
+        while end > 0 and (not lines[end - 1].strip() or lines[end - 1].startswith("#")):
             end -= 1
         lines[end:end] = block
     else:
