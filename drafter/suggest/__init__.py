@@ -50,6 +50,9 @@ class Suggester:
                 or (os.cpu_count() or 1) < 2):
             return [self.ranker.rank(q.text, jurisdiction, q.id, limit, explain)
                     for q in questions]
+        # Look up the document frequencies of every question's words at once: the threads
+        # then only read them, and never wait for each other's writes.
+        self.ranker.prepare(q.text for q in questions)
         if self._second is None:
             self._second = Ranker(self.index.reader())
         half = (len(questions) + 1) // 2

@@ -145,6 +145,12 @@ class Ranker:
             out.append(Suggestion(row.id, row.title, round(score, 3), why, confident))
         return Ranked(qid, text, out, hits)
 
+    def prepare(self, texts) -> None:
+        """Look up, in one go, what ranking ``texts`` will need to know of the library."""
+        if len(self.index) > COMMON_WORD_BLOCKS:
+            self.index.document_frequencies(
+                w for text in texts for term in query_terms(text) for w in term)
+
     def _informative(self, terms: list[tuple[str, ...]]) -> list[tuple[str, ...]]:
         """The terms worth searching for: words the library uses, but not in most blocks."""
         if not terms or len(self.index) <= COMMON_WORD_BLOCKS:
