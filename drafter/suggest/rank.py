@@ -10,10 +10,15 @@ The score of a block for a question is, in [0, 1]::
   question;
 - ``topic``: agreement between the topics the question is about (found through the topic
   vocabulary's keywords) and the block's topics, its first (primary) topic counting most;
-- ``jurisdiction``: a block written for other jurisdictions counts half;
+- ``jurisdiction``: a block written for other jurisdictions counts less than a third (it
+  speaks to another legislator: it can inspire an answer, rarely be one);
 - ``status``: draft blocks count less; retired blocks are never suggested;
 - ``role``: openings and closings rarely answer a question; profile blocks (who we are) only
   answer questions about the filer.
+
+Topics weigh more than words (``W_TOPIC`` > ``W_TEXT``): the topic vocabulary is curated, while
+``text`` is relative to the best block, which therefore gets full credit even when it matches a
+single incidental word of the question.
 
 A suggestion is *confident* when the block is approved, fits the jurisdiction, shares a topic
 with the question, scores at least ``CONFIDENT_SCORE`` and is close to the best suggestion.
@@ -29,9 +34,9 @@ from drafter.suggest.text import TopicHit, TopicMatcher, fts_query, query_terms
 
 # BM25 weights of the indexed columns: title, summary, topics (labels and keywords), body.
 FIELD_WEIGHTS = (3.0, 2.0, 1.0, 1.0)
-W_TEXT = 0.5
-W_TOPIC = 0.5
-OTHER_JURISDICTION = 0.5
+W_TEXT = 0.4
+W_TOPIC = 0.6
+OTHER_JURISDICTION = 0.3
 DRAFT_STATUS = 0.75
 ROLE_FACTORS = {"introduction": 0.3, "closing": 0.3}
 PROFILE_OFF_TOPIC = 0.5
