@@ -6,6 +6,7 @@ import difflib
 import json
 import os
 import shutil
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -406,3 +407,32 @@ def test_write_around_comments(workspace):
     assert "\nanswers:\n" in text
     assert text.index("answers:") < text.index("# Filing furniture") < text.index("positions:")
     assert text.rstrip().endswith("# trailing comment")
+
+
+def test_document_frequencies_are_remembered_until_the_library_changes(workspace):
+    age_library(workspace)
+    index = open_index(workspace)
+    counts = index.document_frequencies(["spectre", "encryption", "zebrafish"])
+    assert counts["spectre"] >= 1 and counts["encryption"] > counts["spectre"]
+    assert counts["zebrafish"] == 0
+    remembered = dict(index.conn.execute("SELECT term, docs FROM terms"))
+    assert remembered[index.stems(["spectre"])["spectre"]] == counts["spectre"]
+    assert index.document_frequencies(["spectre", "zebrafish"]) == {
+        "spectre": counts["spectre"], "zebrafish": 0}
+    index.close()
+    path = block_file(workspace, "planned-obsolescence")
+    rewrite(path, "Issues like Spectre", "Issues like Spectre and zebrafish-class flaws")
+    age(path)
+    again = open_index(workspace)
+    assert again.stats.reparsed == 1
+    assert again.document_frequencies(["zebrafish", "spectre"]) == {
+        "zebrafish": 1, "spectre": counts["spectre"]}
+    again.close()
+    # an index that cannot be written to still answers, it just does not remember
+    index_file = workspace / ".drafter" / "index.sqlite"
+    reader = open_index(workspace)
+    reader.conn.close()
+    reader.conn = sqlite3.connect(f"file:{index_file}?mode=ro", uri=True)
+    assert reader.document_frequencies(["zebrafish", "encryption"]) == {
+        "zebrafish": 1, "encryption": counts["encryption"]}
+    reader.close()
