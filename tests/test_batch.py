@@ -543,3 +543,42 @@ def test_fail_fast_with_workers_records_every_job_that_finished(workspace):
     assert int(counts["built"]) + int(counts.get("not-run", 0)) == 12
     recorded = {o["path"] for j in manifest(workspace)["jobs"] for o in j["outputs"]}
     assert {p.name for p in (workspace / "out").glob("*.docx")} == recorded
+
+
+def test_a_reference_document_is_used_and_a_change_to_it_rebuilds(two):
+    import shutil
+
+    import docx
+
+    shutil.copy(two / "templates" / "house-style.docx", two / "house.docx")
+    write(two / "batch.yaml", TWO_JOBS + "defaults:\n  reference_docx: house.docx\n")
+    assert batch(two).code == 0
+    first = (two / "out" / "ntia.docx").read_bytes()
+    assert batch(two).code == 0 and statuses(two) == {"ntia": "skipped", "eu": "skipped"}
+    plain = docx.Document()
+    plain.save(str(two / "house.docx"))
+    assert batch(two).code == 0
+    assert statuses(two) == {"ntia": "built", "eu": "built"}
+    assert (two / "out" / "ntia.docx").read_bytes() != first
+    (two / "house.docx").unlink()
+    result = batch(two)
+    assert result.code == 1
+    assert re.search(r"^failed +ntia: .*house.docx: error: ", result.err, re.M), result.err
+
+
+@pytest.mark.real_clients
+def test_pdf_outputs_through_libreoffice(workspace):
+    from tests.conftest import require_tool
+
+    require_tool("soffice", "libreoffice")
+    write(workspace / "batch.yaml", """\
+output_dir: out
+jobs:
+  - consultation: examples/ntia-botnets-comments.yaml
+    formats: [docx, pdf]
+""")
+    result = batch(workspace)
+    assert result.code == 0, result.err
+    assert (workspace / "out" / "ntia-botnets-comments.pdf").read_bytes().startswith(b"%PDF")
+    assert [o["path"] for o in manifest(workspace)["jobs"][0]["outputs"]] == [
+        "ntia-botnets-comments.docx", "ntia-botnets-comments.pdf"]
