@@ -9,28 +9,42 @@ Ranking and explanations are in :mod:`drafter.suggest.rank`.
 from __future__ import annotations
 
 import os
-from concurrent.futures import ThreadPoolExecutor
-
-from drafter.suggest.index import Index
-from drafter.suggest.rank import Ranked, Ranker, Suggestion
 
 __all__ = ["Suggester", "Ranked", "Suggestion", "Index"]
 
 PARALLEL_FROM = 2000      # blocks: below this, one thread answers faster than two
 
+# The index (SQLite) and the ranker load on first use: ``drafter draft`` imports this package
+# for ``suggested()`` but needs them only when a question is left unanswered.
+_LAZY = {"Index": "drafter.suggest.index", "Ranked": "drafter.suggest.rank",
+         "Ranker": "drafter.suggest.rank", "Suggestion": "drafter.suggest.rank"}
+
+
+def __getattr__(name: str):
+    if name in _LAZY:
+        import importlib
+        return getattr(importlib.import_module(_LAZY[name]), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 class Suggester:
     def __init__(self, index: Index):
+        from drafter.suggest.rank import Ranker
+
         self.index = index
         self.ranker = Ranker(index)
         self._second: Ranker | None = None
 
     @classmethod
     def for_workspace(cls, workspace) -> "Suggester":
+        from drafter.suggest.index import Index
+
         return cls(Index.open(workspace.state_dir, workspace.positions, workspace.topics_file))
 
     @classmethod
     def for_library(cls, library) -> "Suggester":
+        from drafter.suggest.index import Index
+
         return cls(Index.from_library(library))
 
     def question(self, text: str, jurisdiction: str, qid: str | None = None,
@@ -52,6 +66,10 @@ class Suggester:
                     for q in questions]
         # Look up the document frequencies of every question's words at once: the threads
         # then only read them, and never wait for each other's writes.
+        from concurrent.futures import ThreadPoolExecutor
+
+        from drafter.suggest.rank import Ranker
+
         self.ranker.prepare(q.text for q in questions)
         if self._second is None:
             self._second = Ranker(self.index.reader())
