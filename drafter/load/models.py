@@ -21,7 +21,7 @@ Jurisdiction = Literal["US", "EU", "UK", "other"]
 
 
 class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, defer_build=True)
 
 
 # --- topics -------------------------------------------------------------------------------
