@@ -2,6 +2,7 @@
 a no-op re-run, and peak memory.
 
     python bench/bench_batch.py [--sizes 60,300] [--jobs N] [--repeat 3] [--single 10]
+                                [--single-only]
 
 Works in bench/out/batch/ (a copy of the workspace; git-ignored).  The N filings are N distinct
 consultation files made from the shipped examples (the four examples in turn, each with its
@@ -124,8 +125,10 @@ def main() -> None:
     parser.add_argument("--jobs", type=int, default=None, help="drafter batch -j (default: all)")
     parser.add_argument("--repeat", type=int, default=3, help="runs of each batch (median)")
     parser.add_argument("--single", type=int, default=10, help="runs of the single-draft test")
+    parser.add_argument("--single-only", action="store_true",
+                        help="only the single cold draft and command start-up (no batches)")
     args = parser.parse_args()
-    sizes = [int(s) for s in args.sizes.split(",")]
+    sizes = [] if args.single_only else [int(s) for s in args.sizes.split(",")]
     have_pandoc = shutil.which("pandoc") is not None
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
     jobs_flag = ["-j", str(args.jobs)] if args.jobs else []
@@ -171,27 +174,45 @@ def main() -> None:
         print(f"  peak memory        {peak:7.1f} MiB in the largest process  (target <= 200: "
               f"{verdict(peak <= 200)})")
 
-    # a single cold draft: a new process each time, as a user types it
+    single_draft(args.single, have_pandoc, md=WORK / f"md-{sizes[0]}" if sizes else None)
+    print(f"\nload average at the end: {os.getloadavg()[0]:.2f}")
+
+
+def single_draft(repeat: int, have_pandoc: bool, md: Path | None = None) -> None:
+    """A single cold draft (a new process each time, as a user types it) against pandoc, and
+    the start-up of two light commands."""
     sample = WORK / "consultations" / f"c0000-{EXAMPLES[0]}.yaml"
-    md = WORK / f"md-{sizes[0]}" / f"c0000-{EXAMPLES[0]}.md"
+    if md is None:
+        make_consultations(1)
+        measure(drafter("draft", sample, "-o", WORK / "single.md"))
+        md = WORK / "single.md"
+    else:
+        md = md / f"c0000-{EXAMPLES[0]}.md"
+    # drafter's own modules byte-compiled, as pip does for an installed package (a checkout
+    # run with PYTHONDONTWRITEBYTECODE would otherwise recompile them on every run)
+    subprocess.run([PY, "-m", "compileall", "-q", str(ROOT / "drafter")], check=True,
+                   stdout=subprocess.DEVNULL)
     shutil.rmtree(WORK / ".drafter" / "jinja", ignore_errors=True)
     first = measure(drafter("draft", sample, "-o", WORK / "single.docx"))["seconds"]
-    d_med, d_all = median_of(drafter("draft", sample, "-o", WORK / "single.docx"), args.single)
-    print(f"\nsingle filing ({sample.name}), new process each run, median of {args.single}:")
-    print(f"  drafter draft      {d_med:7.3f} s  (first run, empty template cache: "
-          f"{first:.3f} s; min {min(d_all):.3f} s)")
+    d_med, d_all = median_of(drafter("draft", sample, "-o", WORK / "single.docx"), repeat)
+    print(f"\nsingle filing ({sample.name}), new process each run, {repeat} runs:")
+    print(f"  drafter draft      {d_med:7.3f} s median, min {min(d_all):.3f} s  (first run, "
+          f"empty template cache: {first:.3f} s)")
     if have_pandoc:
         p_med, p_all = median_of(["pandoc", str(md), "-o", str(WORK / "single-pandoc.docx")],
-                                 args.single)
-        print(f"  pandoc             {p_med:7.3f} s  (min {min(p_all):.3f} s)")
-        print(f"  ratio              {d_med / p_med:7.2f}x  (target <= 2.5x: "
-              f"{verdict(d_med / p_med <= 2.5)})")
-    bare = median_of([PY, "-c", "pass"], args.single)[0]
+                                 repeat)
+        print(f"  pandoc             {p_med:7.3f} s median, min {min(p_all):.3f} s")
+        print(f"  ratio              {d_med / p_med:7.2f}x median, {min(d_all) / min(p_all):.2f}x "
+              f"min  (target <= 2.5x: {verdict(d_med / p_med <= 2.5)})")
+    bare = median_of([PY, "-c", "pass"], repeat)[0]
     imports = median_of([PY, "-c", "import drafter.pipeline, drafter.cli, "
-                                   "drafter.writers.docx.writer"], args.single)[0]
+                                   "drafter.writers.docx.writer"], repeat)[0]
     print(f"  of which: Python start-up {bare:.3f} s; importing drafter's modules and "
           f"libraries {imports - bare:.3f} s")
-    print(f"\nload average at the end: {os.getloadavg()[0]:.2f}")
+    for label, cmd in (("drafter positions list", drafter("positions", "list")),
+                       ("drafter --help", drafter("--help"))):
+        med, runs = median_of(cmd, repeat)
+        print(f"  {label:22} {med:.3f} s median, min {min(runs):.3f} s")
 
 
 if __name__ == "__main__":
