@@ -55,17 +55,27 @@ def sha256_file(path: Path) -> str | None:
 class FileHasher:
     """sha256 of input files, remembered by (size, mtime) within a run and between runs.
 
-    A file modified within the last seconds is hashed every time and never remembered: it
-    could change again without its size or modification time changing.
+    With ``snapshot`` (a hasher that lives for one run) a file is looked at once, so every job
+    that depends on it sees the same digest.  A file modified within the last seconds is never
+    remembered between runs: it could change again without its size or modification time
+    changing.
     """
 
-    def __init__(self, known: dict | None = None):
+    def __init__(self, known: dict | None = None, snapshot: bool = False):
         self._known: dict[str, list] = {k: list(v) for k, v in (known or {}).items()
                                         if isinstance(v, list) and len(v) == 3}
         self._used: dict[str, list] = {}
+        self._snapshot: dict[str, str | None] | None = {} if snapshot else None
 
     def sha(self, path: Path | str) -> str | None:
         key = str(path)
+        if self._snapshot is None:
+            return self._sha(key)
+        if key not in self._snapshot:
+            self._snapshot[key] = self._sha(key)
+        return self._snapshot[key]
+
+    def _sha(self, key: str) -> str | None:
         try:
             st = os.stat(key)
         except OSError:

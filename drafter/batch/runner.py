@@ -332,7 +332,7 @@ class Runner:
         self.state.load()
         names = {job.name for job in plan.jobs}
         self.state.jobs = {k: v for k, v in self.state.jobs.items() if k in names}
-        self.hasher = FileHasher(self.state.files)
+        self.hasher = FileHasher(self.state.files, snapshot=True)
         if not dry_run:
             clean_temporaries(plan.output_dir, [o for job in plan.jobs for o in job.outputs()])
         shared = workspace_inputs(self.workspace, self.hasher)
