@@ -80,7 +80,8 @@ def _stem(label: str) -> str:
 
 # -- validated batch files, remembered ---------------------------------------------------------
 # Validating needs pydantic, whose import costs more than checking a whole unchanged batch;
-# the validated content of a batch file is kept in the state folder, keyed by its text.
+# the validated content of a batch file and its line map are kept in the state folder, keyed by
+# its text, so an unchanged batch file is neither parsed nor validated again.
 
 def _encode(value):
     if isinstance(value, dt.datetime):
@@ -104,24 +105,36 @@ def _cache_file(cache_dir: Path, path: Path) -> Path:
     return Path(cache_dir) / f"{key}.json"
 
 
-def _cached(cache_dir: Path | None, path: Path, key: str) -> dict | None:
+def _lines_out(smap: SourceMap) -> list:
+    return [[list(loc), line, col] for loc, (line, col) in smap.lines.items()]
+
+
+def _lines_in(rows, path: Path) -> SourceMap:
+    return SourceMap(path, {tuple(loc): (line, col) for loc, line, col in rows})
+
+
+def _cached(cache_dir: Path | None, path: Path, key: str) -> tuple[dict, SourceMap] | None:
     if cache_dir is None:
         return None
     try:
         data = json.loads(_cache_file(cache_dir, path).read_bytes(), object_hook=_decode)
-    except (OSError, ValueError):
-        return None
-    if isinstance(data, dict) and data.get("key") == key and isinstance(data.get("batch"), dict):
-        return data["batch"]
+        if isinstance(data, dict) and data.get("key") == key \
+                and isinstance(data.get("batch"), dict):
+            return data["batch"], _lines_in(data["lines"], path)
+    except (OSError, ValueError, KeyError, TypeError):
+        pass
     return None
 
 
-def _remember(cache_dir: Path | None, path: Path, key: str, batch: dict) -> None:
+def _remember(cache_dir: Path | None, path: Path, key: str, batch: dict,
+              smap: SourceMap) -> None:
     if cache_dir is None:
         return
     try:
-        text = json.dumps({"key": key, "batch": batch}, default=_encode)
-        if json.loads(text, object_hook=_decode)["batch"] != batch:
+        text = json.dumps({"key": key, "batch": batch, "lines": _lines_out(smap)},
+                          default=_encode)
+        back = json.loads(text, object_hook=_decode)
+        if back["batch"] != batch or _lines_in(back["lines"], path).lines != smap.lines:
             return  # something JSON cannot carry exactly: validate every time
         from drafter.output import atomic_write
         atomic_write(_cache_file(cache_dir, path), text.encode("utf-8"))
@@ -134,14 +147,15 @@ def validated(path: Path, cache_dir: Path | None = None) -> tuple[dict, SourceMa
     from drafter import __version__
 
     text = read_text(path)
-    data, smap = parse_yaml(text, path)
     key = hashlib.sha256(f"{__version__}\0{text}".encode("utf-8")).hexdigest()
-    batch = _cached(cache_dir, path, key)
-    if batch is None:
-        from drafter.batch.models import validate_batch
+    remembered = _cached(cache_dir, path, key)
+    if remembered is not None:
+        return remembered
+    from drafter.batch.models import validate_batch
 
-        batch = validate_batch(data, path, smap).model_dump()
-        _remember(cache_dir, path, key, batch)
+    data, smap = parse_yaml(text, path)
+    batch = validate_batch(data, path, smap).model_dump()
+    _remember(cache_dir, path, key, batch, smap)
     return batch, smap
 
 

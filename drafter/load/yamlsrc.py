@@ -8,19 +8,21 @@ column, so a schema error deep inside a file can name the line of the offending 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from drafter.errors import LoadError
 
-try:  # the C loader is several times faster; fall back where libyaml is absent
-    _Loader = yaml.CSafeLoader
-except AttributeError:  # pragma: no cover
-    _Loader = yaml.SafeLoader
 
-_constructor = yaml.constructor.SafeConstructor()
+@lru_cache(maxsize=1)
+def _yaml():
+    """PyYAML, its fastest safe loader and a constructor for scalars (imported when first used)."""
+    import yaml
+
+    # the C loader is several times faster; fall back where libyaml is absent
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    return yaml, loader, yaml.constructor.SafeConstructor()
 
 
 @dataclass
@@ -43,7 +45,8 @@ class SourceMap:
             loc = loc[:-1]
 
 
-def _build(node: yaml.Node, path: tuple, smap: SourceMap, file) -> Any:
+def _build(node, path: tuple, smap: SourceMap, file) -> Any:
+    yaml, _, constructor = _yaml()
     smap.lines.setdefault(path, (node.start_mark.line + 1, node.start_mark.column + 1))
     if isinstance(node, yaml.MappingNode):
         result: dict = {}
@@ -51,7 +54,7 @@ def _build(node: yaml.Node, path: tuple, smap: SourceMap, file) -> Any:
             if key_node.tag == "tag:yaml.org,2002:merge":
                 raise LoadError("YAML merge keys ('<<') are not supported", file,
                                 key_node.start_mark.line + 1 + smap.line_offset)
-            key = _constructor.construct_object(key_node, deep=True)
+            key = constructor.construct_object(key_node, deep=True)
             if isinstance(key, (list, dict)):
                 raise LoadError("a mapping key must be a plain value", file,
                                 key_node.start_mark.line + 1 + smap.line_offset)
@@ -65,14 +68,15 @@ def _build(node: yaml.Node, path: tuple, smap: SourceMap, file) -> Any:
         return result
     if isinstance(node, yaml.SequenceNode):
         return [_build(child, path + (i,), smap, file) for i, child in enumerate(node.value)]
-    return _constructor.construct_object(node, deep=True)
+    return constructor.construct_object(node, deep=True)
 
 
 def parse_yaml(text: str, path: Path | None = None, line_offset: int = 0) -> tuple[Any, SourceMap]:
     """Parse one YAML document; errors name the file and line."""
+    yaml, loader, _ = _yaml()
     smap = SourceMap(path, line_offset=line_offset)
     try:
-        node = yaml.compose(text, Loader=_Loader)
+        node = yaml.compose(text, Loader=loader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 + line_offset if mark else None
