@@ -187,3 +187,19 @@ def test_block_without_front_matter(workspace):
     (workspace / "positions" / "data" / "plain.md").write_text("Just text\n")
     with pytest.raises(LoadError, match="must start with '---'"):
         load_library(workspace / "positions")
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("---\na: 1\n---\nbody\n", ("a: 1", "body\n", 4)),
+    ("---\n---\nb", ("", "b", 3)),
+    ("---\na\n...", ("a", "", 4)),
+    (" --- \na: 1\n  ---  \nx\ny", ("a: 1", "x\ny", 4)),
+    ("---\na\n----\n--- x\n---\nc", ("a\n----\n--- x", "c", 6)),
+    ("---\na: 1\n", None),
+    ("x\n---\n", None),
+    ("", None),
+])
+def test_front_matter_is_located_the_same_everywhere(text, expected):
+    from drafter.load import frontmatter
+
+    assert frontmatter.locate(text) == expected

@@ -26,6 +26,7 @@ from pathlib import Path
 import yaml
 
 from drafter import __version__
+from drafter.load import frontmatter
 
 try:
     _Loader = yaml.CSafeLoader
@@ -109,16 +110,6 @@ class FileHasher:
         return dict(sorted(self._used.items()))
 
 
-def _front_matter(text: str) -> str | None:
-    lines = text.split("\n")
-    if not lines or lines[0].strip() != "---":
-        return None
-    for i in range(1, len(lines)):
-        if lines[i].strip() in ("---", "..."):
-            return "\n".join(lines[1:i])
-    return None
-
-
 def library_index(positions: Path) -> str:
     """A hash of what library queries see: each block's file, id, topics, role, ... status."""
     entries = []
@@ -131,7 +122,8 @@ def library_index(positions: Path) -> str:
         except (OSError, UnicodeDecodeError):
             entries.append([rel, None])
             continue
-        front = _front_matter(text.replace("\r\n", "\n"))
+        found = frontmatter.locate(text.replace("\r\n", "\n"))
+        front = found[0] if found is not None else None
         try:
             data = yaml.load(front, Loader=_Loader) if front is not None else None
         except yaml.YAMLError:

@@ -27,6 +27,7 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from drafter.errors import LoadError
+from drafter.load import frontmatter
 from drafter.load.library import Library, load_block, suggest as did_you_mean
 from drafter.load.models import PositionMeta
 from drafter.suggest.text import strip_jinja, topic_text
@@ -106,21 +107,6 @@ class IndexStats:
 
 # --- reading block files ------------------------------------------------------------------
 
-def _split_front(text: str) -> tuple[str, str] | None:
-    """(front matter, body) of a block file whose front matter is closed by a '---' line, or
-    None (then ``frontmatter.split`` gives the positioned error)."""
-    if not text.startswith("---\n"):
-        return None
-    end = text.find("\n---", 3)
-    while end != -1:
-        line_end = text.find("\n", end + 4)
-        line = text[end + 4: line_end if line_end != -1 else len(text)]
-        if not line.strip():
-            return text[4:end], (text[line_end + 1:] if line_end != -1 else "")
-        end = text.find("\n---", end + 4)
-    return None
-
-
 def parse_block(path: Path | str, data: bytes) -> tuple[PositionMeta, str]:
     """Front matter and body of one block file, validated like ``load_block``.
 
@@ -140,7 +126,7 @@ def _parse_fast(data: bytes) -> tuple[PositionMeta, str] | None:
         return None
     try:
         text = data.decode("utf-8-sig").replace("\r\n", "\n").replace("\r", "\n")
-        parts = _split_front(text)
+        parts = frontmatter.locate(text)
         if parts is None:
             return None
         fields = yaml_rs.loads(parts[0])
