@@ -84,6 +84,16 @@ def _find_uno_python(soffice: str, explicit: str) -> str | None:
     return None
 
 
+def _write_sources(folder: Path, documents: list[bytes]) -> list[Path]:
+    """Each document as ``filing<i>.docx`` in ``folder``, for LibreOffice to open."""
+    sources = []
+    for i, data in enumerate(documents):
+        source = folder / f"filing{i}.docx"
+        source.write_bytes(data)
+        sources.append(source)
+    return sources
+
+
 def run_office(documents: list[bytes], pdf: bool, what: str) -> list[dict]:
     """Open each DOCX in LibreOffice (one start for all), update its fields and indexes;
     returns per document ``{"toc": [lines], "pdf": bytes | None}``."""
@@ -95,12 +105,9 @@ def run_office(documents: list[bytes], pdf: bool, what: str) -> list[dict]:
     script = Path(__file__).with_name("lo_update.py")
     with tempfile.TemporaryDirectory(prefix="drafter-lo-") as tmp:
         tmp_path = Path(tmp)
-        items = []
-        for i, data in enumerate(documents):
-            source = tmp_path / f"filing{i}.docx"
-            source.write_bytes(data)
-            items.append({"input": str(source),
-                          "pdf": str(tmp_path / f"filing{i}.pdf") if pdf else None})
+        items = [{"input": str(source),
+                  "pdf": str(source.with_suffix(".pdf")) if pdf else None}
+                 for source in _write_sources(tmp_path, documents)]
         job = tmp_path / "job.json"
         result = tmp_path / "result.json"
         job.write_text(json.dumps({"soffice": soffice,
@@ -145,11 +152,7 @@ def convert(documents: list[bytes], target: str = "pdf") -> list[bytes]:
     soffice = require_soffice(f"{target.upper()} export")
     with tempfile.TemporaryDirectory(prefix="drafter-lo-") as tmp:
         tmp_path = Path(tmp)
-        sources = []
-        for i, data in enumerate(documents):
-            source = tmp_path / f"filing{i}.docx"
-            source.write_bytes(data)
-            sources.append(source)
+        sources = _write_sources(tmp_path, documents)
         cmd = [soffice, f"-env:UserInstallation={(tmp_path / 'profile').as_uri()}",
                "--headless", "--norestore", "--convert-to", target, "--outdir",
                str(tmp_path / "out"), *map(str, sources)]

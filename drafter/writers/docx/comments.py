@@ -13,7 +13,7 @@ import datetime as dt
 
 from docx.oxml.ns import qn
 
-from drafter.writers.docx.oxml import el
+from drafter.writers.docx.oxml import el, prepend
 
 AUTHOR = "drafter"
 INITIALS = "DR"
@@ -55,12 +55,7 @@ class Annotator:
             for rstyle in p.iter(qn("w:rStyle")):
                 rstyle.set(qn("w:val"), ref_style)
         comment_id = comment.comment_id
-        start = el("w:commentRangeStart", {"w:id": comment_id})
-        ppr = first_p.find(qn("w:pPr"))
-        if ppr is not None:
-            ppr.addnext(start)
-        else:
-            first_p.insert(0, start)
+        prepend(first_p, el("w:commentRangeStart", {"w:id": comment_id}))
         last_p.append(el("w:commentRangeEnd", {"w:id": comment_id}))
         last_p.append(el("w:r", children=[
             el("w:rPr", children=[el("w:rStyle", {"w:val": ref_style})]),

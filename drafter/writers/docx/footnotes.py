@@ -111,13 +111,7 @@ class Footnotes:
         t.text = " "
         t.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
         space.append(t)
-        anchor = first.find(qn("w:pPr"))
-        for node in (mark, space):
-            if anchor is None:
-                first.insert(0, node)
-            else:
-                anchor.addnext(node)
-            anchor = node
+        oxml.prepend(first, mark, space)
 
 
 def _replace_with_xml_part(document_part, rel):

@@ -372,14 +372,20 @@ def bookmark_name(kind: str, seq: int, block_id: str = "", block_hash: str = "")
     return (head + _BOOKMARK_OK.sub("_", block_id.replace("-", "_")))[:40]
 
 
+def prepend(p, *nodes) -> None:
+    """Put ``nodes``, in order, at the start of paragraph ``p``'s content (after its pPr)."""
+    anchor = p.find(qn("w:pPr"))
+    for node in nodes:
+        if anchor is None:
+            p.insert(0, node)
+        else:
+            anchor.addnext(node)
+        anchor = node
+
+
 def wrap_bookmark(p, bookmark_id: int, name: str) -> None:
     """Bookmark the whole paragraph: start after its pPr, end as its last child."""
-    start = el("w:bookmarkStart", {"w:id": bookmark_id, "w:name": name})
-    ppr = p.find(qn("w:pPr"))
-    if ppr is not None:
-        ppr.addnext(start)
-    else:
-        p.insert(0, start)
+    prepend(p, el("w:bookmarkStart", {"w:id": bookmark_id, "w:name": name}))
     p.append(el("w:bookmarkEnd", {"w:id": bookmark_id}))
 
 
