@@ -30,6 +30,14 @@ def _settings_line(path: Path) -> int | None:
     return smap.locate(("reference_docx",))[0] if smap else None
 
 
+def _inside(path: Path, folder: Path) -> bool:
+    """Whether ``path``, links followed, lies in ``folder``."""
+    try:
+        return Path(path).resolve().is_relative_to(Path(folder).resolve())
+    except OSError:
+        return False
+
+
 @dataclass
 class Draft:
     consultation: ConsultationFile
@@ -92,6 +100,12 @@ class Session:
         ref = draft.consultation.model.reference_docx
         if ref:
             path = (draft.consultation.path.parent / ref)
+            allowed = (draft.consultation.path.parent, self.workspace.root)
+            if not any(_inside(path, folder) for folder in allowed):
+                raise RenderError("reference_docx must be a document in the consultation's "
+                                  "folder or the workspace, not elsewhere on the machine",
+                                  draft.consultation.path,
+                                  draft.consultation.line_of("reference_docx"))
             if not path.is_file():
                 raise RenderError("reference document not found", draft.consultation.path,
                                   draft.consultation.line_of("reference_docx"))

@@ -26,7 +26,9 @@ from pathlib import Path
 import yaml
 
 from drafter import __version__
+from drafter.errors import DrafterError
 from drafter.load import frontmatter
+from drafter.load.yamlsrc import load_plain, may_have_aliases
 
 try:
     _Loader = yaml.CSafeLoader
@@ -125,8 +127,13 @@ def library_index(positions: Path) -> str:
         found = frontmatter.locate(text.replace("\r\n", "\n"))
         front = found[0] if found is not None else None
         try:
-            data = yaml.load(front, Loader=_Loader) if front is not None else None
-        except yaml.YAMLError:
+            if front is None:
+                data = None
+            elif may_have_aliases(front):   # expanded within the loader's alias budget
+                data = load_plain(front)
+            else:
+                data = yaml.load(front, Loader=_Loader)
+        except (yaml.YAMLError, DrafterError):
             data = None
         if isinstance(data, dict):
             entries.append([rel, {k: data.get(k) for k in _QUERY_FIELDS}])

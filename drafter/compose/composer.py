@@ -176,8 +176,8 @@ def choose_template(consultation: ConsultationFile, template_dir: Path,
     if override:
         return tpl.resolve(override, template_dir)
     if c.template:
-        return tpl.resolve(c.template, template_dir, consultation.path,
-                           consultation.line_of("template"))
+        return tpl.resolve_name(c.template, template_dir, consultation.path,
+                                consultation.line_of("template"))
     return tpl.default_for(template_dir, c.jurisdiction, c.kind.value, bool(c.questions))
 
 

@@ -19,11 +19,19 @@ BLOCK_PREFIX = "position:"
 _UNSAFE_GLOBALS = ("lipsum", "cycler", "joiner")
 
 
+def _inside(path: Path, folder: Path) -> bool:
+    """Whether ``path``, links followed, lies in ``folder``."""
+    try:
+        return path.resolve().is_relative_to(folder.resolve())
+    except OSError:
+        return False
+
+
 class WorkspaceLoader(jinja2.BaseLoader):
     """Templates by name from the template folders, and position bodies as ``position:ID``.
 
-    Names are looked up in the folders only: no absolute path and no ``..`` can reach a file
-    outside them.
+    Names are looked up in the folders only: no absolute path, no ``..`` and no symbolic link
+    can reach a file outside them.
     """
 
     def __init__(self, folders: list[Path], library=None):
@@ -47,6 +55,8 @@ class WorkspaceLoader(jinja2.BaseLoader):
             for name in candidates:
                 path = folder / name
                 if path.is_file():
+                    if not _inside(path, folder):
+                        raise jinja2.TemplateNotFound(template)
                     return path.read_text(encoding="utf-8"), str(path), lambda: True
         raise jinja2.TemplateNotFound(template)
 

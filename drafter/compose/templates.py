@@ -88,8 +88,53 @@ def list_templates(folder: Path) -> list[TemplateInfo]:
             if not p.name.startswith("_")]
 
 
+_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
+
+
+def _unknown(spec: str, folder: Path, where, line) -> TemplateError:
+    names = [t.name for t in list_templates(folder)]
+    return TemplateError(f"unknown template '{spec}'{suggest(spec, names)}"
+                         + ("" if names else f" (no templates in {folder})"),
+                         where, line, code="unknown-template")
+
+
+def resolve_name(spec: str, folder: Path, where=None, line=None) -> TemplateInfo:
+    """A template by name only: ``NAME`` is ``folder/NAME.jinja``, never a path or a partial.
+
+    This is how a consultation names its template.  Raises :class:`TemplateError` (code
+    ``unknown-template``) at ``where:line`` for a name that is a path (``/``, ``\\``, ``..``,
+    absolute), a partial (``_*.jinja``), a file that resolves outside ``folder`` (a symlink
+    out of it) or no template at all.
+    """
+    spec = str(spec)
+    if not _NAME.fullmatch(spec) or ".." in spec:
+        if spec.startswith("_") and _NAME.fullmatch(spec[1:] or "-"):
+            raise TemplateError(f"template '{spec}' is a partial, not a filing template", where,
+                                line, code="unknown-template")
+        raise TemplateError(f"template '{spec}' must be the name of a template in "
+                            f"{folder.name}/ (letters, digits, '.', '-' and '_'), not a path",
+                            where, line, code="unknown-template")
+    if spec.endswith(TEMPLATE_SUFFIX):
+        spec = spec[: -len(TEMPLATE_SUFFIX)]
+    path = folder / (spec + TEMPLATE_SUFFIX)
+    if not path.is_file():
+        raise _unknown(spec, folder, where, line)
+    try:
+        inside = path.resolve().is_relative_to(folder.resolve())
+    except OSError:
+        inside = False
+    if not inside:
+        raise TemplateError(f"template '{spec}' leads outside {folder.name}/ (a link to "
+                            "another folder)", where, line, code="unknown-template")
+    return read_info(path)
+
+
 def resolve(spec: str, folder: Path, where=None, line=None) -> TemplateInfo:
-    """A template by name (file stem in the template folder) or by path to a file."""
+    """A template by name (file stem in the template folder) or by path to a file.
+
+    Paths are for the command line (``--template FILE``), which the user types; files such as
+    consultations name templates with :func:`resolve_name`.
+    """
     as_path = Path(spec)
     if as_path.suffix == TEMPLATE_SUFFIX or "/" in spec or as_path.is_file():
         if as_path.is_file():
@@ -100,10 +145,7 @@ def resolve(spec: str, folder: Path, where=None, line=None) -> TemplateInfo:
     path = folder / (spec + TEMPLATE_SUFFIX)
     if path.is_file() and not spec.startswith("_"):
         return read_info(path)
-    names = [t.name for t in list_templates(folder)]
-    raise TemplateError(f"unknown template '{spec}'{suggest(spec, names)}"
-                        + ("" if names else f" (no templates in {folder})"),
-                        where, line, code="unknown-template")
+    raise _unknown(spec, folder, where, line)
 
 
 def default_for(folder: Path, jurisdiction: str, kind: str, has_questions: bool) -> TemplateInfo:

@@ -3,16 +3,25 @@
 PyYAML's composer keeps a mark on every node; we build plain Python values from the node tree
 and keep a map from each value's path (a tuple of keys and indexes) to its 1-based line and
 column, so a schema error deep inside a file can name the line of the offending key.
+
+Aliases (``*name``) are expanded into copies, within a budget: a document whose aliases would
+build more than :data:`ALIAS_BUDGET` values (the "billion laughs") is refused, as is one nested
+more than :data:`MAX_DEPTH` levels deep.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 from drafter.errors import LoadError
+
+
+ALIAS_BUDGET = 10_000  # values an alias may copy, summed over the document
+MAX_DEPTH = 200       # nested mappings and sequences
 
 
 @lru_cache(maxsize=1)
@@ -45,8 +54,32 @@ class SourceMap:
             loc = loc[:-1]
 
 
-def _build(node, path: tuple, smap: SourceMap, file) -> Any:
+class _Budget:
+    """Counts the values built a second time through aliases, and the nesting depth."""
+
+    def __init__(self):
+        self.seen: set[int] = set()
+        self.copies = 0
+
+    def enter(self, node, depth: int, smap: SourceMap, file) -> None:
+        if depth > MAX_DEPTH:
+            raise LoadError(f"YAML nested more than {MAX_DEPTH} levels deep", file,
+                            node.start_mark.line + 1 + smap.line_offset)
+        key = id(node)
+        if key in self.seen:
+            self.copies += 1
+            if self.copies > ALIAS_BUDGET:
+                raise LoadError(f"YAML aliases expand to more than {ALIAS_BUDGET:,} values "
+                                "(an alias bomb?)", file,
+                                node.start_mark.line + 1 + smap.line_offset)
+        else:
+            self.seen.add(key)
+
+
+def _build(node, path: tuple, smap: SourceMap, file, budget: _Budget | None = None) -> Any:
     yaml, _, constructor = _yaml()
+    budget = budget or _Budget()
+    budget.enter(node, len(path), smap, file)
     smap.lines.setdefault(path, (node.start_mark.line + 1, node.start_mark.column + 1))
     if isinstance(node, yaml.MappingNode):
         result: dict = {}
@@ -64,10 +97,11 @@ def _build(node, path: tuple, smap: SourceMap, file) -> Any:
                                 key_node.start_mark.column + 1)
             smap.lines[path + (key,)] = (key_node.start_mark.line + 1,
                                          key_node.start_mark.column + 1)
-            result[key] = _build(value_node, path + (key,), smap, file)
+            result[key] = _build(value_node, path + (key,), smap, file, budget)
         return result
     if isinstance(node, yaml.SequenceNode):
-        return [_build(child, path + (i,), smap, file) for i, child in enumerate(node.value)]
+        return [_build(child, path + (i,), smap, file, budget)
+                for i, child in enumerate(node.value)]
     return constructor.construct_object(node, deep=True)
 
 
@@ -96,6 +130,20 @@ def parse_yaml(text: str, path: Path | None = None, line_offset: int = 0) -> tup
         mark = exc.problem_mark
         raise LoadError(f"malformed YAML: {exc.problem}", path,
                         mark.line + 1 + line_offset if mark else None) from None
+
+
+_ALIAS = re.compile(r"(?:^|[\s\[{,])\*[^\s\[\]{},]")
+
+
+def may_have_aliases(text: str) -> bool:
+    """Whether YAML ``text`` may use an alias (``*name``); a fast parser that expands aliases
+    without a budget must leave such text to :func:`parse_yaml`."""
+    return _ALIAS.search(text) is not None
+
+
+def load_plain(text: str, path: Path | None = None) -> Any:
+    """One YAML document as plain values, with the alias budget; errors are LoadErrors."""
+    return parse_yaml(text, path)[0]
 
 
 def read_text(path: Path) -> str:

@@ -30,6 +30,7 @@ from drafter.errors import LoadError
 from drafter.load import frontmatter
 from drafter.load.library import Library, load_block, suggest as did_you_mean
 from drafter.load.models import PositionMeta
+from drafter.load.yamlsrc import may_have_aliases
 from drafter.suggest.text import strip_jinja, topic_text
 
 try:  # a YAML parser written in Rust: ten times faster on front matter than PyYAML
@@ -128,6 +129,8 @@ def _parse_fast(data: bytes) -> tuple[PositionMeta, str] | None:
         text = data.decode("utf-8-sig").replace("\r\n", "\n").replace("\r", "\n")
         parts = frontmatter.locate(text)
         if parts is None:
+            return None
+        if may_have_aliases(parts[0]):   # yaml_rs expands aliases without a budget
             return None
         fields = yaml_rs.loads(parts[0])
         if not isinstance(fields, dict):

@@ -19,7 +19,7 @@ from ruamel.yaml.error import YAMLError
 from ruamel.yaml.scalarstring import DoubleQuotedScalarString, SingleQuotedScalarString
 
 from drafter.errors import LoadError
-from drafter.load.yamlsrc import parse_yaml, read_text
+from drafter.load.yamlsrc import load_plain, may_have_aliases, parse_yaml, read_text
 from drafter.output import atomic_write
 
 REVIEW_NOTE = "suggested by drafter suggest: review"
@@ -105,6 +105,8 @@ def record_suggestions(path: Path, picks: dict[str, list[str]],
     Returns the number of entries written."""
     path = Path(path)
     text = read_text(path)
+    if may_have_aliases(text):
+        load_plain(text, path)   # ruamel expands aliases without a budget: refuse a bomb first
     yaml = _yaml(text)
     try:
         doc = yaml.load(text)

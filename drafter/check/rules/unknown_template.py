@@ -1,4 +1,4 @@
-"""A consultation's ``template:`` must name a template of the workspace (or a template file);
+"""A consultation's ``template:`` must name a template of the workspace (a name, never a path);
 templates and block bodies must include, import and extend templates that exist."""
 
 from drafter.check.rule import Rule
@@ -6,12 +6,12 @@ from drafter.errors import DrafterError
 
 
 def check(ctx, report):
-    from drafter.compose.templates import resolve
+    from drafter.compose.templates import resolve_name
 
     for cf in ctx.consultations:
         if cf.model.template:
             try:
-                resolve(cf.model.template, ctx.ws.templates, cf.path, cf.line_of("template"))
+                resolve_name(cf.model.template, ctx.ws.templates, cf.path, cf.line_of("template"))
             except DrafterError as exc:
                 report.error(exc)
     for trial in ctx.trials.of_code("unknown-template"):  # {% include %}, {% extends %}...
