@@ -7,13 +7,23 @@ for the next process.  Entries are keyed by template name and file, checked agai
 text, and separated by everything that changes the generated code: the environment's class and
 syntax settings, and the Jinja, Python and drafter versions.  A cache that cannot be read or
 written is silently ignored: it only ever costs a compilation.
+
+Compiled code is executable, so whoever could write the cache folder could run code in the
+next draft.  Every file on disk therefore carries an HMAC-SHA256 of its contents, keyed by a
+per-user secret kept outside the workspace (:func:`user_key`: ``$XDG_CONFIG_HOME/drafter/key``,
+else ``~/.config/drafter/key``, created with mode 0600).  A file whose HMAC does not verify is
+never loaded; without a usable key (unreadable, or readable by others) the cache stays in
+memory only.
 """
 
 from __future__ import annotations
 
 import hashlib
+import hmac
 import io
 import os
+import secrets
+import stat
 import sys
 import tempfile
 from pathlib import Path
@@ -42,11 +52,52 @@ def environment_fingerprint(env: jinja2.Environment) -> str:
     return hashlib.sha256("\x00".join(parts).encode("utf-8")).hexdigest()[:16]
 
 
+_MAGIC = b"drafter-jinja-hmac1\n"
+_KEY_BYTES = 32
+
+
+def key_path() -> Path:
+    """Where the per-user cache key lives: ``$XDG_CONFIG_HOME/drafter/key``."""
+    base = os.environ.get("XDG_CONFIG_HOME") or str(Path.home() / ".config")
+    return Path(base) / "drafter" / "key"
+
+
+def user_key(create: bool = True) -> bytes | None:
+    """The per-user secret that authenticates cache files, made (mode 0600) when missing.
+
+    None when it cannot be read or made, or when the file is readable or writable by anyone
+    but its owner, or owned by another user (a key others know authenticates nothing).
+    """
+    path = key_path()
+    try:
+        if create and not path.exists():
+            path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(secrets.token_bytes(_KEY_BYTES))
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+        with os.fdopen(fd, "rb") as handle:
+            info = os.fstat(handle.fileno())
+            if not stat.S_ISREG(info.st_mode) or info.st_mode & 0o077 \
+                    or (hasattr(os, "getuid") and info.st_uid != os.getuid()):
+                return None
+            key = handle.read(_KEY_BYTES + 1)
+    except OSError:
+        return None
+    return key if len(key) == _KEY_BYTES else None
+
+
+def _sign(key: bytes, name: str, data: bytes) -> bytes:
+    return hmac.new(key, name.encode("utf-8") + b"\x00" + data, hashlib.sha256).digest()
+
+
 class TemplateCache(BytecodeCache):
     """Compiled templates in memory, and in ``folder`` when one is given."""
 
-    def __init__(self, folder: Path | None = None):
-        self.folder = Path(folder) if folder is not None else None
+    def __init__(self, folder: Path | None = None, key: bytes | None = None):
+        self.key = key if key is not None else (user_key() if folder is not None else None)
+        # without a key nothing on disk can be trusted: memory only
+        self.folder = Path(folder) if folder is not None and self.key else None
         self._memory: dict[str, bytes] = {}
         self._fingerprints: dict[int, str] = {}
 
@@ -70,8 +121,11 @@ class TemplateCache(BytecodeCache):
             if path is None:
                 return
             try:
-                data = path.read_bytes()
+                signed = path.read_bytes()
             except OSError:
+                return
+            data = self._verified(bucket.key, signed)
+            if data is None:
                 return
         try:
             bucket.load_bytecode(io.BytesIO(data))
@@ -80,6 +134,14 @@ class TemplateCache(BytecodeCache):
             return
         if bucket.code is not None:
             self._memory[bucket.key] = data
+
+    def _verified(self, name: str, signed: bytes) -> bytes | None:
+        """The cached bytes when their HMAC verifies, else None (never loaded)."""
+        head = len(_MAGIC) + hashlib.sha256().digest_size
+        if self.key is None or len(signed) < head or not signed.startswith(_MAGIC):
+            return None
+        mac, data = signed[len(_MAGIC):head], signed[head:]
+        return data if hmac.compare_digest(mac, _sign(self.key, name, data)) else None
 
     def dump_bytecode(self, bucket: Bucket) -> None:
         buffer = io.BytesIO()
@@ -94,7 +156,7 @@ class TemplateCache(BytecodeCache):
             path.parent.mkdir(parents=True, exist_ok=True)
             fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
             with os.fdopen(fd, "wb") as handle:
-                handle.write(data)
+                handle.write(_MAGIC + _sign(self.key, bucket.key, data) + data)
             os.replace(tmp, path)
             tmp = None
         except OSError:

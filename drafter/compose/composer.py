@@ -129,6 +129,7 @@ class Composer:
     # -- the whole filing ----------------------------------------------------------------
 
     def render(self) -> Composition:
+        self.env.start_render()
         try:
             template = self.env.get_template(self.template.loader_name)
             markdown = template.render(self.context)

@@ -9,7 +9,7 @@ from types import TracebackType
 import jinja2
 from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
 
-from drafter.compose.sandbox import HardenedEnvironment, SandboxViolation
+from drafter.compose.sandbox import HardenedEnvironment, LimitExceeded, SandboxViolation
 from drafter.errors import DrafterError, TemplateError
 
 TEMPLATE_SUFFIX = ".jinja"
@@ -118,10 +118,16 @@ def to_drafter_error(exc: BaseException, loader: WorkspaceLoader) -> DrafterErro
                              code="unknown-template")
     if isinstance(exc, jinja2.UndefinedError):
         return TemplateError(f"undefined name: {exc.message}", path, line, code="undefined")
+    if isinstance(exc, LimitExceeded):
+        return TemplateError(f"over the sandbox's limits: {exc}", path, line, code="sandbox")
+    if isinstance(exc, (RecursionError, MemoryError)):
+        return TemplateError("over the sandbox's limits: "
+                             + ("calls nested too deep" if isinstance(exc, RecursionError)
+                                else "out of memory"), path, line, code="sandbox")
     if isinstance(exc, SecurityError):
         return TemplateError(f"refused by the sandbox: {exc}", path, line, code="sandbox")
     if isinstance(exc, (TypeError, ValueError, AttributeError, KeyError, IndexError,
-                        ZeroDivisionError, OverflowError, RecursionError)):
+                        ZeroDivisionError, OverflowError)):
         return TemplateError(f"template failed: {type(exc).__name__}: {exc}", path, line,
                              code="template-runtime")
     raise exc

@@ -1,0 +1,371 @@
+"""Issue 13, part A: security, resource limits, errors and determinism.
+
+Each test is named after the item it covers (``test_itemNN_...``); each item's siblings are
+tested with it.  Everything goes through the CLI as a user runs it, unless a unit is named.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import stat
+import time
+from pathlib import Path
+
+import jinja2
+import pytest
+
+from tests.conftest import EXAMPLES, ROOT, run_cli, run_process
+
+NTIA = EXAMPLES / "ntia-botnets-comments.yaml"
+
+
+def one_error_line(result, *fragments):
+    assert result.code == 2, (result.code, result.err)
+    lines = result.err.strip().split("\n")
+    assert len(lines) == 1, result.err
+    assert "Traceback" not in result.err and "internal error" not in result.err
+    for fragment in fragments:
+        assert fragment in lines[0], lines[0]
+    return lines[0]
+
+
+@pytest.fixture
+def key_home(tmp_path, monkeypatch):
+    """A private XDG_CONFIG_HOME, so no test touches the user's own cache key."""
+    home = tmp_path / "config"
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(home))
+    return home
+
+
+# -- item 1: a consultation names a template, never a file --------------------------------------
+
+def _consultation(tmp_path: Path, **replace) -> Path:
+    text = NTIA.read_text()
+    for old, new in replace.items():
+        assert old in text
+        text = text.replace(old, new)
+    path = tmp_path / "c.yaml"
+    path.write_text(text)
+    return path
+
+
+@pytest.mark.parametrize("spec, message", [
+    ("/etc/passwd", "not a path"),
+    ("../templates/us-agency-comments", "not a path"),
+    ("templates/us-agency-comments.jinja", "not a path"),
+    ("/etc/hostname.jinja", "not a path"),
+    ("_macros", "is a partial"),
+    ("_filing", "is a partial"),
+    ("'..'", "not a path"),
+    ("'us-agency-comments/../../x'", "not a path"),
+])
+def test_item01_template_path_outside_workspace_refused(tmp_path, spec, message):
+    path = _consultation(tmp_path, **{"template: us-agency-comments": f"template: {spec}"})
+    out = tmp_path / "out.md"
+    result = run_cli("draft", path, "-o", out)
+    one_error_line(result, f"{path}:10: error: template", message)
+    assert not out.exists()
+    check = run_cli("check", path)
+    assert check.code == 1 and f"{path}:10: error: template" in check.out
+
+
+def test_item01_template_symlink_out_of_the_folder_refused(workspace, tmp_path):
+    outside = tmp_path / "evil.jinja"
+    outside.write_text("{{ org.name }} stolen\n")
+    (workspace / "templates" / "evil.jinja").symlink_to(outside)
+    path = _consultation(tmp_path, **{"template: us-agency-comments": "template: evil"})
+    result = run_cli("draft", path, "-o", tmp_path / "out.md", cwd=workspace)
+    one_error_line(result, f"{path}:10:", "template 'evil' leads outside templates/")
+
+
+def test_item01_partial_link_out_of_the_folder_is_not_loaded(workspace, tmp_path):
+    outside = tmp_path / "secret.txt"
+    outside.write_text("SECRET\n")
+    (workspace / "templates" / "_evil.jinja").symlink_to(outside)
+    template = workspace / "templates" / "probe.jinja"
+    template.write_text('{% include "_evil.jinja" %}\n')
+    result = run_cli("draft", NTIA, "--template", "probe", "-o", tmp_path / "o.md",
+                     cwd=workspace)
+    one_error_line(result, "template '_evil.jinja' not found")
+
+
+def test_item01_cli_template_path_stays_allowed(tmp_path):
+    template = tmp_path / "mine.jinja"
+    template.write_text("# Mine\n\n{{ consultation.title | md }}\n")
+    out = tmp_path / "out.md"
+    result = run_cli("draft", NTIA, "--template", template, "-o", out)
+    assert result.code == 0, result.err
+    assert out.read_text().startswith("# Mine\n")
+
+
+def test_item01_consultation_reference_docx_outside_refused(tmp_path):
+    (tmp_path / "sub").mkdir()
+    path = _consultation(tmp_path / "sub", **{"template: us-agency-comments":
+                                              "template: us-agency-comments\n"
+                                              "reference_docx: ../house.docx"})
+    shutil.copy(ROOT / "templates" / "house-style.docx", tmp_path / "house.docx")
+    out = tmp_path / "out.docx"
+    result = run_cli("draft", path, "-o", out)
+    one_error_line(result, f"{path}:11:", "reference_docx must be a document in the "
+                                          "consultation's folder or the workspace")
+    assert not out.exists()
+    for ref in ("/etc/passwd", "../../../../etc/passwd"):
+        path.write_text(path.read_text().replace("reference_docx: ../house.docx",
+                                                 f"reference_docx: {ref}"))
+        one_error_line(run_cli("draft", path, "-o", out), f"{path}:11:", "reference_docx")
+        path.write_text(path.read_text().replace(f"reference_docx: {ref}",
+                                                 "reference_docx: ../house.docx"))
+    # beside the consultation it is used, and the command line may name any file
+    shutil.copy(tmp_path / "house.docx", tmp_path / "sub" / "house.docx")
+    path.write_text(path.read_text().replace("../house.docx", "house.docx"))
+    assert run_cli("draft", path, "-o", out).code == 0
+    path.write_text(path.read_text().replace("reference_docx: house.docx\n", ""))
+    assert run_cli("draft", path, "--reference-docx", tmp_path / "house.docx", "-o",
+                   out).code == 0
+
+
+# -- item 3: the compiled-template cache is authenticated --------------------------------------
+
+def _env(cache):
+    from drafter.compose.sandbox import HardenedEnvironment
+
+    env = HardenedEnvironment(loader=jinja2.DictLoader({"t": "{{ x }}!"}))
+    env.bytecode_cache = cache
+    return env
+
+
+def test_item03_tampered_cache_file_is_never_loaded(tmp_path, key_home, monkeypatch):
+    from drafter.bccache import TemplateCache
+
+    folder = tmp_path / "jinja"
+    assert _env(TemplateCache(folder)).get_template("t").render(x="a") == "a!"
+    (entry,) = folder.glob("*.cache")
+    signed = entry.read_bytes()
+    # an attacker's code object, with the source checksum kept: one byte changed anywhere
+    loaded = []
+    original = jinja2.bccache.Bucket.load_bytecode
+    monkeypatch.setattr(jinja2.bccache.Bucket, "load_bytecode",
+                        lambda self, f: (loaded.append(1), original(self, f)))
+    for at in (len(signed) - 1, len(signed) // 2, 30):
+        forged = bytearray(signed)
+        forged[at] ^= 0x01
+        entry.write_bytes(bytes(forged))
+        assert _env(TemplateCache(folder)).get_template("t").render(x="b") == "b!"
+        assert loaded == []
+    # an unsigned file (the old format, or written by hand) is not loaded either
+    entry.write_bytes(signed[len(b"drafter-jinja-hmac1\n") + 32:])
+    _env(TemplateCache(folder)).get_template("t")
+    assert loaded == []
+    # the genuine file is
+    entry.write_bytes(signed)
+    _env(TemplateCache(folder)).get_template("t")
+    assert loaded == [1]
+
+
+def test_item03_cache_signed_with_another_key_is_not_loaded(tmp_path, key_home, monkeypatch):
+    from drafter.bccache import TemplateCache
+
+    folder = tmp_path / "jinja"
+    _env(TemplateCache(folder, key=b"k" * 32)).get_template("t")
+    loaded = []
+    monkeypatch.setattr(jinja2.bccache.Bucket, "load_bytecode",
+                        lambda self, f: loaded.append(1))
+    _env(TemplateCache(folder)).get_template("t")   # the user's own key
+    assert loaded == []
+
+
+def test_item03_key_is_private_and_outside_the_workspace(tmp_path, key_home):
+    from drafter.bccache import key_path, user_key
+
+    key = user_key()
+    assert key is not None and len(key) == 32
+    path = key_path()
+    assert path == key_home / "drafter" / "key"
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    assert user_key() == key
+    path.chmod(0o644)   # readable by others: not a secret, so no disk cache
+    assert user_key() is None
+
+
+def test_item03_draft_through_the_cli_signs_the_cache(workspace, tmp_path, key_home):
+    out = tmp_path / "o.md"
+    env = {"XDG_CONFIG_HOME": str(key_home)}
+    first = run_process("draft", "examples/ntia-botnets-comments.yaml", "-o", out,
+                        cwd=workspace, env=env)
+    assert first.code == 0, first.err
+    entries = list((workspace / ".drafter" / "jinja").glob("*.cache"))
+    assert entries and all(e.read_bytes().startswith(b"drafter-jinja-hmac1\n") for e in entries)
+    expected = out.read_bytes()
+    for entry in entries:   # rewrite every entry with code that would fail loudly
+        data = entry.read_bytes()
+        entry.write_bytes(data[:-8] + b"\x00" * 8)
+    second = run_process("draft", "examples/ntia-botnets-comments.yaml", "-o", out,
+                         cwd=workspace, env=env)
+    assert second.code == 0, second.err
+    assert out.read_bytes() == expected
+
+
+# -- item 4: resource limits in templates and YAML -------------------------------------------
+
+LIMIT_CASES = {
+    "center-filter": '{{ "x" | center(10**9) }}',
+    "center-method": '{{ "x".center(10**9) }}',
+    "ljust-method": '{{ "x".ljust(10**9) }}',
+    "zfill-method": '{{ "1".zfill(10**9) }}',
+    "expandtabs": '{{ ("\\t" * 1000).expandtabs(10**6) }}',
+    "mul-string": '{{ "x" * 10**7 }}',
+    "printf-width": '{{ "%999999999d" % 1 }}',
+    "format-filter": '{{ "%0999999999d" | format(1) }}',
+    "join-filter": '{{ range(100000) | join("x" * 100000) }}',
+    "join-method": '{{ ("y" * 100000).join(["a"] * 100) }}',
+    "replace-filter": '{{ ("x" * 100000) | replace("x", "y" * 1000) }}',
+    "replace-method": '{{ ("x" * 100000).replace("x", "y" * 1000) }}',
+    "indent-filter": '{{ ("a\\n" * 100000) | indent(1000) }}',
+    "concat-doubling": '{% set ns = namespace(s="x" * 1000) %}{% for i in range(30) %}'
+                       '{% set ns.s = ns.s ~ ns.s %}{% endfor %}{{ ns.s | length }}',
+    "plus-doubling": '{% set ns = namespace(s=["x"]) %}{% for i in range(30) %}'
+                     '{% set ns.s = ns.s + ns.s %}{% endfor %}{{ ns.s | length }}',
+    "int-squaring": '{% set ns = namespace(v=3) %}{% for i in range(40) %}'
+                    '{% set ns.v = ns.v * ns.v %}{% endfor %}{{ ns.v }}',
+    "nested-range": '{% for i in range(100000) %}{% for j in range(100000) %}x{% endfor %}'
+                    '{% endfor %}',
+    "printed-output": '{% for i in range(100000) %}{{ "x" * 999999 }}{% endfor %}',
+    "doubly-recursive-macro": '{% macro f(n) %}{% if n > 0 %}{{ f(n-1) }}{{ f(n-1) }}{% endif %}'
+                              '{% endmacro %}{{ f(40) }}',
+    "endless-recursion": '{% macro f(n) %}{{ f(n + 1) }}{% endmacro %}{{ f(1) }}',
+    "wordwrap-huge": '{{ ("x" * 1000000) | wordwrap(1) }}',
+}
+
+
+@pytest.fixture(scope="module")
+def limits_ws(tmp_path_factory):
+    dest = tmp_path_factory.mktemp("limits") / "ws"
+    dest.mkdir()
+    for name in ("positions", "templates", "examples"):
+        shutil.copytree(ROOT / name, dest / name)
+    for name in ("org.yaml", "drafter.yaml"):
+        shutil.copy(ROOT / name, dest / name)
+    return dest
+
+
+@pytest.mark.parametrize("case", sorted(LIMIT_CASES))
+def test_item04_template_resource_limits(limits_ws, tmp_path, case):
+    template = limits_ws / "templates" / f"limit-{case}.jinja"
+    template.write_text("# Title\n\n" + LIMIT_CASES[case] + "\n")
+    out = tmp_path / "o.md"
+    started = time.monotonic()
+    result = run_cli("draft", "examples/ntia-botnets-comments.yaml", "--template",
+                     f"limit-{case}", "-o", out, cwd=limits_ws)
+    line = one_error_line(result, f"templates/limit-{case}.jinja:3: error: ")
+    assert "over the sandbox's limits" in line or "refused by the sandbox" in line, line
+    assert time.monotonic() - started < 15
+    assert not out.exists()
+
+
+def test_item04_limits_in_a_block_name_the_block(workspace, tmp_path):
+    block = workspace / "positions" / "procedure" / "thanks-for-opportunity.md"
+    lines = block.read_text().count("\n")
+    block.write_text(block.read_text() + '{{ "x" | center(10**9) }}\n')
+    result = run_cli("draft", "examples/ntia-botnets-comments.yaml", "-o", tmp_path / "o.md",
+                     cwd=workspace)
+    one_error_line(result, f"positions/procedure/thanks-for-opportunity.md:{lines + 1}:",
+                   "the 'center' filter would build 1,000,000,000 characters")
+
+
+def test_item04_render_time_limit(limits_ws, tmp_path, monkeypatch):
+    from drafter.compose import sandbox
+
+    monkeypatch.setattr(sandbox, "MAX_SECONDS", 0.2)
+    (limits_ws / "templates" / "slow.jinja").write_text(
+        "{% for i in range(100000) %}{% for j in range(9) %}{{ i | string }}{% endfor %}"
+        "{% endfor %}\n")
+    result = run_cli("draft", "examples/ntia-botnets-comments.yaml", "--template", "slow",
+                     "-o", tmp_path / "o.md", cwd=limits_ws)
+    one_error_line(result, "templates/slow.jinja:1:", "ran longer than 0.2 seconds")
+
+
+def test_item04_ordinary_templates_stay_within_the_limits(tmp_path):
+    for example in sorted(EXAMPLES.glob("*.yaml")):
+        result = run_cli("draft", example, "-o", tmp_path / f"{example.stem}.md")
+        assert result.code == 0, result.err
+
+
+BILLION_LAUGHS = """\
+a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]
+b: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]
+c: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b]
+d: &d [*c,*c,*c,*c,*c,*c,*c,*c,*c]
+e: &e [*d,*d,*d,*d,*d,*d,*d,*d,*d]
+f: &f [*e,*e,*e,*e,*e,*e,*e,*e,*e]
+g: &g [*f,*f,*f,*f,*f,*f,*f,*f,*f]
+h: &h [*g,*g,*g,*g,*g,*g,*g,*g,*g]
+i: &i [*h,*h,*h,*h,*h,*h,*h,*h,*h]
+"""
+
+
+def _laughs_under(key: str) -> str:
+    return BILLION_LAUGHS.replace("i: &i", f"{key}: &i")
+
+
+def _bomb_cases(ws: Path) -> dict:
+    """(command, file) per YAML file drafter reads, each made a billion-laughs bomb."""
+    block = ws / "positions" / "procedure" / "thanks-for-opportunity.md"
+    body = block.read_text()
+    return {
+        "consultation": (["draft", "bomb.yaml", "-o", "out/o.md"], ws / "bomb.yaml",
+                         BILLION_LAUGHS),
+        "front-matter": (["draft", "examples/ntia-botnets-comments.yaml", "-o", "out/o.md"],
+                         block, body.replace("---\n", "---\n" + BILLION_LAUGHS, 1)),
+        "org": (["draft", "examples/ntia-botnets-comments.yaml", "-o", "out/o.md"],
+                ws / "org.yaml", BILLION_LAUGHS),
+        "topics": (["positions", "list"], ws / "positions" / "topics.yaml", BILLION_LAUGHS),
+        "settings": (["draft", "examples/ntia-botnets-comments.yaml", "-o", "out/o.md"],
+                     ws / "drafter.yaml", BILLION_LAUGHS),
+        "glossary": (["draft", "examples/ntia-botnets-comments.yaml", "-o", "out/o.md"],
+                     ws / "glossary.yaml",
+                     BILLION_LAUGHS),
+        "batch": (["batch", "b.yaml"], ws / "b.yaml", BILLION_LAUGHS),
+        "suggest": (["suggest", "bomb.yaml"], ws / "bomb.yaml", BILLION_LAUGHS),
+    }
+
+
+@pytest.mark.parametrize("case", ["consultation", "front-matter", "org", "topics", "settings",
+                                  "glossary", "batch", "suggest"])
+def test_item04_yaml_billion_laughs_refused_everywhere(workspace, case):
+    command, path, text = _bomb_cases(workspace)[case]
+    path.write_text(text)
+    started = time.monotonic()
+    result = run_cli(*command, cwd=workspace)
+    assert time.monotonic() - started < 10
+    # the glossary only drives warnings: drafting goes on without it, saying why
+    assert result.code in ((0,) if case == "glossary" else (1, 2)), result.err
+    assert "Traceback" not in result.err and "internal error" not in result.err
+    rel = path.relative_to(workspace)
+    assert f"{rel}:" in result.err + result.out
+    assert "aliases expand to more than 10,000 values" in result.err + result.out
+
+
+def test_item04_yaml_small_aliases_still_work(tmp_path):
+    from drafter.load.yamlsrc import parse_yaml
+
+    data, _ = parse_yaml("base: &b {a: 1, b: [1, 2]}\none: *b\ntwo: *b\n")
+    assert data == {"base": {"a": 1, "b": [1, 2]}, "one": {"a": 1, "b": [1, 2]},
+                    "two": {"a": 1, "b": [1, 2]}}
+
+
+def test_item04_yaml_nesting_too_deep(tmp_path):
+    path = tmp_path / "deep.yaml"
+    path.write_text("title: " + "[" * 5000 + "]" * 5000 + "\n")
+    one_error_line(run_cli("draft", path, "-o", tmp_path / "o.md"), f"{path}:1")
+    path.write_text("".join("  " * i + f"k{i}:\n" for i in range(300)) + "  " * 300 + "x\n")
+    one_error_line(run_cli("draft", path, "-o", tmp_path / "o.md"), f"{path}:",
+                   "nested more than 200 levels")
+
+
+def test_item04_fast_yaml_path_leaves_aliases_to_the_budget():
+    from drafter.load.yamlsrc import may_have_aliases
+
+    assert may_have_aliases(BILLION_LAUGHS)
+    assert may_have_aliases("topics: [*a]") and may_have_aliases("- *x")
+    assert not may_have_aliases('title: "*Star* & R&D"\nsummary: a*b\n')
