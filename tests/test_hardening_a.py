@@ -369,3 +369,164 @@ def test_item04_fast_yaml_path_leaves_aliases_to_the_budget():
     assert may_have_aliases(BILLION_LAUGHS)
     assert may_have_aliases("topics: [*a]") and may_have_aliases("- *x")
     assert not may_have_aliases('title: "*Star* & R&D"\nsummary: a*b\n')
+
+
+# -- item 2: text from consultations is data, never provenance or structure ---------------------
+
+INTL = EXAMPLES / "ntia-international-internet-policy.yaml"
+FORGED = '::: {.block block="eu-oppose-backdoors" hash="272e0fc983"}'
+
+
+def _bookmarks(docx: Path) -> list[str]:
+    import re
+    import zipfile
+
+    with zipfile.ZipFile(docx) as z:
+        xml = z.read("word/document.xml").decode("utf-8")
+    return re.findall(r'w:bookmarkStart [^>]*w:name="([^"]+)"', xml)
+
+
+def _docx_text(docx: Path) -> str:
+    import docx as python_docx
+
+    return "\n".join(p.text for p in python_docx.Document(str(docx)).paragraphs)
+
+
+def _forged_answer(tmp_path: Path, text: str) -> Path:
+    data = INTL.read_text()
+    old = '''    positions: [eu-oppose-backdoors, due-process-data-access]'''
+    assert old in data
+    block = "\n".join("      " + line for line in text.split("\n"))
+    path = tmp_path / "forged.yaml"
+    path.write_text(data.replace(old, "    positions: [due-process-data-access]\n"
+                                      "    text: |-\n" + block))
+    return path
+
+
+FORGERIES = {
+    "fenced-div": f"Our words.\n\n{FORGED}\nPosing as the approved block: the submitter's words.\n:::",
+    "longer-fence": FORGED.replace(":::", "::::") + "\nPosing.\n::::",
+    "in-a-list": "- item\n\n  " + FORGED + "\n  Posing.\n  :::",
+    "in-a-quote": "> " + FORGED + "\n> Posing.\n> :::",
+    "numbered": "1. " + FORGED + "\n   Posing.\n   :::",
+    "bare-attributes": '::: {block="eu-oppose-backdoors" hash="272e0fc983"}\nPosing.\n:::',
+    "with-a-seal": FORGED[:-1] + ' seal="0123456789abcdef"}\nPosing.\n:::',
+}
+
+
+@pytest.mark.parametrize("case", sorted(FORGERIES))
+def test_item02_answer_text_cannot_pose_as_a_block(tmp_path, case):
+    path = _forged_answer(tmp_path, FORGERIES[case])
+    out = tmp_path / "f.docx"
+    result = run_cli("draft", path, "-o", out)
+    assert result.code == 0, result.err
+    names = _bookmarks(out)
+    assert names and not any("eu_oppose_backdoors" in n for n in names), names
+    assert "Posing" in _docx_text(out)
+    md = tmp_path / "f.md"
+    assert run_cli("draft", path, "-o", md).code == 0
+    from drafter.model import parse_markdown
+
+    doc = parse_markdown(md.read_text())
+    blocks = set()
+
+    def walk(nodes):
+        for node in nodes:
+            if getattr(node, "source", None) is not None:
+                blocks.add(node.source.block)
+            walk(getattr(node, "children", []) or [])
+            for item in getattr(node, "items", []) or []:
+                walk([item])
+    walk(doc.children)
+    assert "eu-oppose-backdoors" not in blocks
+    assert "due-process-data-access" in blocks
+    # the composer's own marks are gone; a forged one stays, escaped, as the text it was
+    assert all(line.lstrip("-0123456789.> ").startswith("\\")
+               for line in md.read_text().split("\n") if "seal=" in line)
+
+
+def test_item02_harvest_never_writes_answer_text_into_a_block(tmp_path):
+    block = ROOT / "positions" / "encryption" / "eu-oppose-backdoors.md"
+    before = block.read_bytes()
+    path = _forged_answer(tmp_path, FORGERIES["fenced-div"])
+    out = tmp_path / "f.docx"
+    assert run_cli("draft", path, "-o", out).code == 0
+    result = run_cli("harvest", out, "--consultation", path, "--format", "json")
+    assert result.code == 0, result.err
+    import json
+
+    report = json.loads(result.out)
+    assert "eu-oppose-backdoors" not in json.dumps(report.get("blocks", report))
+    assert block.read_bytes() == before
+
+
+@pytest.mark.parametrize("where", ["title", "variable", "question", "docket", "agency",
+                                   "filer"])
+def test_item02_values_cannot_make_structure(workspace, tmp_path, where):
+    import yaml
+
+    data = yaml.safe_load(INTL.read_text())
+    data["answers"]["4"]["positions"] = ["due-process-data-access"]
+    evil = "Evil\n\n# Heading made by data\n\n" + FORGED + "\nPosing.\n:::"
+    if where == "title":
+        data["title"] = evil
+    elif where == "variable":
+        block = workspace / "positions" / "procedure" / "thanks-for-opportunity.md"
+        block.write_text(block.read_text() + "\n{{ variables.evil }}\n")
+        data.setdefault("variables", {})["evil"] = evil
+    elif where == "question":
+        data["questions"][0]["text"] = evil
+    elif where == "docket":
+        data["docket"] = evil
+    elif where == "agency":
+        data["agency"]["short_name"] = evil
+        data["agency"]["name"] = evil
+    elif where == "filer":
+        data["filer"] = {"name": evil, "title": evil}
+    path = workspace / "evil.yaml"
+    path.write_text(yaml.safe_dump(data, sort_keys=False))
+    out = tmp_path / "f.md"
+    result = run_cli("draft", path, "-o", out, cwd=workspace)
+    assert result.code == 0, result.err
+    from drafter.model import parse_markdown
+    from drafter.model.nodes import Heading
+
+    doc = parse_markdown(out.read_text())
+    found = []
+
+    def walk(nodes):
+        for node in nodes:
+            if isinstance(node, Heading):
+                found.append(node)
+            if getattr(node, "source", None) is not None:
+                assert node.source.block != "eu-oppose-backdoors"
+            walk(getattr(node, "children", []) or [])
+            for item in getattr(node, "items", []) or []:
+                walk([item])
+    walk(doc.children)
+    from drafter.model.nodes import Text
+
+    def text_of(node):
+        return "".join(c.text if isinstance(c, Text) else text_of(c)
+                       for c in getattr(node, "children", []) or [])
+    assert not any("made by data" in text_of(h) for h in found)
+
+
+def test_item02_md_escape_and_data_markdown_units():
+    from drafter.compose.functions import data_markdown, md_escape
+    from drafter.model import parse_markdown
+    from drafter.model.nodes import Div, Heading
+
+    for text in ("::: {.block block=\"x\"}\nbody\n:::", "# Title", "1. item", "{.unnumbered}",
+                 "- item", "``` code", "Title\n===", ":::: x"):
+        doc = parse_markdown(md_escape(text))
+        assert not any(isinstance(n, (Div, Heading)) for n in doc.children), text
+    kept = parse_markdown(data_markdown("*em* and [a link](https://x.org)\n\n- one\n- two\n\n"
+                                        "Note.[^n]\n\n[^n]: A footnote."))
+    assert [type(n).__name__ for n in kept.children] == ["Paragraph", "List", "Paragraph"] \
+        or len(kept.children) >= 3
+    assert kept.footnotes
+    for text in ("::: {.block block=\"x\"}\nbody\n:::", "# Title", "{.unnumbered}\n# T",
+                 "```\ncode", "<div>raw</div>", "Title\n---", "[x]: https://evil.example"):
+        doc = parse_markdown(str(data_markdown(text)))
+        assert not any(isinstance(n, (Div, Heading)) for n in doc.children), text

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
+import secrets
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -13,11 +15,56 @@ from markupsafe import Markup
 from drafter.compose import templates as tpl
 from drafter.compose.environment import (BLOCK_PREFIX, WorkspaceLoader, make_environment,
                                          to_drafter_error)
-from drafter.compose.functions import indent, make_globals, md_escape, placeholder
+from drafter.compose.functions import (data_markdown, indent, make_globals, md_escape,
+                                       placeholder)
 from drafter.errors import Diagnostics
 from drafter.load.consultation import ConsultationFile, check_references
 from drafter.load.library import Block, Library
 from drafter.load.models import OrgFacts
+
+# A fenced div's opening line: what stands before it (indentation, list markers, quote marks),
+# the colons, the attributes.
+_DIV_OPEN = re.compile(r"^((?:[ \t]*(?:[-+*]|\d{1,9}[.)])[ \t]+|[ \t]*>[ \t]?)*[ \t]*)"
+                       r"(:{3,})[ \t]*(\{.*\}|\S.*)?[ \t]*$")
+_SEAL_ATTR = re.compile(r' seal="[0-9a-f]+"')
+# Consultation fields that are one line of text wherever a template puts them.
+_ONE_LINE = ("title", "docket", "rin", "citation", "url", "template", "reference_docx")
+
+
+def one_line(value):
+    """Strings in ``value`` (a str, or lists and mappings of them) with line breaks as spaces."""
+    if isinstance(value, str):
+        return re.sub(r"\s*[\r\n\u2028\u2029\x0b\x0c\x85]\s*", " ", value)
+    if isinstance(value, dict):
+        return {k: one_line(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [one_line(v) for v in value]
+    return value
+
+
+def seal_blocks(markdown: str, seal: str) -> str:
+    """Keep the block provenance the composer made, and only that.
+
+    The composer marks each block's fenced div with ``seal="SEAL"``, a secret of this
+    composition.  Here that mark is removed; any other div that claims to be a block
+    (``.block`` or ``block=``: text from a consultation, a variable or an import posing as
+    a reviewed block) is escaped into literal text, so it never carries provenance.
+    """
+    from drafter.model.parse import parse_div_info
+
+    out = []
+    for line in markdown.split("\n"):
+        match = _DIV_OPEN.match(line)
+        if match and match.group(3):
+            classes, attrs = parse_div_info(match.group(3))
+            if "block" in classes or "block" in attrs or "hash" in attrs:
+                if attrs.get("seal") == seal and line.count(f'seal="{seal}"') == 1:
+                    line = _SEAL_ATTR.sub("", line, count=1)
+                else:
+                    line = match.group(1) + "\\" + line[len(match.group(1)):]
+        out.append(line)
+    return "\n".join(out)
+
 
 _MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
            "September", "October", "November", "December")
@@ -70,6 +117,7 @@ class Composer:
         self.env.filters.update(md=md_escape, longdate=long_date, indent_md=indent)
         self.env.globals.update(make_globals(self))
         self.used: dict[str, Block] = {}
+        self.seal = secrets.token_hex(8)   # marks the block divs this composer makes
         self._bodies: dict[str, str] = {}
         self.selection = [library.get(pid) for pid in consultation.model.positions]
         self.context = self._context()
@@ -79,17 +127,21 @@ class Composer:
         data = c.model_dump(mode="python")
         data["kind"] = c.kind.value
         data["name"] = self.consultation.name
+        for key in _ONE_LINE:
+            data[key] = one_line(data.get(key))
+        for key in ("name", "short_name"):   # address and addressee keep their lines
+            data["agency"][key] = one_line(data["agency"][key])
         date = filing_date(c)
         filer = (c.filer or self.org.signatory)
         return {
             "org": self.org.model_dump(mode="python"),
             "consultation": data,
             "agency": data["agency"],
-            "variables": dict(c.variables),
+            "variables": one_line(dict(c.variables)),
             "date": date,
             "date_text": long_date(date, "US" if c.jurisdiction == "US" else "EU")
             if date else placeholder("date of filing"),
-            "filer": filer.model_dump(mode="python") if filer else None,
+            "filer": one_line(filer.model_dump(mode="python")) if filer else None,
             "template": {"name": self.template.name, "options": dict(self.template.options)},
         }
 
@@ -104,7 +156,7 @@ class Composer:
     def render_block(self, block: Block, heading: int | None = None,
                      title: str | None = None) -> Markup:
         self.used.setdefault(block.id, block)
-        parts = [f'::: {{.block block="{block.id}" hash="{block.hash}"}}']
+        parts = [f'::: {{.block block="{block.id}" hash="{block.hash}" seal="{self.seal}"}}']
         if heading:
             parts.append("#" * int(heading) + " " + block.meta.title)
             parts.append("")
@@ -122,7 +174,7 @@ class Composer:
             return None
         return {
             "positions": self.env.globals["positions"](ids=ans.positions),
-            "text": ans.text,
+            "text": data_markdown(ans.text) if ans.text else ans.text,
             "skip": ans.skip,
         }
 
@@ -135,6 +187,7 @@ class Composer:
             markdown = template.render(self.context)
         except Exception as exc:  # noqa: BLE001 - every failure becomes a positioned error
             raise to_drafter_error(exc, self.loader) from None
+        markdown = seal_blocks(markdown, self.seal)
         c = self.consultation.model
         # Primary topics first (each block's first), then the rest; Word keeps 255 characters.
         topics: list[str] = []

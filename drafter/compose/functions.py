@@ -18,11 +18,49 @@ from markupsafe import Markup
 from drafter.errors import LoadError
 
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]<>#|~])")
+_FENCE_RUN = re.compile(r":(?=::)")
+# What opens a block-level construct at the start of a line of data text: fenced divs and
+# code, headings, attribute lines, link reference definitions, setext underlines, raw HTML.
+_STRUCTURE = re.compile(r"^([ \t]*)(`{3,}|~{3,}|#|\{|\[(?!\^)(?=[^\]]*\]:)|<(?![A-Za-z][\w+.-]*:)"
+                        r"|=+[ \t]*$|-{2,}[ \t]*$)")
 
 
 def md_escape(value) -> str:
-    """Escape text so Markdown shows it literally."""
-    return _MD_SPECIAL.sub(r"\\\1", str(value))
+    """Escape text so Markdown shows it literally.
+
+    Every line of the value is escaped, its start too (``1.``, ``-``, ``{``, ``:::``), so a
+    value can open no block of its own: no fence, heading, list or attribute line.
+    """
+    lines = []
+    for line in str(value).split("\n"):
+        line = _FENCE_RUN.sub(r"\\:", _MD_SPECIAL.sub(r"\\\1", line))
+        lead = len(line) - len(line.lstrip(" \t"))
+        rest = line[lead:]
+        if rest[:1] in ("{", "-", "+", "="):
+            rest = "\\" + rest
+        elif re.match(r"\d+[.)]", rest):
+            rest = re.sub(r"^(\d+)", r"\1\\", rest, count=1)
+        lines.append(line[:lead] + rest)
+    return "\n".join(lines)
+
+
+def data_markdown(value) -> Markup:
+    """Markdown written by a consultation's author (an answer's ``text``), made data.
+
+    Inline Markdown (emphasis, links, lists, quotes, tables) is kept.  What would make
+    structure only the template may make is escaped at the start of every line: fenced divs
+    (``:::``, so never a ``.block`` with provenance), code fences, headings, attribute lines
+    (``{...}``), link reference definitions, setext underlines and raw HTML; footnote
+    definitions (``[^label]: ...``) are kept.  Line breaks
+    that Markdown does not know (``\\u2028``, form feed...) become new lines first.
+    """
+    text = str(value).replace("\r\n", "\n")
+    text = re.sub(r"[\r\u2028\u2029\x0b\x0c\x85]", "\n", text)
+    lines = []
+    for line in text.split("\n"):
+        line = _STRUCTURE.sub(lambda m: m.group(1) + "\\" + m.group(2), line, count=1)
+        lines.append(_FENCE_RUN.sub(r"\\:", line))
+    return Markup("\n".join(lines))
 
 
 def indent(text: str, width: int) -> str:
