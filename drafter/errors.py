@@ -9,8 +9,19 @@ never raised.
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
+
+
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+def printable(text: str) -> str:
+    """``text`` safe for one line of a terminal: control characters (ESC, BEL, NUL, C1,
+    line breaks) shown as escapes such as ``\\x1b``, never obeyed."""
+    return _CONTROL.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"),
+                        str(text).replace("\n", " "))
 
 
 def display_path(path: str | os.PathLike | None) -> str | None:
@@ -86,7 +97,7 @@ class Diagnostic:
     def format(self) -> str:
         where = format_location(self.path, self.line, self.col) if self.path else "drafter"
         tail = f" [{self.code}]" if self.code else ""
-        return f"{where}: {self.severity}: {self.message}{tail}"
+        return printable(f"{where}: {self.severity}: {self.message}{tail}")
 
 
 @dataclass

@@ -530,3 +530,207 @@ def test_item02_md_escape_and_data_markdown_units():
                  "```\ncode", "<div>raw</div>", "Title\n---", "[x]: https://evil.example"):
         doc = parse_markdown(str(data_markdown(text)))
         assert not any(isinstance(n, (Div, Heading)) for n in doc.children), text
+
+
+# -- item 18: no "internal error" for any input ------------------------------------------------
+
+@pytest.mark.parametrize("line, fragment", [
+    ("date: 2024-02-30", "invalid value '2024-02-30': day is out of range for month"),
+    ("date: 2023-02-29", "invalid value '2023-02-29'"),
+    ("date: 2024-13-01", "month must be in 1..12"),
+    ("date: 2024-01-01T25:00:00", "invalid value '2024-01-01T25:00:00'"),
+    ("date: 0000-01-01", "invalid value '0000-01-01'"),
+    ("date: !!float xyz", "invalid value 'xyz'"),
+    ("date: !!binary xyz", "malformed YAML"),
+    ("date: !!python/object:os.system x", "malformed YAML"),
+])
+def test_item18_impossible_dates_and_values_name_the_file(tmp_path, line, fragment):
+    text = NTIA.read_text()
+    assert "date: 2018-02-12" in text
+    path = tmp_path / "c.yaml"
+    path.write_text(text.replace("date: 2018-02-12", line))
+    out = tmp_path / "o.md"
+    one_error_line(run_cli("draft", path, "-o", out), f"{path}:9", fragment)
+    assert not out.exists()
+
+
+def test_item18_impossible_date_as_a_key(tmp_path):
+    path = tmp_path / "c.yaml"
+    path.write_text(NTIA.read_text() + "2024-02-30: x\n")
+    one_error_line(run_cli("draft", path, "-o", tmp_path / "o.md"), f"{path}:",
+                   "invalid value '2024-02-30'")
+
+
+@pytest.mark.parametrize("pattern", ["{consultation:d}", "{consultation!r}", "{template:>999}",
+                                     "{consultation:{template}}", "{}", "{0}", "{consultation",
+                                     "{consultation.upper}", "{consultation[0]}"])
+def test_item18_batch_name_pattern(workspace, pattern):
+    batch = workspace / "b.yaml"
+    batch.write_text("output_dir: out/b\nmatrix:\n  consultations: "
+                     "[examples/ntia-botnets-comments.yaml]\n"
+                     f"  name: {pattern!r}\n".replace("'", '"'))
+    one_error_line(run_cli("batch", "b.yaml", cwd=workspace), "b.yaml:4:", "name pattern")
+    assert not (workspace / "out").exists()
+
+
+def test_item18_source_date_epoch_out_of_range(tmp_path, monkeypatch):
+    text = NTIA.read_text().replace("date: 2018-02-12\n", "")
+    path = tmp_path / "c.yaml"
+    path.write_text(text)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "99999999999999999")
+    one_error_line(run_cli("draft", path, "-o", tmp_path / "o.docx"),
+                   "SOURCE_DATE_EPOCH=99999999999999999 is not a time drafter can use")
+
+
+def _index_db(workspace) -> Path:
+    return workspace / ".drafter" / "index.sqlite"
+
+
+@pytest.mark.parametrize("key", ["library", "listing", "schema", "topics", "topics_sha",
+                                 "topics_signature"])
+@pytest.mark.parametrize("bad", ["garbage{", "[]", "", "null", '{"a": 1}', '{"a": [1]}',
+                                 '{"a": {"label": 1, "keywords": []}}'])
+def test_item18_corrupt_suggestion_index_metadata_is_rebuilt(suggest_ws, key, bad):
+    import sqlite3
+
+    workspace, base, good = suggest_ws
+    db = _index_db(workspace)
+    db.write_bytes(base)
+    with sqlite3.connect(db) as conn:
+        conn.execute("UPDATE meta SET value = ? WHERE key = ?", (bad, key))
+    conn.close()
+    result = run_cli("suggest", "examples/cisa-circia-rfi.yaml", cwd=workspace)
+    assert result.code == 0, result.err
+    assert result.out == good
+    assert "internal error" not in result.err
+
+
+@pytest.mark.parametrize("damage", ["DELETE FROM meta", "DROP TABLE meta", "DROP TABLE blocks",
+                                    "UPDATE blocks SET size = 'x'",
+                                    "UPDATE blocks SET mtime_ns = 'x'", "truncate"])
+def test_item18_damaged_suggestion_index_is_rebuilt(suggest_ws, damage):
+    import sqlite3
+
+    workspace, base, good = suggest_ws
+    db = _index_db(workspace)
+    if damage == "truncate":
+        db.write_bytes(base[: len(base) // 2])
+    else:
+        db.write_bytes(base)
+        with sqlite3.connect(db) as conn:
+            conn.execute(damage)
+        conn.close()
+    result = run_cli("suggest", "examples/cisa-circia-rfi.yaml", cwd=workspace)
+    assert result.code == 0, result.err
+    assert result.out == good
+
+
+@pytest.fixture(scope="module")
+def suggest_ws(tmp_path_factory):
+    dest = tmp_path_factory.mktemp("index") / "ws"
+    dest.mkdir()
+    for name in ("positions", "templates", "seeds", "examples"):
+        shutil.copytree(ROOT / name, dest / name)
+    for name in ("org.yaml", "drafter.yaml", "glossary.yaml"):
+        shutil.copy(ROOT / name, dest / name)
+    first = run_cli("suggest", "examples/cisa-circia-rfi.yaml", cwd=dest)
+    assert first.code == 0, first.err
+    return dest, _index_db(dest).read_bytes(), first.out
+
+
+# -- item 19: identical PDF bytes across runs ---------------------------------------------------
+
+def test_item19_pdf_bytes_identical_across_processes(tmp_path):
+    from tests.conftest import require_tool
+
+    require_tool("soffice", "libreoffice")
+    first, second = tmp_path / "a.pdf", tmp_path / "b.pdf"
+    assert run_process("draft", NTIA, "-o", first).code == 0
+    time.sleep(1.1)   # a different second on the clock
+    assert run_process("draft", NTIA, "-o", second, env={"TZ": "America/New_York"}).code == 0
+    assert first.read_bytes() == second.read_bytes()
+    data = first.read_bytes()
+    assert b"/CreationDate(D:20180212000000" in data   # the consultation's date
+
+
+def test_item19_pdf_date_from_source_date_epoch(tmp_path):
+    from tests.conftest import require_tool
+
+    require_tool("soffice", "libreoffice")
+    path = tmp_path / "c.yaml"
+    path.write_text(NTIA.read_text().replace("date: 2018-02-12\n", ""))
+    out = tmp_path / "a.pdf"
+    assert run_process("draft", path, "-o", out, env={"SOURCE_DATE_EPOCH": "1700000000"}).code == 0
+    assert b"/CreationDate(D:20231114000000" in out.read_bytes()
+
+
+def test_item19_reproducible_pdf_unit():
+    import datetime as dt
+
+    from drafter.writers.pdf import reproducible_pdf
+
+    when = dt.datetime(2018, 2, 12, tzinfo=dt.timezone.utc)
+    a = (b"%PDF-1.4\n/ModDate(D:20261129182536+01'00')/CreationDate(D:20261129182536Z')>>\n"
+         b"<xmp:CreateDate>2026-11-29T18:25:36+01:00</xmp:CreateDate>uuid:"
+         b"0f8fad5b-d9cb-469f-a165-70867728950e\n"
+         b"/ID [ <7F845C7FFE26895898B3DE54072AE7E3>\n<7F845C7FFE26895898B3DE54072AE7E3> ]\n"
+         b"/DocChecksum /51F06C027635D17A829497F06EE99482\n")
+    b = a.replace(b"20261129182536", b"20250101010101").replace(b"7F845C7F", b"00112233") \
+        .replace(b"51F06C02", b"AAAAAAAA").replace(b"0f8fad5b", b"12345678")
+    ra, rb = reproducible_pdf(a, when), reproducible_pdf(b, when)
+    assert ra == rb and len(ra) == len(a)
+    assert b"/ModDate(D:20180212000000+00'00')" in ra
+    assert b"/CreationDate(D:20180212000000Z')" in ra
+    assert b"<xmp:CreateDate>2018-02-12T00:00:00Z" in ra
+    assert b"7F845C7F" not in ra and b"0f8fad5b" not in ra
+
+
+# -- item 20: control characters never reach an output -----------------------------------------
+
+CONTROLS = "\x1b[31m\x07\x7f\x00\x01\x08\x0e\x1f\x85\x9b2J\x1b]0;title\x07"
+
+
+@pytest.mark.parametrize("fmt", ["md", "html", "txt", "docx"])
+def test_item20_control_characters_cleaned_in_every_writer(tmp_path, fmt):
+    import re
+
+    import yaml
+
+    data = yaml.safe_load(NTIA.read_text())
+    data["title"] = f"Botnets{CONTROLS} RFC"
+    data["variables"] = {"short_title": f"Short{CONTROLS}"}
+    data["filer"] = {"name": f"Jane{CONTROLS} Doe", "title": "Director"}
+    path = tmp_path / "c.yaml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True))
+    out = tmp_path / f"o.{fmt}"
+    result = run_cli("draft", path, "-o", out)
+    assert result.code == 0, result.err
+    if fmt == "docx":
+        import zipfile
+
+        with zipfile.ZipFile(out) as z:
+            text = "".join(z.read(n).decode("utf-8") for n in z.namelist()
+                           if n.endswith(".xml"))
+    else:
+        text = out.read_text(encoding="utf-8")
+    assert re.findall("[\x00-\x08\x0b-\x1f\x7f-\x9f]", text) == []
+    assert "Botnets[31m2J]0;title RFC" in text.replace("\\", "") or "Botnets" in text
+
+
+def test_item20_one_shared_cleaning():
+    from drafter.model.parse import clean_text
+
+    assert clean_text("a\x1bb\x07c\x7fd\x00e\x85f\x9bg\th\ni\r\nj\x0ck") == "abcdefg\th\ni\nj\nk"
+    import drafter.writers.html as html
+    import drafter.writers.markdown as md
+    import drafter.writers.text as txt
+    for module in (html, md, txt):
+        assert module.clean_text is clean_text
+
+
+def test_item20_terminal_messages_show_escapes(tmp_path):
+    path = tmp_path / "c.yaml"
+    path.write_text(NTIA.read_text().replace("template: us-agency-comments",
+                                             'template: "us\\e[31m-x\\a"'))
+    line = one_error_line(run_cli("draft", path, "-o", tmp_path / "o.md"), f"{path}:10:")
+    assert "\x1b" not in line and "\x07" not in line and "\\x1b" in line

@@ -100,9 +100,15 @@ class Matrix(Strict):
         if value is None:
             return None
         try:
-            fields = {f for _, f, _, _ in string.Formatter().parse(value) if f is not None}
+            parts = [(f, spec, conv) for _, f, spec, conv in string.Formatter().parse(value)
+                     if f is not None]
         except ValueError as exc:
             raise ValueError(f"name pattern {value!r}: {exc}") from None
+        for field_name, spec, conv in parts:
+            if spec or conv:
+                raise ValueError(f"name pattern {value!r}: {{{field_name}}} takes no format "
+                                 "spec or conversion (write {consultation} or {template})")
+        fields = {f for f, _, _ in parts}
         unknown = fields - _NAME_FIELDS
         if unknown:
             raise ValueError(f"name pattern {value!r}: unknown field {{{sorted(unknown)[0]}}} "

@@ -95,7 +95,7 @@ def warn_all(diagnostics) -> None:
 
 
 def main(argv=None) -> None:
-    from drafter.errors import DrafterError
+    from drafter.errors import DrafterError, printable
 
     debug = "--debug" in (argv if argv is not None else sys.argv[1:])
     try:
@@ -104,8 +104,8 @@ def main(argv=None) -> None:
         if debug:
             traceback.print_exc()
         where = exc.where()
-        click.echo(f"{where}: error: {exc.message}" if where else f"drafter: error: {exc.message}",
-                   err=True)
+        click.echo(printable(f"{where}: error: {exc.message}" if where
+                             else f"drafter: error: {exc.message}"), err=True)
         sys.exit(2)
     except click.exceptions.Abort:
         click.echo("Aborted!", err=True)
@@ -121,7 +121,7 @@ def main(argv=None) -> None:
     except Exception as exc:  # noqa: BLE001 - the one place that catches everything
         if debug:
             traceback.print_exc()
-        click.echo(f"drafter: internal error: {type(exc).__name__}: {exc} "
-                   "(run with --debug for the traceback)", err=True)
+        click.echo(printable(f"drafter: internal error: {type(exc).__name__}: {exc} "
+                             "(run with --debug for the traceback)"), err=True)
         sys.exit(1)
     sys.exit(code if isinstance(code, int) else 0)

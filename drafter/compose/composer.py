@@ -17,7 +17,7 @@ from drafter.compose.environment import (BLOCK_PREFIX, WorkspaceLoader, make_env
                                          to_drafter_error)
 from drafter.compose.functions import (data_markdown, indent, make_globals, md_escape,
                                        placeholder)
-from drafter.errors import Diagnostics
+from drafter.errors import Diagnostics, LoadError
 from drafter.load.consultation import ConsultationFile, check_references
 from drafter.load.library import Block, Library
 from drafter.load.models import OrgFacts
@@ -86,7 +86,11 @@ def filing_date(consultation) -> dt.date | None:
         return consultation.date
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
     if epoch and epoch.strip().isdigit():
-        return dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc).date()
+        try:
+            return dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc).date()
+        except (OverflowError, ValueError, OSError):
+            raise LoadError(f"SOURCE_DATE_EPOCH={epoch.strip()} is not a time drafter can use "
+                            "(seconds since 1970, before the year 10000)") from None
     return None
 
 

@@ -87,7 +87,7 @@ def _build(node, path: tuple, smap: SourceMap, file, budget: _Budget | None = No
             if key_node.tag == "tag:yaml.org,2002:merge":
                 raise LoadError("YAML merge keys ('<<') are not supported", file,
                                 key_node.start_mark.line + 1 + smap.line_offset)
-            key = constructor.construct_object(key_node, deep=True)
+            key = _scalar(constructor, key_node, smap, file)
             if isinstance(key, (list, dict)):
                 raise LoadError("a mapping key must be a plain value", file,
                                 key_node.start_mark.line + 1 + smap.line_offset)
@@ -102,7 +102,18 @@ def _build(node, path: tuple, smap: SourceMap, file, budget: _Budget | None = No
     if isinstance(node, yaml.SequenceNode):
         return [_build(child, path + (i,), smap, file, budget)
                 for i, child in enumerate(node.value)]
-    return constructor.construct_object(node, deep=True)
+    return _scalar(constructor, node, smap, file)
+
+
+def _scalar(constructor, node, smap: SourceMap, file) -> Any:
+    """A scalar's value; one YAML resolves but Python cannot build (``2024-02-30``, a
+    timestamp out of range) is an error at its line."""
+    try:
+        return constructor.construct_object(node, deep=True)
+    except (ValueError, OverflowError, TypeError) as exc:
+        raise LoadError(f"invalid value {node.value!r}: {exc}", file,
+                        node.start_mark.line + 1 + smap.line_offset,
+                        node.start_mark.column + 1) from None
 
 
 def parse_yaml(text: str, path: Path | None = None, line_offset: int = 0) -> tuple[Any, SourceMap]:

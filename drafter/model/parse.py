@@ -18,12 +18,16 @@ from drafter.model.nodes import (Block, BlockQuote, Code, CodeBlock, Div, Docume
                                  Table, TableCell, Text, ThematicBreak)
 
 _ATTR = re.compile(r'([.#]?)([A-Za-z_][\w:.-]*)(?:=(?:"([^"]*)"|\'([^\']*)\'|(\S+)))?')
-# Characters XML 1.0 cannot carry, which Word refuses; \t and \n are kept.
-_XML_INVALID = re.compile("[\x00-\x08\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+# Control characters (C0 but \t and \n, DEL, C1), which no filing shows and which terminals
+# obey (ESC), and the characters XML 1.0 cannot carry, which Word refuses.
+_XML_INVALID = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x9f\ufffe\uffff\ud800-\udfff]")
 
 
 def clean_text(text: str) -> str:
-    """NFC, CR/LF normalised, vertical tab and form feed as new lines, no XML-invalid characters."""
+    """Text as every output carries it: NFC, CR/LF normalised, vertical tab and form feed as
+    new lines, no control characters (C0 but tab and new line, DEL, C1) and no characters
+    XML cannot carry.  The one cleaning of the model and of every writer (docx, md, html,
+    txt, pdf)."""
     text = unicodedata.normalize("NFC", text)
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\x0b", "\n").replace("\x0c", "\n")
     return _XML_INVALID.sub("", text)

@@ -26,7 +26,7 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from drafter.errors import LoadError
+from drafter.errors import DrafterError, LoadError
 from drafter.load import frontmatter
 from drafter.load.library import Library, load_block, suggest as did_you_mean
 from drafter.load.models import PositionMeta
@@ -296,8 +296,11 @@ class Index:
         if path.is_file():
             try:
                 index, reason = cls._reuse(path, positions, topics_file)
-            except sqlite3.DatabaseError as exc:
-                index, reason = None, f"unreadable index ({exc})"
+            except DrafterError:
+                raise
+            except (sqlite3.Error, ValueError, KeyError, TypeError, AttributeError,
+                    IndexError, OverflowError) as exc:   # damaged rows or metadata: a cache
+                index, reason = None, f"unreadable index ({type(exc).__name__}: {exc})"
         if index is None:
             index = cls._rebuild(path, positions, topics_file, reason)
         index.stats.seconds = time.perf_counter() - started
@@ -307,6 +310,10 @@ class Index:
     def _reuse(cls, path: Path, positions: Path, topics_file: Path):
         conn = sqlite3.connect(path, timeout=10, check_same_thread=False)
         try:
+            tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master")}
+            if not {"meta", "blocks", "fts", "terms"} <= tables:
+                conn.close()
+                return None, "index with tables missing"
             meta = dict(conn.execute("SELECT key, value FROM meta"))
             if meta.get("schema") != SCHEMA_VERSION:
                 conn.close()
@@ -322,7 +329,14 @@ class Index:
                 with conn:
                     conn.execute("UPDATE meta SET value = ? WHERE key = 'topics_signature'",
                                  (signature,))
-            index = cls(conn, json.loads(meta["topics"]), IndexStats(mode="cached"), path)
+            topics = json.loads(meta["topics"])
+            if not isinstance(topics, dict) or not all(
+                    isinstance(v, dict) and isinstance(v.get("label"), str)
+                    and isinstance(v.get("keywords"), list)
+                    and all(isinstance(k, str) for k in v["keywords"])
+                    for v in topics.values()):
+                raise ValueError("topics metadata is not the vocabulary")
+            index = cls(conn, topics, IndexStats(mode="cached"), path)
             index._refresh(str(positions))
             return index, ""
         except BaseException:

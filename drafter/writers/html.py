@@ -7,6 +7,7 @@ from html import escape
 from drafter.model.nodes import (BlockQuote, Code, CodeBlock, Div, Document, Emph, FootnoteRef,
                                  Heading, LineBreak, Link, ListBlock, Paragraph, SoftBreak,
                                  Strike, Strong, Table, Text, ThematicBreak)
+from drafter.model.parse import clean_text
 from drafter.model.text import OutlineCounter, walk
 from drafter.writers import WriteContext
 
@@ -140,4 +141,4 @@ class HtmlWriter:
     extension = ".html"
 
     def write(self, doc: Document, ctx: WriteContext) -> bytes:
-        return HtmlRenderer(doc).render().encode("utf-8")
+        return clean_text(HtmlRenderer(doc).render()).encode("utf-8")

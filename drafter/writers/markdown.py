@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from drafter.model.nodes import Document
+from drafter.model.parse import clean_text
 from drafter.writers import WriteContext
 
 
@@ -11,7 +12,7 @@ class MarkdownWriter:
     extension = ".md"
 
     def write(self, doc: Document, ctx: WriteContext) -> bytes:
-        text = ctx.source_markdown
+        text = clean_text(ctx.source_markdown)
         if not text.endswith("\n"):
             text += "\n"
         return text.encode("utf-8")

@@ -15,8 +15,10 @@ is still made with ``--convert-to`` and a warning says the table of contents is 
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -84,6 +86,11 @@ def _find_uno_python(soffice: str, explicit: str) -> str | None:
     return None
 
 
+def _office_env() -> dict:
+    """LibreOffice's environment: UTC, so the times it stamps have one form everywhere."""
+    return {**os.environ, "TZ": "UTC"}
+
+
 def _write_sources(folder: Path, documents: list[bytes]) -> list[Path]:
     """Each document as ``filing<i>.docx`` in ``folder``, for LibreOffice to open."""
     sources = []
@@ -115,7 +122,8 @@ def run_office(documents: list[bytes], pdf: bool, what: str) -> list[dict]:
                                    "timeout": TIMEOUT, "items": items}), encoding="utf-8")
         proc = subprocess.Popen([python, str(script), str(job), str(result)],
                                 stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                                stderr=subprocess.PIPE, start_new_session=True)
+                                stderr=subprocess.PIPE, start_new_session=True,
+                                env=_office_env())
         try:
             _, err = proc.communicate(timeout=TIMEOUT)
         except subprocess.TimeoutExpired:
@@ -157,7 +165,8 @@ def convert(documents: list[bytes], target: str = "pdf") -> list[bytes]:
                "--headless", "--norestore", "--convert-to", target, "--outdir",
                str(tmp_path / "out"), *map(str, sources)]
         try:
-            proc = subprocess.run(cmd, capture_output=True, timeout=TIMEOUT, check=False)
+            proc = subprocess.run(cmd, capture_output=True, timeout=TIMEOUT, check=False,
+                                  env=_office_env())
         except subprocess.TimeoutExpired:
             raise RenderError(f"LibreOffice did not finish the {target} conversion in "
                               f"{TIMEOUT} s") from None
@@ -186,13 +195,62 @@ def export_pdfs(documents: list[bytes], diagnostics: Diagnostics | None = None,
         return convert(documents, "pdf")
 
 
+_PDF_DATE = re.compile(rb"(/(?:CreationDate|ModDate)\s*\(D:)(\d{4,14})((?:Z|[+-]\d\d)?[^)]{0,8})\)")
+_XMP_DATE = re.compile(rb"(<xmp:(?:CreateDate|ModifyDate|MetadataDate)>)([^<]{4,40})(</)")
+_XMP_UUID = re.compile(rb"(uuid:)([0-9a-fA-F-]{36})")
+_PDF_ID = re.compile(rb"(/ID\s*\[\s*<)([0-9A-Fa-f]+)(>\s*<)([0-9A-Fa-f]+)(>)")
+_DOC_CHECKSUM = re.compile(rb"(/DocChecksum\s*/)([0-9A-Fa-f]+)")
+
+
+def _same_length(new: bytes, old: bytes) -> bytes:
+    return (new + b"0" * len(old))[:len(old)]
+
+
+def reproducible_pdf(data: bytes, when) -> bytes:
+    """The PDF with its times set to ``when`` and its identifiers derived from its contents.
+
+    LibreOffice stamps the time of the export (``/CreationDate``, ``/ModDate``, XMP dates), a
+    random document ``/ID``, a ``/DocChecksum`` and XMP UUIDs.  Each is replaced in place by
+    a value of the same length, so the cross-reference offsets stay valid: dates become
+    ``when`` (UTC), identifiers a SHA-256 of the file with them blanked.  Identical inputs
+    then give identical bytes.
+    """
+    stamp = when.strftime("%Y%m%d%H%M%S").encode("ascii")
+
+    def pdf_date(match):
+        digits = _same_length(stamp, match.group(2))
+        tail = match.group(3)
+        if tail[:1] in (b"+", b"-"):
+            tail = _same_length(b"+00'00'" + b"'" * len(tail), tail)
+        return match.group(1) + digits + tail + b")"
+
+    iso = when.strftime("%Y-%m-%dT%H:%M:%SZ").encode("ascii")
+    data = _PDF_DATE.sub(pdf_date, data)
+    data = _XMP_DATE.sub(lambda m: m.group(1) + _same_length(iso + b" " * 40, m.group(2))
+                         + m.group(3), data)
+    blank = _PDF_ID.sub(lambda m: m.group(1) + b"0" * len(m.group(2)) + m.group(3)
+                        + b"0" * len(m.group(4)) + m.group(5), data)
+    blank = _DOC_CHECKSUM.sub(lambda m: m.group(1) + b"0" * len(m.group(2)), blank)
+    blank = _XMP_UUID.sub(lambda m: m.group(1) + b"0" * len(m.group(2)), blank)
+    digest = hashlib.sha256(blank).hexdigest().upper().encode("ascii") * 4
+    uuid = digest[:32].lower()
+    uuid = uuid[:8] + b"-" + uuid[8:12] + b"-" + uuid[12:16] + b"-" + uuid[16:20] + b"-" \
+        + uuid[20:32]
+    out = _PDF_ID.sub(lambda m: m.group(1) + digest[:len(m.group(2))] + m.group(3)
+                      + digest[:len(m.group(4))] + m.group(5), blank)
+    out = _DOC_CHECKSUM.sub(lambda m: m.group(1) + digest[32:32 + len(m.group(2))], out)
+    return _XMP_UUID.sub(lambda m: m.group(1) + uuid, out)
+
+
 class PdfWriter:
     format = "pdf"
     extension = ".pdf"
 
     def write(self, doc: Document, ctx: WriteContext) -> bytes:
+        from drafter.writers.docx.package import document_time
         from drafter.writers.docx.writer import DocxBuilder
 
         builder = DocxBuilder(doc, ctx)
         data = builder.build()
-        return export_pdfs([data], ctx.diagnostics, has_toc=builder.has_toc)[0]
+        pdf = export_pdfs([data], ctx.diagnostics, has_toc=builder.has_toc)[0]
+        return reproducible_pdf(pdf, document_time(doc.meta))

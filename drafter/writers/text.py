@@ -6,6 +6,7 @@ import textwrap
 
 from drafter.model.nodes import (BlockQuote, CodeBlock, Div, Document, Heading, ListBlock,
                                  Paragraph, Table, ThematicBreak)
+from drafter.model.parse import clean_text
 from drafter.model.text import OutlineCounter, format_number, inline_text
 from drafter.writers import WriteContext
 
@@ -81,4 +82,4 @@ class TextWriter:
     extension = ".txt"
 
     def write(self, doc: Document, ctx: WriteContext) -> bytes:
-        return document_text(doc).encode("utf-8")
+        return clean_text(document_text(doc)).encode("utf-8")

@@ -101,7 +101,12 @@ def document_time(meta: dict) -> dt.datetime:
     import os
     epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
     if epoch.isdigit():
-        return dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc)
+        try:
+            return dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc)
+        except (OverflowError, ValueError, OSError):
+            from drafter.errors import RenderError
+            raise RenderError(f"SOURCE_DATE_EPOCH={epoch} is not a time drafter can use "
+                              "(seconds since 1970, before the year 10000)") from None
     return FIXED_EPOCH
 
 
