@@ -14,6 +14,7 @@ from drafter.compose import templates as tpl
 from drafter.compose.environment import (BLOCK_PREFIX, WorkspaceLoader, make_environment,
                                          to_drafter_error)
 from drafter.compose.functions import indent, make_globals, md_escape, placeholder
+from drafter.compose.values import tag
 from drafter.errors import Diagnostics
 from drafter.load.consultation import ConsultationFile, check_references
 from drafter.load.library import Block, Library
@@ -81,15 +82,16 @@ class Composer:
         data["name"] = self.consultation.name
         date = filing_date(c)
         filer = (c.filer or self.org.signatory)
+        data = tag(data)  # data, escaped as Markdown where {{ }} inserts it (compose.values)
         return {
-            "org": self.org.model_dump(mode="python"),
+            "org": tag(self.org.model_dump(mode="python")),
             "consultation": data,
             "agency": data["agency"],
-            "variables": dict(c.variables),
+            "variables": tag(dict(c.variables)),
             "date": date,
             "date_text": long_date(date, "US" if c.jurisdiction == "US" else "EU")
             if date else placeholder("date of filing"),
-            "filer": filer.model_dump(mode="python") if filer else None,
+            "filer": tag(filer.model_dump(mode="python")) if filer else None,
             "template": {"name": self.template.name, "options": dict(self.template.options)},
         }
 

@@ -9,6 +9,8 @@ from types import TracebackType
 import jinja2
 from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
 
+from drafter.compose.linebreaks import LineBreaks
+from drafter.compose.values import finalize
 from drafter.compose.sandbox import HardenedEnvironment, SandboxViolation
 from drafter.errors import DrafterError, TemplateError
 
@@ -67,6 +69,8 @@ def make_environment(loader: WorkspaceLoader) -> ImmutableSandboxedEnvironment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
         auto_reload=False,
+        extensions=[LineBreaks],
+        finalize=finalize,
     )
     for name in _UNSAFE_GLOBALS:
         env.globals.pop(name, None)

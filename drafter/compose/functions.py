@@ -17,12 +17,18 @@ from markupsafe import Markup
 
 from drafter.errors import LoadError
 
-_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>#|~])")
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>#|~&{}])")
+# Marks that make structure only at the start of a line: list items ("1." "2)" "-" "+"),
+# quotes (">"), setext underlines ("="), fenced divs (":::").
+_LINE_START = re.compile(r"^([ \t]*)(?:(\d+)([.)])|([-+=>:]))", re.MULTILINE)
 
 
 def md_escape(value) -> str:
-    """Escape text so Markdown shows it literally."""
-    return _MD_SPECIAL.sub(r"\\\1", str(value))
+    """``value`` as Markdown text that shows it literally: emphasis, links, code, headings,
+    entities (``&amp;``), Jinja delimiters and line-start list, quote and div marks escaped."""
+    text = _MD_SPECIAL.sub(r"\\\1", str(value))
+    return _LINE_START.sub(lambda m: m.group(1) + (m.group(2) + "\\" + m.group(3) if m.group(2)
+                                                    else "\\" + m.group(4)), text)
 
 
 def indent(text: str, width: int) -> str:
@@ -81,7 +87,8 @@ def numbered(blocks, titles: bool = True) -> Markup:
     items = []
     for number, view in enumerate(blocks, start=1):
         text = view.render(title="bold" if titles else None)
-        items.append(f"{number}. " + indent(text, 3).lstrip())
+        marker = f"{number}. "  # the item's content starts after its marker: 3 columns for
+        items.append(marker + indent(text, len(marker)).lstrip())  # "9. ", 4 for "10. "...
     return Markup("\n".join(items))
 
 
