@@ -123,7 +123,7 @@ def new(federal_register, regulations_gov, questions_file, title, agency, agency
     from drafter.errors import LoadError, OutputError
     from drafter.importers import (consultation_yaml, from_federal_register,
                                    from_regulations_gov, read_questions, validate_text)
-    from drafter.output import atomic_write
+    from drafter.output import atomic_write, check_inputs
 
     if federal_register and regulations_gov:
         raise click.UsageError("give --from-federal-register or --from-regulations-gov, not both")
@@ -174,6 +174,9 @@ def new(federal_register, regulations_gov, questions_file, title, agency, agency
                         "drafter new -i to be asked)", source)
 
     output = output or default_output(fields)
+    check_inputs(output, [(federal_register, "the Federal Register document"),
+                          (regulations_gov, "the regulations.gov document"),
+                          (questions_file, "the question list")])
     if output.exists() and not force:
         raise OutputError("already exists (use --force to overwrite)", output)
     if not header:

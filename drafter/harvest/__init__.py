@@ -21,7 +21,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from drafter.errors import DrafterError, display_path
+from drafter.errors import DrafterError, OutputError, display_path
 from drafter.harvest.compare import align, block_diff
 from drafter.harvest.docxread import (core_title, is_generated, normalize, open_path,
                                       read_paragraphs, resolve_ids)
@@ -259,9 +259,21 @@ def rewrites(session, result: HarvestResult, today: dt.date | None = None):
                 "take it out of the consultation, by hand)"]))
             continue
         rewrite = rewrite_block(block.path, block.body_line, body_pairs, render, today)
+        if _body_of(rewrite.expected, block.path) != block.body:
+            raise OutputError("the block file was changed since drafter read it (by someone "
+                              "else?): nothing applied, their edit is kept; run harvest again",
+                              block.path)
         rewrite.notes[:0] = notes
         out.append(rewrite)
     return out
+
+
+def _body_of(data: bytes, path: Path) -> str:
+    """A block file's body (from its bytes) as the library holds it."""
+    from drafter.load import frontmatter
+
+    text = data.decode("utf-8-sig").replace("\r\n", "\n").replace("\r", "\n")
+    return frontmatter.parse(text, path)[2].strip("\n") + "\n"
 
 
 def _note_only(path: Path, notes):

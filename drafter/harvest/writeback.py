@@ -249,10 +249,14 @@ def merge(source: str, old: str, new: str, render: Callable[[str], str]) -> str:
 
 @dataclass
 class Rewrite:
+    """A block file's new text.  ``expected`` is the file's bytes when it was read: the file
+    is replaced only while it still holds them (:func:`drafter.output.replace_file`)."""
+
     path: Path
     old: str
     new: str
     notes: list[str]
+    expected: bytes | None = None
 
     def unified_diff(self, root: Path) -> str:
         try:
@@ -291,7 +295,8 @@ def rewrite_block(path: Path, body_line: int, pairs, render: Callable[[str], str
     paragraphs in order (None drafted: a paragraph the reviewer added; None edited: one
     the reviewer deleted).
     """
-    raw = path.read_bytes().decode("utf-8")
+    raw_bytes = path.read_bytes()
+    raw = raw_bytes.decode("utf-8")
     newline = "\r\n" if "\r\n" in raw else "\n"
     lines = raw.split(newline)
     head, body_lines = lines[:body_line - 1], lines[body_line - 1:]
@@ -309,7 +314,7 @@ def rewrite_block(path: Path, body_line: int, pairs, render: Callable[[str], str
         new_body = "\n\n".join(restore_variables(normalize(t), variables) for t in texts)
         trailing = body_lines[-1:] == [""]
         new_lines = head + new_body.split("\n") + ([""] if trailing else [])
-        return Rewrite(path, raw, newline.join(new_lines), notes)
+        return Rewrite(path, raw, newline.join(new_lines), notes, raw_bytes)
 
     replaced: dict[int, list[str] | None] = {}  # leaf index -> new lines (None: deleted)
     inserted: dict[int, list[str]] = {}  # after leaf index (-1: before the first)
@@ -354,7 +359,7 @@ def rewrite_block(path: Path, body_line: int, pairs, render: Callable[[str], str
             out.extend([""] + restore_variables(normalize(text), []).split("\n"))
         pos = end
     out.extend(body_lines[pos:])
-    return Rewrite(path, raw, newline.join(head + out), notes)
+    return Rewrite(path, raw, newline.join(head + out), notes, raw_bytes)
 
 
 def _all_variables(source: str, render) -> list[Unit]:
