@@ -71,7 +71,6 @@ def draft(opts, consultation, output, template, fmt, reference_docx, annotate, u
     output, fmt = output_plan(consultation, output, fmt)
     check_inputs(output, [(consultation, "the consultation")])
     session = opts.session()
-    check_overwrite(output, opts.workspace, force)  # before the work: fail fast
     result = session.draft(consultation, template=template)
     reference = session.reference_docx(result, reference_docx)
     data = session.render(result, fmt, reference_docx=reference, annotate=annotate,
