@@ -360,3 +360,84 @@ def test_item09_journal_written_before_the_output_and_a_real_edit_is_still_kept(
     assert (out / "filing-01.md").read_bytes() != stale
     assert (out / "filing-02.md").read_text() == "a person's edit\n"
     assert not journal.exists()
+
+
+# -- item 10: reviewer text written back stays text ---------------------------------------------
+
+TYPED = ["# Note", "## Two", "Fees &amp; charges &copy; 2024", "*not emphasis* and _not_ either",
+         "[not a link](https://x.example) <b>raw</b>", "{{ org.name }} and {% if x %} and {# c #}",
+         "1. not a list", "100. If so, explain", "2) neither", "- not a bullet", "+ nor this",
+         "> not a quote", "::: {.block block=\"eu-oppose-backdoors\"}", "~~not struck~~",
+         "{.unnumbered}", "| a | b |", "---", "===", "`code` stays literal", "back\\slash",
+         "2.5 million users", "snake_case and __dunder__"]
+
+
+@pytest.mark.parametrize("typed", TYPED)
+def test_item10_escaped_reviewer_text_renders_as_typed(typed):
+    from drafter.compose.environment import WorkspaceLoader, make_environment
+    from drafter.harvest.writeback import escape_text
+    from drafter.model import parse_markdown
+    from drafter.model.nodes import Paragraph
+    from drafter.model.text import inline_text
+
+    source = "Before.\n\n" + escape_text(typed) + "\n\nAfter.\n"
+    rendered = make_environment(WorkspaceLoader([])).from_string(source).render()
+    doc = parse_markdown(rendered)
+    assert [type(n) for n in doc.children] == [Paragraph] * 3, rendered
+    assert inline_text(doc.children[1].children) == typed
+
+
+@pytest.mark.parametrize("typed", ["# Note", "1. Item", "Fees &amp; charges", "{{ org.name }}"])
+def test_item10_merged_edit_at_a_paragraph_start_stays_text(typed):
+    from drafter.harvest.writeback import merge
+
+    merged = merge("We are thankful.", "We are thankful.", typed + " We are thankful.",
+                   lambda expr: "X")
+    from drafter.compose.environment import WorkspaceLoader, make_environment
+    from drafter.model import parse_markdown
+    from drafter.model.text import inline_text
+
+    rendered = make_environment(WorkspaceLoader([])).from_string(merged).render()
+    doc = parse_markdown(rendered)
+    assert len(doc.children) == 1 and type(doc.children[0]).__name__ == "Paragraph"
+    assert inline_text(doc.children[0].children) == typed + " We are thankful."
+
+
+def test_item10_harvested_heading_and_entity_stay_text_in_later_filings(workspace):
+    filing = workspace / "filing.docx"
+    assert run_cli("draft", NTIA, "-o", filing, cwd=workspace).code == 0
+    d = docx.Document(str(filing))
+    target = None
+    for p in d.element.body.iter(qn("w:p")):
+        if "".join(t.text or "" for t in p.iter(qn("w:t"))).startswith("We are thankful that"):
+            target = p
+    end = target.find(qn("w:bookmarkEnd"))
+    added = d.add_paragraph("# Note &amp; *this*")._p      # typed by the reviewer
+    target.addnext(added)
+    target.remove(end)
+    added.append(end)
+    for t in target.iter(qn("w:t")):
+        if "We are thankful that" in (t.text or ""):
+            t.text = t.text.replace("We are thankful that", "1. We are thankful that")
+            break
+    d.save(str(filing))
+    result = run_cli("harvest", filing, "--apply", cwd=workspace)
+    assert result.code == 0, result.err
+    source = (workspace / MARKET).read_text()
+    assert "\\# Note \\&amp; \\*this\\*" in source and "1\\. We are thankful" in source
+
+    from drafter.load.workspace import discover
+    from drafter.model.nodes import Heading, ListBlock
+    from drafter.model.text import inline_text, walk
+    from drafter.pipeline import Session
+
+    draft = Session(discover(start=workspace)).draft(workspace / NTIA)
+    nodes = list(walk(draft.document.children))
+    block_nodes = [n for n in nodes if getattr(n, "source", None) is not None
+                   and n.source.block == "market-driven-botnet-mitigation"]
+    texts = [inline_text(n.children) for n in block_nodes if hasattr(n, "children")
+             and type(n).__name__ == "Paragraph"]
+    assert "# Note &amp; *this*" in texts
+    assert any(t.startswith("1. We are thankful that") for t in texts)
+    assert not any(isinstance(n, Heading) and "Note" in inline_text(n.children) for n in nodes)
+    assert not any(isinstance(n, ListBlock) for n in block_nodes)

@@ -20,7 +20,7 @@ from drafter.errors import LoadError
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]<>#|~&{}])")
 # Marks that make structure only at the start of a line: list items ("1." "2)" "-" "+"),
 # quotes (">"), setext underlines ("="), fenced divs (":::").
-_LINE_START = re.compile(r"^([ \t]*)(?:(\d+)([.)])|([-+=>:]))", re.MULTILINE)
+_LINE_START = re.compile(r"^([ \t]*)(?:(\d{1,9})([.)])(?=[ \t]|$)|([-+=>:]))", re.MULTILINE)
 
 
 def md_escape(value) -> str:

@@ -156,15 +156,30 @@ def units_of(source: str, render: Callable[[str], str]) -> list[Unit]:
     return units
 
 
-def escape_text(text: str) -> str:
-    """Typed text as Markdown and Jinja source that renders to exactly that text."""
-    text = re.sub(r"([\\`*\[\]<])", r"\\\1", text)
+# Marks that make structure at the start of a line: headings, list items, quotes, setext
+# underlines, fenced divs and code, block attributes, table rows.
+_BLOCK_MARK = re.compile(r"^([ \t]*)(?:(\d{1,9})([.)])(?=[ \t]|$)|([-+=>:#|~]|\{(?![{%#])))",
+                         re.MULTILINE)
+
+
+def escape_text(text: str, line_start: bool = True) -> str:
+    """Typed text as Markdown and Jinja source that renders to exactly that text.
+
+    Emphasis, code, links, raw HTML, entities (a typed ``&amp;`` stays ``&amp;``), strikeout
+    and Jinja delimiters are escaped everywhere; with ``line_start`` (the text may begin a
+    line), so are the marks that would make it a heading, list item, quote or fenced div.
+    """
+    text = re.sub(r"([\\`*\[\]<&~])", r"\\\1", text)
     text = re.sub(r"(?<![A-Za-z0-9])_|_(?![A-Za-z0-9])", r"\\_", text)
+    if line_start:
+        text = _BLOCK_MARK.sub(lambda m: m.group(1) + (
+            m.group(2) + "\\" + m.group(3) if m.group(2) else "\\" + m.group(4)), text)
     return text.replace("{{", "{{ '{{' }}").replace("{%", "{{ '{%' }}").replace("{#", "{{ '{#' }}")
 
 
-def restore_variables(text: str, variables: list[Unit]) -> str:
-    """Escape ``text`` and write the values of ``variables`` found in it as the expressions."""
+def restore_variables(text: str, variables: list[Unit], line_start: bool = True) -> str:
+    """Escape ``text`` and write the values of ``variables`` found in it as the expressions;
+    ``line_start``: the text may begin a line (see :func:`escape_text`)."""
     spans = []
     for var in sorted(variables, key=lambda u: -len(u.plain)):
         value = var.plain.strip()
@@ -175,10 +190,10 @@ def restore_variables(text: str, variables: list[Unit]) -> str:
                 spans.append((m.start(), m.end(), var.src))
     out, pos = [], 0
     for start, end, src in sorted(spans):
-        out.append(escape_text(text[pos:start]))
+        out.append(escape_text(text[pos:start], line_start and pos == 0))
         out.append(src)
         pos = end
-    out.append(escape_text(text[pos:]))
+    out.append(escape_text(text[pos:], line_start and pos == 0))
     return "".join(out)
 
 
