@@ -47,6 +47,8 @@ _DATE_PATTERNS = (
     re.compile(r"(?P<year>\d{4})-(?P<mnum>\d{2})-(?P<day>\d{2})"),
     re.compile(r"(?P<mnum>\d{1,2})/(?P<day>\d{1,2})/(?P<year>\d{4})"),
 )
+# A comment period extended or reopened: the deadline is the first date after these words.
+_EXTENSION = re.compile(r"\b(?:extended|extends|extending|reopened|reopens|reopening)\b", re.I)
 # Sentences that give the comment deadline, best first.
 _DEADLINE_CUES = (
     re.compile(r"\b(?<!reply )comments?\b[^.]*\b(due|received|submitted|on or before|no later|by)\b", re.I),
@@ -88,6 +90,12 @@ def deadline_from_text(text: str | None) -> dt.date | None:
     if not text:
         return None
     sentences = re.split(r"(?<=[.;])\s+(?=[A-Z])", text)
+    for sentence in sentences:  # "... is extended until July 8, 2019": the new date wins
+        extension = _EXTENSION.search(sentence)
+        if extension:
+            found = dates_in(sentence[extension.end():])
+            if found:
+                return found[0]
     for cue in _DEADLINE_CUES:
         for sentence in sentences:
             if cue.search(sentence):
