@@ -137,10 +137,11 @@ def test_item11_links_in_body_and_in_every_note_resolve_each_in_its_own_part():
                                              "https://example.org/third"]
 
 
-def test_item11_pandoc_reads_the_footnote_link_target(tmp_path):
+def test_item11_pandoc_reads_the_footnote_link_target(workspace, tmp_path):
     pandoc = require_tool("pandoc")
     out = tmp_path / "fcc.docx"
-    assert run_cli("draft", EXAMPLES / "fcc-iot-labeling-comments.yaml", "-o", out).code == 0
+    assert run_cli("draft", "examples/fcc-iot-labeling-comments.yaml", "-o", out,
+                   cwd=workspace).code == 0
     tree = json.loads(subprocess.run([pandoc, str(out), "-t", "json"], capture_output=True,
                                      check=True, timeout=120).stdout)
     links = []
@@ -161,11 +162,12 @@ def test_item11_pandoc_reads_the_footnote_link_target(tmp_path):
     assert links == ["https://www.federalregister.gov/d/2023-18357"]
 
 
-def test_item11_libreoffice_keeps_the_footnote_link(tmp_path):
+def test_item11_libreoffice_keeps_the_footnote_link(workspace, tmp_path):
     soffice = require_tool("soffice", "libreoffice")
     source = tmp_path / "in" / "fcc.docx"
     source.parent.mkdir()
-    assert run_cli("draft", EXAMPLES / "fcc-iot-labeling-comments.yaml", "-o", source).code == 0
+    assert run_cli("draft", "examples/fcc-iot-labeling-comments.yaml", "-o", source,
+                   cwd=workspace).code == 0
     proc = subprocess.run([soffice, f"-env:UserInstallation={(tmp_path / 'p').as_uri()}",
                            "--headless", "--norestore", "--convert-to", "docx", "--outdir",
                            str(tmp_path / "out"), str(source)], capture_output=True,

@@ -23,8 +23,8 @@ from pathlib import Path
 
 from drafter.errors import DrafterError, OutputError, display_path
 from drafter.harvest.compare import align, block_diff
-from drafter.harvest.docxread import (core_title, is_generated, normalize, open_path,
-                                      read_paragraphs, resolve_ids)
+from drafter.harvest.docxread import (core_title, footnote_texts, is_generated, normalize,
+                                      open_path, read_paragraphs, resolve_ids)
 
 CONSULTATION_FOLDERS = ("examples", "consultations")
 
@@ -133,8 +133,17 @@ def harvest(session, edited: Path, consultation: Path | None = None,
     library = session.library
     edited_paras = read_paragraphs(edited)
     draft = session.draft(consultation, template=template)
-    drafted_paras = read_paragraphs(session.render(draft, "docx"))
+    drafted_docx = session.render(draft, "docx")
+    drafted_paras = read_paragraphs(drafted_docx)
     result = HarvestResult(edited, consultation, draft=draft)
+    drafted_notes, edited_notes = footnote_texts(drafted_docx), footnote_texts(edited)
+    for n, (before, after) in enumerate(zip(drafted_notes, edited_notes), start=1):
+        if before != after:
+            result.notes.append(f"footnote {n} was edited in the filing: footnotes are not "
+                                "written back, change the block's footnote by hand")
+    if len(drafted_notes) != len(edited_notes):
+        result.notes.append(f"the filing has {len(edited_notes)} footnotes, the draft "
+                            f"{len(drafted_notes)}: footnotes are not written back")
 
     marks = {m.name: m for p in drafted_paras + edited_paras for m in p.marks + p.inside
              if m.kind == "B"}

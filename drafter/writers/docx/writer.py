@@ -376,6 +376,7 @@ class DocxBuilder:
                 if c >= len(row):
                     continue
                 cell = row[c]
+                self._bookmark(p, node.source)  # harvest finds edits in cells too
                 if cell.align in _ALIGN:
                     oxml.ppr_set(p.get_or_add_pPr(), el("w:jc", {"w:val": _ALIGN[cell.align]}))
                 if header and r == 0:
