@@ -437,3 +437,16 @@ def test_item15_in_a_block_body_through_the_cli(workspace):
         assert f"We support it{suffix}" in texts
         lists = _lists(result.document.children)
         assert [_items(lst) for lst in lists] == [["first" + (" item" if extra else ""), "second"]]
+
+
+def test_item13_notice_url_is_not_escaped_inside_its_autolink(workspace):
+    url = "https://www.federalregister.gov/d/2023_18357?a=1&b=*x*"
+    path = _consultation(workspace, title="*Star* Notice", extra=(
+        "citation: 88 FR 58501\npublished: 2023-08-25\nurl: " + json.dumps(url) + "\n"
+        "positions: [thanks-for-opportunity]\n"))
+    result, data = _draft(workspace, path, "docx")
+    targets = _links_resolve(data)
+    assert targets["word/footnotes.xml"] == [url]
+    notes = etree.fromstring(_docx_parts(data)["word/footnotes.xml"])
+    text = "".join(t.text or "" for t in notes.iter(q("t")))
+    assert "*Star* Notice, 88 FR 58501" in text and url in text

@@ -82,7 +82,9 @@ class Composer:
         data["name"] = self.consultation.name
         date = filing_date(c)
         filer = (c.filer or self.org.signatory)
+        url = data.get("url")  # an address goes into <autolinks>, where escapes would show
         data = tag(data)  # data, escaped as Markdown where {{ }} inserts it (compose.values)
+        data["url"] = url
         return {
             "org": tag(self.org.model_dump(mode="python")),
             "consultation": data,
