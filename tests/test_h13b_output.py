@@ -450,3 +450,25 @@ def test_item13_notice_url_is_not_escaped_inside_its_autolink(workspace):
     notes = etree.fromstring(_docx_parts(data)["word/footnotes.xml"])
     text = "".join(t.text or "" for t in notes.iter(q("t")))
     assert "*Star* Notice, 88 FR 58501" in text and url in text
+
+
+@pytest.mark.parametrize("expr", ['"Docket " ~ consultation.docket', 'consultation.rin ~ ""',
+                                  '"a" ~ agency.addressee ~ "b"'])
+def test_item13_missing_value_joined_with_tilde_is_an_error(workspace, expr):
+    _block(workspace, "joined-ref", "Filed: {{ " + expr + " }}.", role="argument")
+    path = _consultation(workspace, extra="positions: [joined-ref]\n")
+    result = run_cli("draft", path, "-f", "md", "-o", workspace / "out.md", cwd=workspace)
+    assert result.code == 2 and "joined-ref.md:13: error: a value inserted here is missing" \
+        in result.err, result.err
+
+
+def test_item13_finalize_keeps_the_environment_own_finalize():
+    from drafter.compose.values import Values
+    import jinja2
+
+    seen = []
+    env = jinja2.Environment(finalize=lambda v: seen.append(v) or v, extensions=[Values])
+    assert env.from_string("{{ x }}").render(x="*a*") == "*a*"
+    from drafter.compose.values import Value
+    assert env.from_string("{{ x }}").render(x=Value("*a*")) == "\\*a\\*"
+    assert seen == ["*a*", "\\*a\\*"]
