@@ -441,3 +441,11 @@ def test_item10_harvested_heading_and_entity_stay_text_in_later_filings(workspac
     assert any(t.startswith("1. We are thankful that") for t in texts)
     assert not any(isinstance(n, Heading) and "Note" in inline_text(n.children) for n in nodes)
     assert not any(isinstance(n, ListBlock) for n in block_nodes)
+
+
+def test_item07_default_preview_in_the_state_folder_is_replaced_freely(workspace):
+    default = workspace / ".drafter" / "preview" / "ntia-botnets-comments.html"
+    default.parent.mkdir(parents=True)
+    default.write_text("a preview an older drafter wrote, never recorded")
+    assert run_cli("preview", NTIA, cwd=workspace).code == 0
+    assert default.read_text().startswith("<!DOCTYPE html>") or "<html" in default.read_text()

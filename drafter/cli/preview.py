@@ -31,7 +31,8 @@ def preview(opts, consultation, output, watch, interval, force, max_cycles):
     from drafter.errors import DrafterError, display_path
 
     ws = opts.workspace
-    output = output or ws.state_dir / "preview" / (consultation.stem + ".html")
+    if output is None:  # drafter's own state folder: replaced freely
+        output, force = ws.state_dir / "preview" / (consultation.stem + ".html"), True
 
     def echo(line: str) -> None:
         click.echo(line, err=True)
