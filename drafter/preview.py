@@ -67,13 +67,15 @@ def snapshot(paths) -> dict[str, tuple[int, int]]:
 
 
 def build(make_session, workspace, consultation: Path, output: Path,
-          refresh: bool = False) -> list[str]:
+          refresh: bool = False, force: bool = False) -> list[str]:
     """Draft and write the HTML preview; returns the lines to print (warnings, "wrote ...").
 
-    Raises DrafterError when the draft cannot be made; nothing is written then.
+    Raises DrafterError when the draft cannot be made, or when ``output`` is an input of the
+    draft or a file drafter did not write (or one edited since) and not ``force``; nothing is
+    written then.
     """
     from drafter.check import draft_diagnostics
-    from drafter.output import atomic_write
+    from drafter.output import check_inputs, draft_inputs, write_output
 
     started = time.perf_counter()
     session = make_session()
@@ -82,7 +84,9 @@ def build(make_session, workspace, consultation: Path, output: Path,
     warnings = list(draft.diagnostics) + draft_diagnostics(draft, workspace)
     if refresh:
         html = html.replace(b"<head>\n", b"<head>\n" + _REFRESH.encode(), 1)
-    atomic_write(output, html)
+    check_inputs(output, [(consultation, "the consultation")])
+    write_output(output, html, workspace=workspace, force=force, command="preview",
+                 inputs=draft_inputs(session, draft))
     ms = (time.perf_counter() - started) * 1000
     lines = [w.format() for w in warnings]
     lines.append(f"wrote {display_path(output)} ({len(draft.composition.used)} positions, "
@@ -91,10 +95,11 @@ def build(make_session, workspace, consultation: Path, output: Path,
 
 
 def render_once(make_session, workspace, consultation: Path, output: Path,
-                refresh: bool = False) -> Outcome:
+                refresh: bool = False, force: bool = False) -> Outcome:
     """:func:`build`, with every failure turned into a printed line instead of an exception."""
     try:
-        return Outcome(True, build(make_session, workspace, consultation, output, refresh))
+        return Outcome(True, build(make_session, workspace, consultation, output, refresh,
+                                   force))
     except DrafterError as exc:
         where = exc.where()
         return Outcome(False, [f"{where}: error: {exc.message}" if where
@@ -105,7 +110,7 @@ def render_once(make_session, workspace, consultation: Path, output: Path,
 
 def watch(make_session, workspace, consultation: Path, output: Path, interval: float = 0.5,
           max_cycles: int | None = None, echo: Callable[[str], None] = print,
-          sleep: Callable[[float], None] = time.sleep) -> int:
+          sleep: Callable[[float], None] = time.sleep, force: bool = False) -> int:
     """Render now, then after every change; returns the number of renders.
 
     ``max_cycles`` bounds the number of polls (tests); ``None`` runs until interrupted.
@@ -123,7 +128,8 @@ def watch(make_session, workspace, consultation: Path, output: Path, interval: f
                 echo(f"[{dt.datetime.now():%H:%M:%S}] changed: {', '.join(names[:5])}"
                      + (" ..." if len(names) > 5 else ""))
             last = state  # taken before rendering: a save during the render is seen next cycle
-            outcome = render_once(make_session, workspace, consultation, output, refresh=True)
+            outcome = render_once(make_session, workspace, consultation, output, refresh=True,
+                                  force=force)
             renders += 1
             for line in outcome.lines:
                 echo(line)

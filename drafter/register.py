@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 FILENAME = "register.sqlite"
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 BUSY_TIMEOUT_MS = 15000
 
 _SCHEMA = """
@@ -43,6 +43,12 @@ CREATE TABLE IF NOT EXISTS filing_blocks (
     PRIMARY KEY (filing_id, block_id)
 );
 CREATE INDEX IF NOT EXISTS filing_blocks_block ON filing_blocks (block_id);
+CREATE TABLE IF NOT EXISTS outputs (         -- the last bytes drafter wrote to each file
+    output   TEXT PRIMARY KEY,               -- absolute path
+    sha256   TEXT NOT NULL,
+    command  TEXT NOT NULL,                  -- draft | batch | preview | harvest | new...
+    written  TEXT NOT NULL                   -- UTC, ISO 8601
+);
 """
 
 
@@ -133,9 +139,31 @@ class Register:
                     rows.append((filing_id, n, block_id, block_hash))
             cur.executemany("INSERT INTO filing_blocks (filing_id, position, block_id, hash) "
                             "VALUES (?, ?, ?, ?)", rows)
+            self._wrote(cur, str(output), sha, command, created)
         if commit:
             self.conn.commit()
         return ids
+
+    @staticmethod
+    def _wrote(cur, output: str, sha: str, command: str, when: str) -> None:
+        cur.execute("INSERT INTO outputs (output, sha256, command, written) VALUES (?, ?, ?, ?) "
+                    "ON CONFLICT (output) DO UPDATE SET sha256 = excluded.sha256, "
+                    "command = excluded.command, written = excluded.written",
+                    (output, sha, command, when))
+
+    def record_output(self, output: str, sha: str, command: str) -> None:
+        """Remember the bytes (sha256) drafter just wrote to ``output`` (an absolute path)."""
+        with self.conn:
+            self._wrote(self.conn.cursor(), str(output), sha, command, now_utc())
+
+    def written_sha(self, output: str) -> str | None:
+        """The sha256 of what drafter last wrote to ``output`` (absolute path), or None."""
+        row = self.conn.execute("SELECT sha256 FROM outputs WHERE output = ?",
+                                (str(output),)).fetchone()
+        if row is None:  # written before the outputs table existed: the latest filing's
+            row = self.conn.execute("SELECT sha256 FROM filings WHERE output = ? ORDER BY "
+                                    "created DESC, id DESC LIMIT 1", (str(output),)).fetchone()
+        return row[0] if row else None
 
     def _filings(self, where: str = "", params: tuple = (), limit: int | None = None,
                  ) -> list[Filing]:

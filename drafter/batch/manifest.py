@@ -13,6 +13,12 @@ so a file whose bytes differ from it was edited by someone.
 The state (``.drafter/batch/<key>.json`` in the workspace) remembers which files each job
 read and the hashes of input files by size and modification time; it only makes re-runs fast.
 A lock next to it keeps two batches from writing to one output folder at once.
+
+The journal (``.drafter/batch/<key>.journal``) records each output's sha256 *before* the
+output is renamed into place, one line per write, appended and synced by the worker that
+writes it.  A batch killed between two manifest saves thus leaves a record of every output it
+wrote, and the next run knows those bytes are drafter's, not a person's edit.  Lines the
+manifest has caught up with are dropped at the end of a run.
 """
 
 from __future__ import annotations
@@ -91,6 +97,7 @@ class State:
         key = state_key(self.output_dir)
         self.path = self.folder / f"{key}.json"
         self.lock_path = self.folder / f"{key}.lock"
+        self.journal_path = self.folder / f"{key}.journal"
         self.jobs: dict[str, dict] = {}
         self.files: dict[str, list] = {}
         self._lock_handle = None
@@ -161,3 +168,68 @@ def clean_temporaries(output_dir: Path, names: list[str]) -> list[Path]:
                 except OSError:
                     pass
     return removed
+
+
+# -- the journal of outputs written ------------------------------------------------------------
+
+def journal_write(journal: Path, rel: str, sha: str) -> None:
+    """Append ``rel`` -> ``sha`` to the journal and sync it; call before renaming the output
+    into place.  One ``write`` of one short line with O_APPEND: workers may append at once."""
+    line = (json.dumps({"path": rel, "sha256": sha}, ensure_ascii=False) + "\n").encode("utf-8")
+    try:
+        Path(journal).parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(journal, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+    except OSError as exc:
+        raise DrafterError(f"cannot record outputs in {journal}: {exc.strerror}") from None
+    try:
+        os.write(fd, line)
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def journal_read(journal: Path) -> dict[str, list[str]]:
+    """Output path -> the sha256s drafter wrote there since the manifest last caught up;
+    torn or foreign lines are skipped."""
+    out: dict[str, list[str]] = {}
+    try:
+        data = Path(journal).read_bytes()
+    except OSError:
+        return out
+    for raw in data.split(b"\n"):
+        try:
+            item = json.loads(raw)
+        except ValueError:
+            continue
+        if isinstance(item, dict) and isinstance(item.get("path"), str) \
+                and isinstance(item.get("sha256"), str):
+            shas = out.setdefault(item["path"], [])
+            if item["sha256"] not in shas:
+                shas.append(item["sha256"])
+    return out
+
+
+def journal_settle(journal: Path, output_dir: Path, entries: list[dict]) -> None:
+    """Keep only the journal lines the manifest (``entries``) does not record, and only while
+    the output still holds those bytes; remove the journal when none is left."""
+    from drafter.batch.inputs import sha256_file
+
+    pending = journal_read(journal)
+    if not pending:
+        return
+    recorded: dict[str, str] = {}
+    for entry in entries:
+        recorded.update(recorded_outputs(entry))
+    keep = []
+    for rel, shas in pending.items():
+        current = sha256_file(Path(output_dir) / rel)
+        for sha in shas:
+            if sha == current and recorded.get(rel) != sha:
+                keep.append(json.dumps({"path": rel, "sha256": sha}, ensure_ascii=False))
+    try:
+        if keep:
+            atomic_write(Path(journal), ("\n".join(keep) + "\n").encode("utf-8"))
+        else:
+            Path(journal).unlink()
+    except (OSError, DrafterError):
+        pass

@@ -20,8 +20,8 @@ from pathlib import Path
 
 from drafter.batch.inputs import FileHasher, inputs_digest, sha256_bytes, sha256_file, \
     workspace_inputs
-from drafter.batch.manifest import State, clean_temporaries, read_manifest, recorded_outputs, \
-    write_manifest, manifest_path
+from drafter.batch.manifest import State, clean_temporaries, journal_read, journal_settle, \
+    journal_write, read_manifest, recorded_outputs, write_manifest, manifest_path
 from drafter.batch.plan import JobSpec, Plan
 from drafter.errors import DrafterError, LoadError, OutputError, display_path, format_location
 
@@ -38,6 +38,8 @@ class Task:
     shared: dict
     previous: dict[str, str]        # output path -> sha256 drafter last wrote there
     force: bool = False
+    journal: Path | None = None     # where each write is recorded before it happens
+    written: dict[str, list[str]] = field(default_factory=dict)  # the journal's shas
 
 
 @dataclass
@@ -162,7 +164,7 @@ def _draft_checks(draft, workspace) -> list:
 
 def _build(task: Task) -> Outcome:
     from drafter.load.consultation import load_consultation
-    from drafter.output import atomic_write
+    from drafter.output import atomic_write, check_inputs
 
     job = task.job
     session = _SESSION
@@ -187,23 +189,32 @@ def _build(task: Task) -> Outcome:
     shas = {f: _HASHER.sha(f) for f in files}
     digest = inputs_digest(job.settings(), task.shared, shas)
 
+    ws = session.workspace
+    inputs = [(Path(f), "an input of this job") for f in files]
+    inputs += [(task.batch_path, "the batch file"), (Path(composition.template.path),
+                                                     "the template")]
+    inputs += [(p, "a workspace file") for p in (ws.org_file, ws.settings_file, ws.topics_file,
+                                                 ws.seeds_index, ws.root / "glossary.yaml")]
     writes, kept, outputs = [], [], []
     for rel, data in rendered.items():
         target = task.output_dir / rel
         new_sha = sha256_bytes(data)
         if target.is_dir():
             raise OutputError("a folder is in the way of this output", target)
+        check_inputs(target, inputs)  # never over an input, --force or not
         current = sha256_file(target) if target.exists() else None
         recorded = task.previous.get(rel)
         if current is not None and current != new_sha and not task.force \
-                and current != recorded:
+                and current != recorded and current not in task.written.get(rel, ()):
             kept.append(rel)
             outputs.append({"path": rel, "sha256": recorded or new_sha})
             continue
         if current != new_sha:
-            writes.append((target, data))
+            writes.append((rel, target, data, new_sha))
         outputs.append({"path": rel, "sha256": new_sha})
-    for target, data in writes:
+    for rel, target, data, new_sha in writes:
+        if task.journal is not None:
+            journal_write(task.journal, rel, new_sha)  # recorded before it is in place
         atomic_write(target, data)
 
     warnings = [d.format() for d in draft.diagnostics]
@@ -252,6 +263,7 @@ class Runner:
         self._register_failed = False
         self._last_flush = 0.0
         self.manifest_error: str | None = None
+        self.journal: dict[str, list[str]] = {}
 
     # -- deciding ------------------------------------------------------------------------
 
@@ -272,8 +284,9 @@ class Runner:
             if rel not in previous:
                 return "build", None
             current = sha256_file(self.plan.output_dir / rel)
-            if current is None:
-                return "build", None
+            if current is None or (current != previous[rel]
+                                   and current in self.journal.get(rel, ())):
+                return "build", None  # missing, or written by a run the manifest missed
             edited = edited or current != previous[rel]
         status = "kept-edited" if edited else "skipped"
         entry = {**self._base_entry(job), **{k: old.get(k) for k in
@@ -330,6 +343,7 @@ class Runner:
             warnings.append(problem)
             self.reporter.warning(problem)
         self.state.load()
+        self.journal = journal_read(self.state.journal_path)
         names = {job.name for job in plan.jobs}
         self.state.jobs = {k: v for k, v in self.state.jobs.items() if k in names}
         self.hasher = FileHasher(self.state.files, snapshot=True)
@@ -349,7 +363,10 @@ class Runner:
                 self.entries[job.index] = entry
             else:
                 tasks.append(Task(job, plan.output_dir, plan.path, shared,
-                                  recorded_outputs(self.old.get(job.name)), self.force))
+                                  recorded_outputs(self.old.get(job.name)), self.force,
+                                  self.state.journal_path,
+                                  {rel: self.journal[rel] for rel in job.outputs()
+                                   if rel in self.journal}))
         workers = min(self.workers, len(tasks)) or 1
         self.reporter.start(len(plan.jobs), len(tasks), workers)
         for job in plan.jobs:
@@ -494,6 +511,8 @@ class Runner:
         try:
             write_manifest(self.plan.output_dir, entries)
             self.manifest_error = None
+            if final:
+                journal_settle(self.state.journal_path, self.plan.output_dir, entries)
         except DrafterError as exc:
             self.manifest_error = f"{exc.where()}: error: {exc.message}"
         try:

@@ -56,16 +56,27 @@ def record_draft(workspace, consultation: Path, output: Path, fmt: str, data: by
 @click.option("--annotate", is_flag=True, help="Add a Word comment on each position block.")
 @click.option("--update-fields", is_flag=True,
               help="Fill the table of contents and page fields through LibreOffice.")
+@click.option("--force", is_flag=True,
+              help="Replace an output file drafter did not write, or one edited since.")
 @click.pass_obj
-def draft(opts, consultation, output, template, fmt, reference_docx, annotate, update_fields):
-    """Draft a filing from CONSULTATION (a YAML file)."""
-    from drafter.output import atomic_write
+def draft(opts, consultation, output, template, fmt, reference_docx, annotate, update_fields,
+          force):
+    """Draft a filing from CONSULTATION (a YAML file).
+
+    An existing output is replaced only when it holds what drafter last wrote there (the
+    register knows); --force replaces it anyway.  No output ever replaces an input.
+    """
+    from drafter.output import atomic_write, check_inputs, check_overwrite, draft_inputs
 
     output, fmt = output_plan(consultation, output, fmt)
+    check_inputs(output, [(consultation, "the consultation")])
     session = opts.session()
     result = session.draft(consultation, template=template)
-    data = session.render(result, fmt, reference_docx=reference_docx, annotate=annotate,
+    reference = session.reference_docx(result, reference_docx)
+    data = session.render(result, fmt, reference_docx=reference, annotate=annotate,
                           update_fields=update_fields)
+    check_inputs(output, draft_inputs(session, result, reference))
+    check_overwrite(output, opts.workspace, force)
     atomic_write(output, data)
     record_draft(opts.workspace, consultation, output, fmt, data, result)
     warn_all(result.diagnostics)

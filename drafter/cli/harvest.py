@@ -51,16 +51,21 @@ def _table(result) -> list[str]:
               help="Write the edited wording back into the block files (shows the diff).")
 @click.option("--patch", type=click.Path(path_type=Path, dir_okay=False, allow_dash=True),
               help="Write the changes to the block files as a unified diff ('-': stdout).")
+@click.option("--force", is_flag=True,
+              help="Let --patch replace a file drafter did not write, or one edited since.")
 @click.pass_obj
-def harvest(opts, edited, consultation, template, fmt, apply_, patch):
+def harvest(opts, edited, consultation, template, fmt, apply_, patch, force):
     """Compare EDITED.docx (a filing a reviewer changed) with the blocks it came from.
 
     Per block: unchanged, edited (word diff and new text) or deleted; plus the paragraphs
     the reviewer added, each after the block it follows.
     """
+    import os
+    import stat
+
     from drafter import harvest as hv
-    from drafter.errors import DrafterError
-    from drafter.output import atomic_write
+    from drafter.errors import OutputError
+    from drafter.output import draft_inputs, replace_file, write_output
 
     if apply_ and patch:
         raise click.UsageError("--apply and --patch exclude each other")
@@ -85,17 +90,25 @@ def harvest(opts, edited, consultation, template, fmt, apply_, patch):
         if str(patch) == "-":
             click.echo(diffs, nl=False)
         else:
-            atomic_write(patch, diffs.encode("utf-8"))
+            inputs = [(edited, "the edited filing"), (result.consultation, "the consultation")]
+            if result.draft is not None:
+                inputs.extend(draft_inputs(session, result.draft))
+            inputs.extend((Path(b.path), "a position block") for b in result.blocks)
+            inputs.extend((c.path, "a block file") for c in changes)
+            write_output(patch, diffs.encode("utf-8"), workspace=session.workspace,
+                         inputs=inputs, force=force, command="harvest")
             click.echo(f"wrote {patch}", err=True)
     elif apply_:
         if fmt == "table" and diffs:
             click.echo(diffs, nl=False)
+        pending = [c for c in changes if c.new != c.old]
+        for change in pending:  # every file must be writable before any is written
+            if not os.access(change.path, os.W_OK) or \
+                    not os.stat(change.path).st_mode & stat.S_IWUSR:
+                raise OutputError("the block file is read-only: nothing applied (make it "
+                                  "writable, or leave this block out)", change.path)
         written = 0
-        for change in changes:
-            if change.new != change.old:
-                try:
-                    atomic_write(change.path, change.new.encode("utf-8"))
-                except DrafterError:
-                    raise
-                written += 1
+        for change in pending:
+            replace_file(change.path, change.new.encode("utf-8"), change.expected)
+            written += 1
         click.echo(f"updated {written} block file{'' if written == 1 else 's'}", err=True)

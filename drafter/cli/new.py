@@ -123,7 +123,7 @@ def new(federal_register, regulations_gov, questions_file, title, agency, agency
     from drafter.errors import LoadError, OutputError
     from drafter.importers import (consultation_yaml, from_federal_register,
                                    from_regulations_gov, read_questions, validate_text)
-    from drafter.output import atomic_write
+    from drafter.output import atomic_write, check_inputs
 
     if federal_register and regulations_gov:
         raise click.UsageError("give --from-federal-register or --from-regulations-gov, not both")
@@ -146,6 +146,9 @@ def new(federal_register, regulations_gov, questions_file, title, agency, agency
             click.echo(f"{federal_register or regulations_gov}: warning: {warning}", err=True)
     if questions_file:
         parsed = read_questions(questions_file)
+        from drafter.importers.questions import sequence_warnings
+        for line, message in sequence_warnings(parsed):
+            click.echo(f"{questions_file}:{line}: warning: {message}", err=True)
         fields["questions"] = [{"id": q.id, "text": q.text} for q in parsed]
         header.append(f"Questions from {questions_file.name}: check them against the notice.")
 
@@ -161,6 +164,12 @@ def new(federal_register, regulations_gov, questions_file, title, agency, agency
         if agency_short:
             current["short_name"] = agency_short
         fields["agency"] = current
+    published, closes = fields.get("published"), fields.get("deadline")
+    if published and closes and closes < published:
+        where = federal_register or regulations_gov or "drafter new"
+        click.echo(f"{where}: warning: the comment deadline {closes.isoformat()} is before the "
+                   f"publication date {published.isoformat()}: check 'deadline' against the "
+                   "notice", err=True)
     missing = [name for name, present in (
         ("--title", fields.get("title")),
         ("--agency", (fields.get("agency") or {}).get("name")),
@@ -174,6 +183,9 @@ def new(federal_register, regulations_gov, questions_file, title, agency, agency
                         "drafter new -i to be asked)", source)
 
     output = output or default_output(fields)
+    check_inputs(output, [(federal_register, "the Federal Register document"),
+                          (regulations_gov, "the regulations.gov document"),
+                          (questions_file, "the question list")])
     if output.exists() and not force:
         raise OutputError("already exists (use --force to overwrite)", output)
     if not header:

@@ -16,10 +16,12 @@ import click
                    "org facts, the settings or the glossary change (Ctrl-C to stop).")
 @click.option("--interval", type=click.FloatRange(min=0.05), default=0.5, show_default=True,
               help="Seconds between checks for changes.")
+@click.option("--force", is_flag=True,
+              help="Replace an output file drafter did not write, or one edited since.")
 @click.option("--max-cycles", type=click.IntRange(min=1), hidden=True,
               help="Stop after this many checks (for tests).")
 @click.pass_obj
-def preview(opts, consultation, output, watch, interval, max_cycles):
+def preview(opts, consultation, output, watch, interval, force, max_cycles):
     """Write an HTML preview of CONSULTATION; with --watch, keep it up to date.
 
     While watching, the page reloads itself every few seconds in the browser, errors are
@@ -29,13 +31,14 @@ def preview(opts, consultation, output, watch, interval, max_cycles):
     from drafter.errors import DrafterError, display_path
 
     ws = opts.workspace
-    output = output or ws.state_dir / "preview" / (consultation.stem + ".html")
+    if output is None:  # drafter's own state folder: replaced freely
+        output, force = ws.state_dir / "preview" / (consultation.stem + ".html"), True
 
     def echo(line: str) -> None:
         click.echo(line, err=True)
 
     if not watch:
-        for line in pv.build(opts.session, ws, consultation, output):
+        for line in pv.build(opts.session, ws, consultation, output, force=force):
             echo(line)
         return
     if not consultation.is_file():
@@ -44,7 +47,7 @@ def preview(opts, consultation, output, watch, interval, max_cycles):
          "(Ctrl-C to stop)")
     try:
         pv.watch(opts.session, ws, consultation, output, interval=interval,
-                 max_cycles=max_cycles, echo=echo)
+                 max_cycles=max_cycles, echo=echo, force=force)
     except KeyboardInterrupt:
         echo("stopped")
 

@@ -17,6 +17,7 @@ from drafter.compose.environment import (BLOCK_PREFIX, WorkspaceLoader, make_env
                                          to_drafter_error)
 from drafter.compose.functions import (data_markdown, indent, make_globals, md_escape,
                                        placeholder)
+from drafter.compose.values import tag
 from drafter.errors import Diagnostics, LoadError
 from drafter.load.consultation import ConsultationFile, check_references
 from drafter.load.library import Block, Library
@@ -137,15 +138,18 @@ class Composer:
             data["agency"][key] = one_line(data["agency"][key])
         date = filing_date(c)
         filer = (c.filer or self.org.signatory)
+        url = data.get("url")  # an address goes into <autolinks>, where escapes would show
+        data = tag(data)  # data, escaped as Markdown where {{ }} inserts it (compose.values)
+        data["url"] = url
         return {
-            "org": self.org.model_dump(mode="python"),
+            "org": tag(self.org.model_dump(mode="python")),
             "consultation": data,
             "agency": data["agency"],
-            "variables": one_line(dict(c.variables)),
+            "variables": tag(one_line(dict(c.variables))),
             "date": date,
             "date_text": long_date(date, "US" if c.jurisdiction == "US" else "EU")
             if date else placeholder("date of filing"),
-            "filer": one_line(filer.model_dump(mode="python")) if filer else None,
+            "filer": tag(one_line(filer.model_dump(mode="python"))) if filer else None,
             "template": {"name": self.template.name, "options": dict(self.template.options)},
         }
 

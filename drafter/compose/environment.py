@@ -9,7 +9,9 @@ from types import TracebackType
 import jinja2
 from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
 
+from drafter.compose.linebreaks import LineBreaks
 from drafter.compose.sandbox import HardenedEnvironment, LimitExceeded, SandboxViolation
+from drafter.compose.values import Values
 from drafter.errors import DrafterError, TemplateError
 
 TEMPLATE_SUFFIX = ".jinja"
@@ -77,6 +79,7 @@ def make_environment(loader: WorkspaceLoader) -> ImmutableSandboxedEnvironment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
         auto_reload=False,
+        extensions=[LineBreaks, Values],
     )
     for name in _UNSAFE_GLOBALS:
         env.globals.pop(name, None)

@@ -17,8 +17,11 @@ from markupsafe import Markup
 
 from drafter.errors import LoadError
 
-_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>#|~])")
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>#|~&{}])")
 _FENCE_RUN = re.compile(r":(?=::)")
+# Marks that make structure only at the start of a line: list items ("1." "2)" "-" "+"),
+# quotes (">"), setext underlines ("="), fenced divs (":::").
+_LINE_START = re.compile(r"^([ \t]*)(?:(\d{1,9})([.)])(?=[ \t]|$)|([-+=>:]))", re.MULTILINE)
 # What opens a block-level construct at the start of a line of data text: fenced divs and
 # code, headings, attribute lines, link reference definitions, setext underlines, raw HTML.
 _STRUCTURE = re.compile(r"^([ \t]*)(`{3,}|~{3,}|#|\{|\[(?!\^)(?=[^\]]*\]:)|<(?![A-Za-z][\w+.-]*:)"
@@ -26,22 +29,13 @@ _STRUCTURE = re.compile(r"^([ \t]*)(`{3,}|~{3,}|#|\{|\[(?!\^)(?=[^\]]*\]:)|<(?![
 
 
 def md_escape(value) -> str:
-    """Escape text so Markdown shows it literally.
-
-    Every line of the value is escaped, its start too (``1.``, ``-``, ``{``, ``:::``), so a
-    value can open no block of its own: no fence, heading, list or attribute line.
-    """
-    lines = []
-    for line in str(value).split("\n"):
-        line = _FENCE_RUN.sub(r"\\:", _MD_SPECIAL.sub(r"\\\1", line))
-        lead = len(line) - len(line.lstrip(" \t"))
-        rest = line[lead:]
-        if rest[:1] in ("{", "-", "+", "="):
-            rest = "\\" + rest
-        elif re.match(r"\d+[.)]", rest):
-            rest = re.sub(r"^(\d+)", r"\1\\", rest, count=1)
-        lines.append(line[:lead] + rest)
-    return "\n".join(lines)
+    """``value`` as Markdown text that shows it literally: emphasis, links, code, headings,
+    entities (``&amp;``), Jinja delimiters, ``:::`` anywhere, and line-start list, quote and
+    div marks escaped, so a value can open no block of its own (fence, heading, list, quote
+    or attribute line)."""
+    text = _FENCE_RUN.sub(r"\\:", _MD_SPECIAL.sub(r"\\\1", str(value)))
+    return _LINE_START.sub(lambda m: m.group(1) + (m.group(2) + "\\" + m.group(3) if m.group(2)
+                                                    else "\\" + m.group(4)), text)
 
 
 def data_markdown(value) -> Markup:
@@ -119,7 +113,8 @@ def numbered(blocks, titles: bool = True) -> Markup:
     items = []
     for number, view in enumerate(blocks, start=1):
         text = view.render(title="bold" if titles else None)
-        items.append(f"{number}. " + indent(text, 3).lstrip())
+        marker = f"{number}. "  # the item's content starts after its marker: 3 columns for
+        items.append(marker + indent(text, len(marker)).lstrip())  # "9. ", 4 for "10. "...
     return Markup("\n".join(items))
 
 

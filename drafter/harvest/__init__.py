@@ -21,10 +21,10 @@ import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from drafter.errors import DrafterError, display_path
+from drafter.errors import DrafterError, OutputError, display_path
 from drafter.harvest.compare import align, block_diff
-from drafter.harvest.docxread import (core_title, is_generated, normalize, open_path,
-                                      read_paragraphs, resolve_ids)
+from drafter.harvest.docxread import (core_title, footnote_texts, is_generated, normalize,
+                                      open_path, read_paragraphs, resolve_ids)
 
 CONSULTATION_FOLDERS = ("examples", "consultations")
 
@@ -133,8 +133,17 @@ def harvest(session, edited: Path, consultation: Path | None = None,
     library = session.library
     edited_paras = read_paragraphs(edited)
     draft = session.draft(consultation, template=template)
-    drafted_paras = read_paragraphs(session.render(draft, "docx"))
+    drafted_docx = session.render(draft, "docx")
+    drafted_paras = read_paragraphs(drafted_docx)
     result = HarvestResult(edited, consultation, draft=draft)
+    drafted_notes, edited_notes = footnote_texts(drafted_docx), footnote_texts(edited)
+    for n, (before, after) in enumerate(zip(drafted_notes, edited_notes), start=1):
+        if before != after:
+            result.notes.append(f"footnote {n} was edited in the filing: footnotes are not "
+                                "written back, change the block's footnote by hand")
+    if len(drafted_notes) != len(edited_notes):
+        result.notes.append(f"the filing has {len(edited_notes)} footnotes, the draft "
+                            f"{len(drafted_notes)}: footnotes are not written back")
 
     marks = {m.name: m for p in drafted_paras + edited_paras for m in p.marks + p.inside
              if m.kind == "B"}
@@ -259,9 +268,21 @@ def rewrites(session, result: HarvestResult, today: dt.date | None = None):
                 "take it out of the consultation, by hand)"]))
             continue
         rewrite = rewrite_block(block.path, block.body_line, body_pairs, render, today)
+        if _body_of(rewrite.expected, block.path) != block.body:
+            raise OutputError("the block file was changed since drafter read it (by someone "
+                              "else?): nothing applied, their edit is kept; run harvest again",
+                              block.path)
         rewrite.notes[:0] = notes
         out.append(rewrite)
     return out
+
+
+def _body_of(data: bytes, path: Path) -> str:
+    """A block file's body (from its bytes) as the library holds it."""
+    from drafter.load import frontmatter
+
+    text = data.decode("utf-8-sig").replace("\r\n", "\n").replace("\r", "\n")
+    return frontmatter.parse(text, path)[2].strip("\n") + "\n"
 
 
 def _note_only(path: Path, notes):

@@ -7,8 +7,12 @@ for template text.  The body is walked with lxml in document order (python-docx'
 bookmark of its own but inside a bookmark opened in an earlier paragraph (Word splits a
 bookmarked paragraph that way when Enter is pressed in it) belongs to that bookmark.
 
-Text is read as a reviewer sees it with all tracked changes accepted: insertions count,
-deletions do not; tabs and line breaks are kept; field codes are not text.
+Text is read as a reviewer sees it with all tracked changes accepted: insertions and moved-in
+text count, deletions and moved-out text do not; a paragraph whose mark was deleted (two
+paragraphs joined with tracking on) is one paragraph with the next; tabs and line breaks are
+kept; field codes are not text.  Paragraphs in table cells are read like any other (the
+writer bookmarks them with their block).  Footnotes, comments, headers and footers are not
+block text and are not read here.
 """
 
 from __future__ import annotations
@@ -122,6 +126,7 @@ def read_paragraphs(source) -> list[Para]:
     body = document.element.body
     paras: list[Para] = []
     open_marks: dict[str, Mark] = {}  # bookmark w:id -> mark, opened and not yet closed
+    joined: Para | None = None  # the paragraph the next one joins (its mark was deleted)
     for el in body.iter(W + "p", W + "bookmarkStart", W + "bookmarkEnd"):
         tag = el.tag
         if tag == W + "bookmarkStart":
@@ -135,11 +140,25 @@ def read_paragraphs(source) -> list[Para]:
         if any(a.tag == W + "txbxContent" for a in el.iterancestors()):
             continue
         own = [parse_mark(b.get(W + "name", "")) for b in el.iter(W + "bookmarkStart")]
-        # marks still open here were opened by an earlier paragraph: this one continues them
-        paras.append(Para(index=len(paras), text=paragraph_text(el),
-                          marks=[m for m in own if m is not None],
-                          inside=list(open_marks.values()), style=_style(el)))
+        own = [m for m in own if m is not None]
+        if joined is not None:  # the previous paragraph's mark was deleted: one paragraph
+            joined.text += paragraph_text(el)
+            joined.marks.extend(m for m in own if m not in joined.marks)
+        else:
+            # marks still open here were opened by an earlier paragraph: this one continues them
+            paras.append(Para(index=len(paras), text=paragraph_text(el), marks=own,
+                              inside=list(open_marks.values()), style=_style(el)))
+        joined = paras[-1] if _mark_deleted(el) else None
     return paras
+
+
+def _mark_deleted(p) -> bool:
+    """Whether the paragraph mark is a tracked deletion (or moved away): accepted, the
+    paragraph runs on into the next one."""
+    ppr = p.find(W + "pPr")
+    rpr = ppr.find(W + "rPr") if ppr is not None else None
+    return rpr is not None and (rpr.find(W + "del") is not None
+                                or rpr.find(W + "moveFrom") is not None)
 
 
 def is_generated(para: Para) -> bool:
@@ -173,6 +192,29 @@ def core_title(source) -> tuple[str, str]:
     except (OSError, KeyError, zipfile.BadZipFile, etree.XMLSyntaxError):
         pass
     return "", ""
+
+
+def footnote_texts(source) -> list[str]:
+    """The text of each footnote (not the separators), in order; ``source`` is a path or
+    bytes.  Tracked changes count as accepted, as in the body."""
+    import io
+    import zipfile
+
+    from lxml import etree
+
+    try:
+        with zipfile.ZipFile(io.BytesIO(source) if isinstance(source, bytes) else source) as z:
+            if "word/footnotes.xml" not in z.namelist():
+                return []
+            root = etree.fromstring(z.read("word/footnotes.xml"))
+    except (OSError, KeyError, zipfile.BadZipFile, etree.XMLSyntaxError):
+        return []
+    out = []
+    for note in root.iter(W + "footnote"):
+        if note.get(W + "type") in ("separator", "continuationSeparator", "continuationNotice"):
+            continue
+        out.append(normalize(" ".join(paragraph_text(p) for p in note.iter(W + "p"))))
+    return out
 
 
 def resolve_id(mark: Mark, ids) -> str | None:

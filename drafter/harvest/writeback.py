@@ -156,15 +156,30 @@ def units_of(source: str, render: Callable[[str], str]) -> list[Unit]:
     return units
 
 
-def escape_text(text: str) -> str:
-    """Typed text as Markdown and Jinja source that renders to exactly that text."""
-    text = re.sub(r"([\\`*\[\]<])", r"\\\1", text)
+# Marks that make structure at the start of a line: headings, list items, quotes, setext
+# underlines, fenced divs and code, block attributes, table rows.
+_BLOCK_MARK = re.compile(r"^([ \t]*)(?:(\d{1,9})([.)])(?=[ \t]|$)|([-+=>:#|~]|\{(?![{%#])))",
+                         re.MULTILINE)
+
+
+def escape_text(text: str, line_start: bool = True) -> str:
+    """Typed text as Markdown and Jinja source that renders to exactly that text.
+
+    Emphasis, code, links, raw HTML, entities (a typed ``&amp;`` stays ``&amp;``), strikeout
+    and Jinja delimiters are escaped everywhere; with ``line_start`` (the text may begin a
+    line), so are the marks that would make it a heading, list item, quote or fenced div.
+    """
+    text = re.sub(r"([\\`*\[\]<&~|])", r"\\\1", text)
     text = re.sub(r"(?<![A-Za-z0-9])_|_(?![A-Za-z0-9])", r"\\_", text)
+    if line_start:
+        text = _BLOCK_MARK.sub(lambda m: m.group(1) + (
+            m.group(2) + "\\" + m.group(3) if m.group(2) else "\\" + m.group(4)), text)
     return text.replace("{{", "{{ '{{' }}").replace("{%", "{{ '{%' }}").replace("{#", "{{ '{#' }}")
 
 
-def restore_variables(text: str, variables: list[Unit]) -> str:
-    """Escape ``text`` and write the values of ``variables`` found in it as the expressions."""
+def restore_variables(text: str, variables: list[Unit], line_start: bool = True) -> str:
+    """Escape ``text`` and write the values of ``variables`` found in it as the expressions;
+    ``line_start``: the text may begin a line (see :func:`escape_text`)."""
     spans = []
     for var in sorted(variables, key=lambda u: -len(u.plain)):
         value = var.plain.strip()
@@ -175,10 +190,10 @@ def restore_variables(text: str, variables: list[Unit]) -> str:
                 spans.append((m.start(), m.end(), var.src))
     out, pos = [], 0
     for start, end, src in sorted(spans):
-        out.append(escape_text(text[pos:start]))
+        out.append(escape_text(text[pos:start], line_start and pos == 0))
         out.append(src)
         pos = end
-    out.append(escape_text(text[pos:]))
+    out.append(escape_text(text[pos:], line_start and pos == 0))
     return "".join(out)
 
 
@@ -249,10 +264,14 @@ def merge(source: str, old: str, new: str, render: Callable[[str], str]) -> str:
 
 @dataclass
 class Rewrite:
+    """A block file's new text.  ``expected`` is the file's bytes when it was read: the file
+    is replaced only while it still holds them (:func:`drafter.output.replace_file`)."""
+
     path: Path
     old: str
     new: str
     notes: list[str]
+    expected: bytes | None = None
 
     def unified_diff(self, root: Path) -> str:
         try:
@@ -266,21 +285,51 @@ class Rewrite:
                        for line in lines)
 
 
-def leaves(body: str) -> list[tuple[int, int]]:
-    """Line ranges (0-based, end excluded) of the paragraphs, headings and code blocks a
-    block body becomes, in order; footnote definitions are not body paragraphs."""
+def leaves(body: str) -> list[tuple[int, int, tuple[int, int] | None]]:
+    """The paragraphs, headings, code blocks and table cells a block body becomes, in order,
+    as (first line, end line (excluded), cell): line numbers 0-based; ``cell`` is None for a
+    whole-line leaf, else the cell's (start, end) columns in its row's line ((-1, -1) for a
+    cell the row does not write, which Markdown adds empty).  Footnote definitions are not
+    body paragraphs."""
     from drafter.model.parse import markdown_parser
 
-    out, in_footnotes = [], 0
+    lines = body.split("\n")
+    out: list = []
+    in_footnotes = 0
+    row: list[tuple[int, int]] = []
+    row_line = -1
     for tok in markdown_parser().parse(body):
         if tok.type == "footnote_block_open":
             in_footnotes += 1
         elif tok.type == "footnote_block_close":
             in_footnotes -= 1
-        elif not in_footnotes and tok.map and tok.type in (
-                "paragraph_open", "heading_open", "fence", "code_block"):
-            out.append((tok.map[0], tok.map[1]))
+        elif in_footnotes:
+            continue
+        elif tok.type == "tr_open" and tok.map:
+            row_line = tok.map[0]
+            row = list(row_cells(lines[row_line]))
+        elif tok.type in ("th_open", "td_open"):
+            cell = row.pop(0) if row else (-1, -1)
+            out.append((row_line, row_line + 1, cell))
+        elif tok.map and tok.type in ("paragraph_open", "heading_open", "fence", "code_block"):
+            out.append((tok.map[0], tok.map[1], None))
     return out
+
+
+def row_cells(line: str):
+    """The (start, end) columns of each cell's text in a Markdown table row, split like
+    markdown-it does: at every ``|`` not escaped with a backslash."""
+    origin = _LINE_START.match(line).end()
+    pipes = [m.start() for m in re.finditer(r"(?<!\\)\|", line) if m.start() >= origin]
+    bounds = [origin - 1] + pipes + [len(line)]
+    segments = [(x + 1, y) for x, y in zip(bounds, bounds[1:])]
+    if pipes and not line[origin:pipes[0]].strip():
+        segments = segments[1:]
+    if pipes and not line[pipes[-1] + 1:].strip():
+        segments = segments[:-1]
+    for x, y in segments:
+        text = line[x:y]
+        yield x + len(text) - len(text.lstrip()), y - len(text) + len(text.rstrip())
 
 
 def rewrite_block(path: Path, body_line: int, pairs, render: Callable[[str], str],
@@ -291,7 +340,8 @@ def rewrite_block(path: Path, body_line: int, pairs, render: Callable[[str], str
     paragraphs in order (None drafted: a paragraph the reviewer added; None edited: one
     the reviewer deleted).
     """
-    raw = path.read_bytes().decode("utf-8")
+    raw_bytes = path.read_bytes()
+    raw = raw_bytes.decode("utf-8")
     newline = "\r\n" if "\r\n" in raw else "\n"
     lines = raw.split(newline)
     head, body_lines = lines[:body_line - 1], lines[body_line - 1:]
@@ -309,16 +359,39 @@ def rewrite_block(path: Path, body_line: int, pairs, render: Callable[[str], str
         new_body = "\n\n".join(restore_variables(normalize(t), variables) for t in texts)
         trailing = body_lines[-1:] == [""]
         new_lines = head + new_body.split("\n") + ([""] if trailing else [])
-        return Rewrite(path, raw, newline.join(new_lines), notes)
+        return Rewrite(path, raw, newline.join(new_lines), notes, raw_bytes)
 
     replaced: dict[int, list[str] | None] = {}  # leaf index -> new lines (None: deleted)
     inserted: dict[int, list[str]] = {}  # after leaf index (-1: before the first)
+    cells: dict[int, list[tuple[int, int, str]]] = {}  # row line -> (start, end, new source)
     k = 0
     for old, new in pairs:
         if old is None:
-            inserted.setdefault(k - 1, []).append(new)
+            if k > 0 and spans[k - 1][2] is not None:
+                notes.append("a paragraph added inside a table cell: not applied, edit the "
+                             "table by hand")
+            else:
+                inserted.setdefault(k - 1, []).append(new)
             continue
-        start, end = spans[k]
+        start, end, cell = spans[k]
+        if cell is not None:
+            if new is None:
+                notes.append(f"cell {k + 1} of a table is not in the filing (the table was "
+                             "deleted, or the filing is older than cell bookmarks): kept")
+            elif normalize(new) != normalize(old):
+                if cell == (-1, -1):
+                    notes.append(f"cell {k + 1}: the table row does not write this cell: not "
+                                 "applied, edit the table by hand")
+                else:
+                    source = body_lines[start][cell[0]:cell[1]]
+                    try:
+                        text = merge(source, old, new, render)
+                    except Unmappable:
+                        text = restore_variables(normalize(new),
+                                                 _all_variables(source, render))
+                    cells.setdefault(start, []).append((cell[0], cell[1], text))
+            k += 1
+            continue
         if new is None:
             replaced[k] = None
         elif normalize(new) != normalize(old):
@@ -335,17 +408,26 @@ def rewrite_block(path: Path, body_line: int, pairs, render: Callable[[str], str
                              "not kept")
         k += 1
 
+    for line, edits in cells.items():  # right to left: earlier columns stay valid
+        text = body_lines[line]
+        for start, end, new_text in sorted(edits, reverse=True):
+            text = text[:start] + new_text.replace("\n", " ") + text[end:]
+        body_lines[line] = text
     out: list[str] = []
     pos = 0
-    for i, (start, end) in enumerate(spans):
+    for i, (start, end, cell) in enumerate(spans):
         if i == 0 and -1 in inserted:
             for text in inserted[-1]:
                 out.extend(restore_variables(normalize(text), []).split("\n") + [""])
+        if cell is not None:  # table rows are copied with the lines between leaves
+            continue
         out.extend(body_lines[pos:start])
         if i in replaced and replaced[i] is None:
             if end < len(body_lines) - 1 and body_lines[end].strip() == "" and \
                     (not out or out[-1].strip() == ""):
                 end += 1  # the blank line after a removed paragraph goes too
+            elif end >= len(body_lines) - 1 and out and out[-1].strip() == "":
+                out.pop()  # the last paragraph removed: so is the blank line before it
         elif i in replaced:
             out.extend(replaced[i])
         else:
@@ -354,7 +436,7 @@ def rewrite_block(path: Path, body_line: int, pairs, render: Callable[[str], str
             out.extend([""] + restore_variables(normalize(text), []).split("\n"))
         pos = end
     out.extend(body_lines[pos:])
-    return Rewrite(path, raw, newline.join(head + out), notes)
+    return Rewrite(path, raw, newline.join(head + out), notes, raw_bytes)
 
 
 def _all_variables(source: str, render) -> list[Unit]:

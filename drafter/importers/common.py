@@ -47,6 +47,11 @@ _DATE_PATTERNS = (
     re.compile(r"(?P<year>\d{4})-(?P<mnum>\d{2})-(?P<day>\d{2})"),
     re.compile(r"(?P<mnum>\d{1,2})/(?P<day>\d{1,2})/(?P<year>\d{4})"),
 )
+# A comment period extended or reopened: the deadline is the first date after these words.
+_EXTENSION = re.compile(r"\b(?:extended|extends|extending|reopened|reopens|reopening)\b", re.I)
+# Words before a date in an extension notice that make it the old date, not the new one.
+_EARLIER = re.compile(r"\b(?:published|originally|original|first|previously|formerly|set for|"
+                      r"closed|closing|dated|was|of)\b[^0-9]{0,20}$", re.I)
 # Sentences that give the comment deadline, best first.
 _DEADLINE_CUES = (
     re.compile(r"\b(?<!reply )comments?\b[^.]*\b(due|received|submitted|on or before|no later|by)\b", re.I),
@@ -69,6 +74,11 @@ def parse_date(value) -> dt.date | None:
 def dates_in(text: str) -> list[dt.date]:
     """Every calendar date written in ``text`` ("March 19, 2018", "19 March 2018", ISO, US
     numeric), in the order they appear."""
+    return [d for _, d in dates_at(text)]
+
+
+def dates_at(text: str) -> list[tuple[int, dt.date]]:
+    """Like :func:`dates_in`, with each date's offset in ``text``."""
     found: list[tuple[int, dt.date]] = []
     for pattern in _DATE_PATTERNS:
         for m in pattern.finditer(text):
@@ -79,7 +89,7 @@ def dates_in(text: str) -> list[dt.date]:
                 found.append((m.start(), dt.date(int(groups["year"]), month, int(groups["day"]))))
             except (ValueError, TypeError):
                 continue
-    return [d for _, d in sorted(found, key=lambda item: item[0])]
+    return sorted(found, key=lambda item: item[0])
 
 
 def deadline_from_text(text: str | None) -> dt.date | None:
@@ -88,6 +98,13 @@ def deadline_from_text(text: str | None) -> dt.date | None:
     if not text:
         return None
     sentences = re.split(r"(?<=[.;])\s+(?=[A-Z])", text)
+    for sentence in sentences:  # "... is extended until July 8, 2019": the new date wins
+        extension = _EXTENSION.search(sentence)
+        if extension:
+            rest = sentence[extension.end():]
+            for at, date in dates_at(rest):  # not the old date ("first set for June 1")
+                if not _EARLIER.search(rest[max(0, at - 40):at]):
+                    return date
     for cue in _DEADLINE_CUES:
         for sentence in sentences:
             if cue.search(sentence):

@@ -51,6 +51,39 @@ def _next_sub(label: str, previous: str | None) -> bool:
     return label in _ROMAN and previous in _ROMAN and _ROMAN[label] == _ROMAN[previous] + 1
 
 
+def _number(qid: str) -> tuple[int, ...] | None:
+    """A dotted numeric id as numbers ("1.2" -> (1, 2)); None for "3a", "Q4b"..."""
+    parts = qid.split(".")
+    return tuple(int(p) for p in parts) if all(p.isdigit() for p in parts) else None
+
+
+def in_sequence(qid: str, last: str | None) -> bool:
+    """Whether question ``qid`` may follow question ``last``: the next number at some level
+    (1 -> 2, 1.2 -> 1.3 or 2) or the first below it (1 -> 1.1); anything may come first."""
+    if last is None:
+        return True
+    new, old = _number(qid), _number(last)
+    if new is None or old is None:
+        return True
+    follows = {old[:k] + (old[k] + 1,) for k in range(len(old))}
+    follows.add(old + (1,))
+    return new in follows
+
+
+def sequence_warnings(questions: list[ParsedQuestion]) -> list[tuple[int, str]]:
+    """(line, message) for each numbered question out of sequence with the one before."""
+    out = []
+    last = None
+    for q in questions:
+        if _number(q.id) is None:
+            continue
+        if not in_sequence(q.id, last):
+            out.append((q.line, f"question {q.id} does not follow question {last}: check the "
+                                f"numbering against the notice"))
+        last = q.id
+    return out
+
+
 def parse_questions(text: str, path: Path) -> list[ParsedQuestion]:
     out: list[ParsedQuestion] = []
     parts: list[str] = []
@@ -59,6 +92,7 @@ def parse_questions(text: str, path: Path) -> list[ParsedQuestion]:
     previous_sub: str | None = None
     closed = True                        # no question is taking continuation lines
     blank_before = False
+    last_number: str | None = None       # the last numbered question's id
 
     def finish():
         nonlocal current
@@ -73,11 +107,18 @@ def parse_questions(text: str, path: Path) -> list[ParsedQuestion]:
             blank_before = True
             continue
         numbered = _NUMBERED.match(line)
+        if numbered and current is not None and not closed and not blank_before:
+            # "2.5 million users" or "100. If so" wrapped onto a new line: a number out of
+            # sequence that continues an unfinished sentence is text, not a question
+            qid = next(v for v in numbered.groupdict().values() if v)
+            unfinished = not re.search(r"[.?!:]\W*$", parts[-1] if parts else "")
+            if unfinished and not in_sequence(qid, last_number):
+                numbered = None
         sub = _SUB.match(line) if parent is not None and not numbered else None
         if numbered:
             finish()
             qid = next(v for v in numbered.groupdict().values() if v)
-            parent, previous_sub = qid, None
+            parent, previous_sub, last_number = qid, None, qid
             current = ParsedQuestion(qid, "", number)
             parts = [line[numbered.end():].strip()]
             closed = False

@@ -20,7 +20,7 @@ from ruamel.yaml.scalarstring import DoubleQuotedScalarString, SingleQuotedScala
 
 from drafter.errors import LoadError
 from drafter.load.yamlsrc import load_plain, may_have_aliases, parse_yaml, read_text
-from drafter.output import atomic_write
+from drafter.output import replace_file
 
 REVIEW_NOTE = "suggested by drafter suggest: review"
 
@@ -104,6 +104,7 @@ def record_suggestions(path: Path, picks: dict[str, list[str]],
     comment) for a consultation without questions.  New answers go in question ``order``.
     Returns the number of entries written."""
     path = Path(path)
+    read = path.read_bytes() if path.is_file() else None
     text = read_text(path)
     if may_have_aliases(text):
         load_plain(text, path)   # ruamel expands aliases without a budget: refuse a bomb first
@@ -157,13 +158,13 @@ def record_suggestions(path: Path, picks: dict[str, list[str]],
     if not written:
         return 0
     _check(new_text, text, path)
-    raw = path.read_bytes()
+    raw = read
     if b"\r\n" in raw:                       # keep the file's line endings and byte-order mark
         new_text = new_text.replace("\n", "\r\n")
     data = new_text.encode("utf-8")
     if raw.startswith(b"\xef\xbb\xbf"):
         data = b"\xef\xbb\xbf" + data
-    atomic_write(path, data)
+    replace_file(path, data, read)  # keeps its mode; refused if read-only or changed since
     return written
 
 

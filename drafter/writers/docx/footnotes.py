@@ -43,7 +43,14 @@ class Footnotes:
         self.document = document
         self.styles = styles
         self._root = None
+        self._part = None
         self._next_id = 1
+
+    @property
+    def part(self):
+        """The footnotes part (created on first use): relationships of links in notes go here."""
+        self.root
+        return self._part
 
     @property
     def root(self):
@@ -60,10 +67,12 @@ class Footnotes:
                     target = _replace_with_xml_part(part, rel)
                 ids = [int(n.get(qn("w:id"))) for n in target.element.findall(qn("w:footnote"))]
                 self._next_id = max([0, *ids]) + 1
+                self._part = target
                 return target.element
         new = XmlPart(PackURI("/word/footnotes.xml"), CT.WML_FOOTNOTES, parse_xml(_EMPTY),
                       part.package)
         part.relate_to(new, RT.FOOTNOTES)
+        self._part = new
         self._settings()
         return new.element
 

@@ -174,30 +174,36 @@ class DocxBuilder:
         if text and max(text) > "\u058f" and oxml.is_rtl(text) and oxml.paragraph_is_rtl(text):
             oxml.ppr_set(p.get_or_add_pPr(), el("w:bidi"))
 
-    def inlines(self, parent, nodes, bold=False, italic=False, strike=False) -> None:
+    def inlines(self, parent, nodes, bold=False, italic=False, strike=False,
+                char_style: str | None = None) -> None:
+        """Runs for ``nodes`` appended to ``parent`` (a ``w:p`` or ``w:hyperlink``); inside a
+        link every run keeps its own bold/italic/strike and gets the Hyperlink style."""
         for node in nodes:
             if isinstance(node, Text):
-                oxml.add_run(parent, node.text, bold, italic, strike)
+                oxml.add_run(parent, node.text, bold, italic, strike, char_style=char_style)
             elif isinstance(node, SoftBreak):
-                oxml.add_run(parent, " ", bold, italic, strike)
+                oxml.add_run(parent, " ", bold, italic, strike, char_style=char_style)
             elif isinstance(node, LineBreak):
                 oxml.add_break(parent)
             elif isinstance(node, Code):
-                oxml.add_run(parent, node.text, bold, italic, strike, mono=True)
+                oxml.add_run(parent, node.text, bold, italic, strike, mono=True,
+                             char_style=char_style)
             elif isinstance(node, Strong):
-                self.inlines(parent, node.children, True, italic, strike)
+                self.inlines(parent, node.children, True, italic, strike, char_style)
             elif isinstance(node, Emph):
-                self.inlines(parent, node.children, bold, True, strike)
+                self.inlines(parent, node.children, bold, True, strike, char_style)
             elif isinstance(node, Strike):
-                self.inlines(parent, node.children, bold, italic, True)
+                self.inlines(parent, node.children, bold, italic, True, char_style)
             elif isinstance(node, Link):
-                if node.href in ("", "#"):
-                    self.inlines(parent, node.children, bold, italic, strike)
+                if node.href in ("", "#") or parent.tag == qn("w:hyperlink"):
+                    self.inlines(parent, node.children, bold, italic, strike, char_style)
                     continue
-                link = oxml.add_hyperlink(parent, self.document.part, node.href)
-                style = self.styles.character("Hyperlink")
-                oxml.add_run(link, inline_text(node.children), bold, italic, strike,
-                             char_style=style)
+                # the relationship belongs to the part that holds the paragraph: the
+                # footnotes part for a link in a note, else the main document
+                part = self.footnotes.part if self.in_note else self.document.part
+                link = oxml.add_hyperlink(parent, part, node.href)
+                self.inlines(link, node.children, bold, italic, strike,
+                             self.styles.character("Hyperlink"))
             elif isinstance(node, FootnoteRef):
                 self.footnote_ref(parent, node)
 
@@ -370,6 +376,7 @@ class DocxBuilder:
                 if c >= len(row):
                     continue
                 cell = row[c]
+                self._bookmark(p, node.source)  # harvest finds edits in cells too
                 if cell.align in _ALIGN:
                     oxml.ppr_set(p.get_or_add_pPr(), el("w:jc", {"w:val": _ALIGN[cell.align]}))
                 if header and r == 0:
