@@ -10,7 +10,7 @@ import click
 @click.command()
 @click.argument("consultation", type=click.Path(path_type=Path, dir_okay=False))
 @click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False),
-              help="HTML file to write (default: .drafter/preview/NAME.html in the workspace).")
+              help="HTML file to write (default: out/preview/NAME.html in the workspace).")
 @click.option("--watch", is_flag=True,
               help="Keep running: re-render when the consultation, a template, a block, the "
                    "org facts, the settings or the glossary change (Ctrl-C to stop).")
@@ -28,8 +28,9 @@ def preview(opts, consultation, output, watch, interval, max_cycles):
     from drafter import preview as pv
     from drafter.errors import DrafterError, display_path
 
-    ws = opts.workspace
-    output = output or ws.state_dir / "preview" / (consultation.stem + ".html")
+    ws = opts.near(consultation).workspace
+    output = output or ws.root / "out" / "preview" / (consultation.stem + ".html")
+    url = Path(output).resolve().as_uri()
 
     def echo(line: str) -> None:
         click.echo(line, err=True)
@@ -37,11 +38,14 @@ def preview(opts, consultation, output, watch, interval, max_cycles):
     if not watch:
         for line in pv.build(opts.session, ws, consultation, output):
             echo(line)
+        if Path(output).is_file():
+            echo(f"open {url}")
         return
     if not consultation.is_file():
         raise DrafterError("no such file", consultation)
     echo(f"watching {consultation} and the workspace; preview in {display_path(output)} "
          "(Ctrl-C to stop)")
+    echo(f"open {url}")
     try:
         pv.watch(opts.session, ws, consultation, output, interval=interval,
                  max_cycles=max_cycles, echo=echo)
