@@ -150,8 +150,12 @@ class OrgFacts(Strict):
     web: Optional[str] = None
     email: Optional[str] = None
     phone: Optional[str] = None
-    address: Optional[str] = None
-    transparency_register: Optional[str] = None
+    address: Optional[str] = Field(
+        default=None, description="mailing address under the signature of US filings, one "
+                                  "line per line; unknown: filings show a placeholder")
+    transparency_register: Optional[str] = Field(
+        default=None, description="EU Transparency Register number, shown on EU papers; "
+                                  "unknown: EU consultation responses show a placeholder")
     signatory: Optional[Person] = None
 
     @field_validator("member_count", mode="before")
@@ -387,7 +391,8 @@ def _message(model: type[BaseModel], err: dict, loc: tuple) -> str:
         expected = (err.get("ctx") or {}).get("expected", "")
         options = re.findall(r"'([^']*)'", expected)
         hint = did_you_mean(err.get("input"), options) if options else ""
-        msg = f"{err.get('input')!r} is not one of {', '.join(options)}{hint}" if options else msg
+        msg = (f"{err.get('input')!r} is not one of " + ", ".join(f"'{o}'" for o in options)
+               + hint) if options else msg
     return f"{_field_path(loc)}: {msg}" if loc else msg
 
 

@@ -27,7 +27,9 @@ def split(node: Div) -> tuple[list, list]:
     return left, right
 
 
-def estimate_lines(nodes, width_twips: int) -> int:
+def estimate_lines(nodes, width_twips: int, gaps: bool = True) -> int:
+    """Lines the paragraphs of ``nodes`` take in a column ``width_twips`` wide, plus (with
+    ``gaps``) the blank line between paragraphs."""
     per_line = max(10, width_twips // _CHAR_TWIPS)
     lines = 0
     paragraphs = [n for n in walk(nodes) if isinstance(n, Paragraph)]
@@ -40,7 +42,7 @@ def estimate_lines(nodes, width_twips: int) -> int:
                 parts[-1].append(inline)
         for part in parts:
             lines += max(1, math.ceil(len(inline_text(part)) / per_line))
-    return lines + max(0, len(paragraphs) - 1)  # a blank line between paragraphs
+    return lines + (max(0, len(paragraphs) - 1) if gaps else 0)
 
 
 def table(text_width: int):
@@ -79,3 +81,7 @@ def table(text_width: int):
 
 def left_width(text_width: int) -> int:
     return text_width // 2
+
+
+def right_width(text_width: int) -> int:
+    return text_width - left_width(text_width) - _PAREN_WIDTH - 360  # less the indent

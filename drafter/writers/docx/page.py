@@ -13,18 +13,12 @@ import re
 
 from docx.oxml.ns import qn
 
+from drafter.compose.citation import docket_label, joined_dockets  # noqa: F401 - re-exported
 from drafter.model.parse import clean_text
 from drafter.writers.docx import fields, oxml
 from drafter.writers.docx.oxml import el
 
 _SHORT_TITLE_MAX = 70
-_LABELLED = re.compile(r"(?i)\b(docket|no\.|#)")
-
-
-def docket_label(docket: str) -> str:
-    """"Docket No. X", unless the docket names itself ("WC Docket No. 17-108")."""
-    docket = docket.strip()
-    return docket if _LABELLED.search(docket) else f"Docket No. {docket}"
 
 
 def short_title(title: str, limit: int = _SHORT_TITLE_MAX) -> str:

@@ -332,7 +332,9 @@ class DocxBuilder:
         paragraphs = left.findall(qn("w:p"))
         for p in paragraphs[:-1]:
             p.addnext(self._blank_cell_paragraph())
-        count = caption.estimate_lines(left_nodes, caption.left_width(self.text_width)) + 1
+        count = max(caption.estimate_lines(left_nodes, caption.left_width(self.text_width)),
+                    caption.estimate_lines(right_nodes, caption.right_width(self.text_width), gaps=False)
+                    ) + 1
         for _ in range(count):
             p = self._blank_cell_paragraph()
             oxml.add_run(p, ")")
