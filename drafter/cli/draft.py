@@ -33,16 +33,21 @@ def output_plan(consultation: Path, output: Path | None, fmt: str | None,
     return output, fmt
 
 
+_WORDING = ("broad-term", "glossary", "should-overuse")
+
+
 def filing_warnings(diagnostics, workspace) -> list:
     """The draft checks' warnings about this filing (placeholders, deadline, terms in the
-    consultation's own text...).  Warnings located in the position library are the library's
-    business, reported by ``drafter check``: here they become one line counting them."""
+    consultation's own text...).  Wording warnings located in the position library (terms,
+    'should') are the library's business, reported by ``drafter check``: here they become one
+    line counting them.  Placeholders are always shown."""
     from drafter.errors import Diagnostic
 
     library = Path(workspace.positions).resolve()
     own, in_library = [], 0
     for diag in diagnostics:
-        if diag.path and library in Path(diag.path).resolve().parents:
+        if diag.code in _WORDING and diag.path \
+                and library in Path(diag.path).resolve().parents:
             in_library += 1
         else:
             own.append(diag)
