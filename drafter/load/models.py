@@ -368,6 +368,9 @@ def _inner_model(annotation) -> type[BaseModel] | None:
 def did_you_mean(word, choices) -> str:
     """" (did you mean 'x'?)" when ``word`` is close to one of ``choices``, else ""."""
     choices = [str(c) for c in choices]
+    swapped = [c for c in choices if sorted(c.lower()) == sorted(str(word).lower())]
+    if swapped:  # two letters swapped ("rcf") beat any other near miss
+        return f" (did you mean '{swapped[0]}'?)"
     match = difflib.get_close_matches(str(word).lower(), [c.lower() for c in choices], n=1,
                                       cutoff=0.6)
     if not match:
