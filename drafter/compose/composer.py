@@ -207,7 +207,7 @@ class Composer:
         return composition
 
 
-_RUNNING_TITLE_MAX = 60
+_RUNNING_TITLE_MAX = 70
 
 
 def running_title(consultation, org) -> str:
@@ -219,8 +219,9 @@ def running_title(consultation, org) -> str:
     from drafter.compose.citation import agency_mentions
 
     _, ref = agency_mentions(consultation.agency.name, consultation.agency.short_name)
-    noun = "Comments" if consultation.jurisdiction == "US" else "Contribution"
-    return f"{org.short_name} {noun} to {ref}"
+    if consultation.jurisdiction == "US":
+        return f"{org.short_name} Comments to {ref}"
+    return f"{org.short_name} Contribution to {ref if ref.startswith('the ') else 'the ' + ref}"
 
 
 def choose_template(consultation: ConsultationFile, template_dir: Path,
