@@ -87,6 +87,9 @@ class Composer:
         data["docket"] = c.docket_text  # one line; "dockets" lists them
         data["dockets"] = c.dockets
         data["docket_labels"] = [docket_label(d) for d in c.dockets]
+        data["proceedings"] = [{"title": title or c.title, "docket": docket_label(d)}
+                               for d, title in c.proceedings] \
+            if any(title for _, title in c.proceedings) else []
         data["citation_text"] = fed_reg(c.citation, c.published)
         first, later = agency_mentions(c.agency.name, c.agency.short_name)
         data["agency"]["first_mention"] = first

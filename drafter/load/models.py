@@ -225,6 +225,20 @@ def normal_jurisdiction(value):
     return JURISDICTION_ALIASES.get(" ".join(value.strip().lower().split()), value)
 
 
+class DocketEntry(Strict):
+    """One proceeding of a filing made in several: its docket and, for the caption, its title."""
+
+    docket: str = Field(min_length=1)
+    proceeding: Optional[str] = Field(
+        default=None, description="the proceeding's title, shown beside its docket in the "
+                                  "caption (default: the consultation's title)")
+
+    @field_validator("docket", mode="before")
+    @classmethod
+    def _docket_text(cls, value):
+        return None if value is None else str(value)
+
+
 class Question(Strict):
     id: str = Field(min_length=1)
     text: str = Field(min_length=1)
@@ -252,10 +266,12 @@ class Consultation(Strict):
                                    "call-for-evidence | public-consultation | other (any case; "
                                    "'Notice of Inquiry', 'ANPRM'... are accepted)")
     jurisdiction: Jurisdiction
-    docket: Optional[Union[str, list[str]]] = Field(
+    docket: Optional[Union[str, list[Union[str, DocketEntry]]]] = Field(
         default=None,
         description="the docket or reference number, or a list of them when the filing is made "
-                    "in several proceedings (each shown on its own line in the caption)")
+                    "in several proceedings (each shown on its own line in the caption); an "
+                    "item may be {docket: ..., proceeding: TITLE} to caption each proceeding "
+                    "beside its docket")
     rin: Optional[str] = None
     citation: Optional[str] = Field(
         default=None, description="the notice's Federal Register citation ('88 FR 58211'); "
@@ -292,10 +308,11 @@ class Consultation(Strict):
     @classmethod
     def _dockets(cls, value):
         if isinstance(value, (list, tuple)):
-            items = [str(v).strip() for v in value if v is not None and str(v).strip()]
+            items = [v if isinstance(v, dict) else str(v).strip() for v in value
+                     if v is not None and (isinstance(v, dict) or str(v).strip())]
             if not items:
                 return None
-            return items[0] if len(items) == 1 else items
+            return items[0] if len(items) == 1 and isinstance(items[0], str) else items
         return None if value is None else str(value)
 
     @field_validator("kind", mode="before")
@@ -311,9 +328,16 @@ class Consultation(Strict):
     @property
     def dockets(self) -> list[str]:
         """Every docket, in the file's order (none: an empty list)."""
+        return [docket for docket, _ in self.proceedings]
+
+    @property
+    def proceedings(self) -> list[tuple[str, str | None]]:
+        """(docket, proceeding title or None) for every docket, in the file's order."""
         if self.docket is None:
             return []
-        return list(self.docket) if isinstance(self.docket, list) else [self.docket]
+        items = self.docket if isinstance(self.docket, list) else [self.docket]
+        return [(item, None) if isinstance(item, str) else (item.docket, item.proceeding)
+                for item in items]
 
     @property
     def docket_text(self) -> str | None:

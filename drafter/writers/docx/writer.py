@@ -323,9 +323,17 @@ class DocxBuilder:
         self.annotator.add(first_p, last_p, lines)
 
     def fcc_caption(self, node: Div, state: _State) -> None:
-        left_nodes, right_nodes = caption.split(node)
-        tbl, left, parens, right = caption.table(self.text_width)
-        self._place(tbl)
+        tbl = None
+        for left_nodes, right_nodes in caption.rows(node):
+            if tbl is None:
+                tbl, left, parens, right = caption.table(self.text_width)
+                self._place(tbl)
+            else:
+                left, parens, right = caption.add_row(tbl)
+            self._caption_row(left, parens, right, left_nodes, right_nodes, state)
+        self.paragraph(None, _State(), mark=False)  # room between the caption and the title
+
+    def _caption_row(self, left, parens, right, left_nodes, right_nodes, state: _State) -> None:
         matter = replace(state, style="Filing Matter", align=None)
         with self.into(left):
             self.blocks(left_nodes, matter)
@@ -333,8 +341,8 @@ class DocxBuilder:
         for p in paragraphs[:-1]:
             p.addnext(self._blank_cell_paragraph())
         count = max(caption.estimate_lines(left_nodes, caption.left_width(self.text_width)),
-                    caption.estimate_lines(right_nodes, caption.right_width(self.text_width), gaps=False)
-                    ) + 1
+                    caption.estimate_lines(right_nodes, caption.right_width(self.text_width),
+                                           gaps=False)) + 1
         for _ in range(count):
             p = self._blank_cell_paragraph()
             oxml.add_run(p, ")")
@@ -349,7 +357,6 @@ class DocxBuilder:
                 oxml.ppr_set(ppr, el("w:spacing", {"w:after": 0}))
                 if cell is right:
                     oxml.ppr_set(ppr, el("w:ind", {"w:left": 360}))
-        self.paragraph(None, _State(), mark=False)  # room between the caption and the title
 
     def _blank_cell_paragraph(self):
         p = el("w:p")
