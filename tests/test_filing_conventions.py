@@ -413,3 +413,15 @@ def test_item02_fcc_proceedings_each_beside_its_docket(workspace, tmp_path):
           "Communications"], ["PS Docket No. 15-80"])]
     assert all(set(r[1]) == {")"} for r in rows)
     assert run_cli("check", path, cwd=workspace).code == 0
+
+
+def test_item02_harvest_finds_a_filing_with_several_dockets(workspace, tmp_path):
+    path = workspace / "examples" / f"{CISA}.yaml"
+    path.write_text(path.read_text().replace("docket: CISA-2022-0010\n",
+                                             "docket: [CISA-2022-0010, CISA-2022-0011]\n"))
+    out = tmp_path / "c.docx"
+    assert run_cli("draft", path, "-o", out, cwd=workspace).code == 0
+    assert _core(out.read_bytes()).find(f"{DC}identifier").text == \
+        "CISA-2022-0010; CISA-2022-0011"
+    result = run_cli("harvest", out, "--format", "json", cwd=workspace)
+    assert result.code == 0, result.err

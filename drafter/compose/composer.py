@@ -193,7 +193,7 @@ class Composer:
             "keywords": keywords,
             "date": filing_date(c),
             "docket": joined_dockets(labels) if labels else None,
-            "identifier": "; ".join(labels) if labels else None,
+            "identifier": c.docket_text,  # as written: harvest matches it to the file
             "agency": c.agency.name,
             "short_title": self.consultation.model.variables.get("short_title")
                            or running_title(c, self.org),
