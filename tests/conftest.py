@@ -46,11 +46,51 @@ def run_cli(*args, cwd: Path | None = None) -> Result:
 
 def run_process(*args, cwd: Path | None = None, env: dict | None = None,
                 timeout: int = 120) -> Result:
-    """Run ``python -m drafter ARGS`` in a separate process."""
+    """Run ``python -m drafter ARGS`` in a separate process.
+
+    Run from the repository, the process keeps its state (register, caches) in a throw-away
+    folder named by ``DRAFTER_STATE_DIR``, never in the repository's ``.drafter/``.
+    """
+    full_env = {**os.environ, **(env or {})}
+    if Path(cwd or ROOT).resolve() == ROOT and STATE_DIR_ENV not in full_env:
+        full_env[STATE_DIR_ENV] = str(_process_state_dir())
     proc = subprocess.run([sys.executable, "-m", "drafter", *map(str, args)], cwd=cwd or ROOT,
-                          capture_output=True, text=True, timeout=timeout,
-                          env={**os.environ, **(env or {})})
+                          capture_output=True, text=True, timeout=timeout, env=full_env)
     return Result(proc.returncode, proc.stdout, proc.stderr)
+
+
+STATE_DIR_ENV = "DRAFTER_STATE_DIR"
+_STATE: dict[str, Path] = {}
+
+
+def _process_state_dir() -> Path:
+    import tempfile
+
+    if "dir" not in _STATE:
+        _STATE["dir"] = Path(tempfile.mkdtemp(prefix="drafter-test-state-"))
+    return _STATE["dir"]
+
+
+@pytest.fixture(autouse=True)
+def isolated_state(monkeypatch, tmp_path_factory):
+    """Every test keeps the repository workspace's state (filing register, suggestion index,
+    template cache, batch state) in a temporary folder: tests never write into the
+    repository's ``.drafter/``.  Copies of the workspace (the ``workspace`` fixture) keep
+    their own ``.drafter/``, which tests may inspect."""
+    from drafter.load import workspace as ws_module
+
+    original = ws_module.Workspace.state_dir.fget
+    holder: dict[str, Path] = {}
+
+    def state_dir(self) -> Path:
+        if os.environ.get(STATE_DIR_ENV, "").strip() or Path(self.root).resolve() != ROOT:
+            return original(self)
+        if "dir" not in holder:
+            holder["dir"] = tmp_path_factory.mktemp("state")
+        return holder["dir"]
+
+    monkeypatch.setattr(ws_module.Workspace, "state_dir", property(state_dir))
+    yield
 
 
 @pytest.fixture

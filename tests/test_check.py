@@ -211,21 +211,21 @@ def test_jinja_syntax_error_in_a_template_at_its_line(workspace):
 
 
 def test_jinja_syntax_error_in_a_block_at_the_file_line(workspace):
-    edit(workspace / THANKS, "{{ agency.short_name }}", "{{ agency.short_name }")
+    edit(workspace / THANKS, "{{ agency.first_mention }}", "{{ agency.first_mention }")
     code, diags = check(workspace)
     found = of(diags, "jinja-syntax", THANKS)
     assert code == 1 and len(found) == 1 and found[0]["line"] == 16
 
 
 def test_unknown_filter_is_a_syntax_error_with_suggestion(workspace):
-    edit(workspace / THANKS, "{{ agency.short_name }}", "{{ agency.short_name | upperr }}")
+    edit(workspace / THANKS, "{{ agency.first_mention }}", "{{ agency.first_mention | upperr }}")
     code, diags = check(workspace)
     found = of(diags, "jinja-syntax", THANKS)
     assert found and found[0]["line"] == 16 and "did you mean 'upper'" in found[0]["message"]
 
 
 def test_undefined_names_static(workspace):
-    edit(workspace / THANKS, "{{ agency.short_name }}", "{{ org.shortname }} {{ agencyy.name }}")
+    edit(workspace / THANKS, "{{ agency.first_mention }}", "{{ org.shortname }} {{ agencyy.name }}")
     code, diags = check(workspace)
     found = of(diags, "undefined", THANKS)
     messages = {d["message"] for d in found}

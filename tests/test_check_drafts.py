@@ -9,7 +9,14 @@ from tests.conftest import run_cli
 from tests.test_check import THANKS, check, consultation, edit, line_of, new_block, of
 
 
+def with_address(workspace):
+    """The organisation's mailing address filled in, so the signature has no placeholder."""
+    org = workspace / "org.yaml"
+    org.write_text(org.read_text().replace("\naddress:\n", "\naddress: 1 Example Street\n"))
+
+
 def test_placeholders_in_a_block_point_at_the_block(workspace):
+    with_address(workspace)  # only the placeholders under test
     new_block(workspace, "unfinished", "Our members TODO: numbers here. See [[source]] and "
               "{{ '{{' }} name }}.")
     path = consultation(workspace, "wip", ["thanks-for-opportunity", "unfinished"])
@@ -24,6 +31,7 @@ def test_placeholders_in_a_block_point_at_the_block(workspace):
 
 
 def test_unanswered_question_placeholder_points_at_the_question(workspace):
+    with_address(workspace)  # only the placeholders under test
     path = workspace / "examples" / "questions.yaml"
     path.write_text("title: T\nagency: {name: Test Agency, short_name: TA}\nkind: rfc\n"
                     "jurisdiction: US\ndate: 2018-02-12\ntemplate: us-agency-comments\n"
@@ -149,6 +157,7 @@ def test_shipped_examples_have_no_errors_in_draft_checks():
 
 
 def test_draft_prints_draft_checks_as_warnings(workspace, tmp_path):
+    with_address(workspace)  # only the placeholders under test
     edit(workspace / THANKS, "Thank you for", "TODO Thank you for")
     out = tmp_path / "x.md"
     result = run_cli("draft", "examples/ntia-botnets-comments.yaml", "-o", out, cwd=workspace)

@@ -23,12 +23,12 @@ def test_every_example_drafts(name, tmp_path):
     assert f"wrote {out}" in result.err
 
 
-def test_output_defaults_to_the_consultation_name_in_the_current_folder(tmp_path):
-    shutil.copy(EXAMPLES / "ntia-botnets-comments.yaml", tmp_path / "my-filing.yaml")
-    result = run_cli("--library", ROOT / "positions", "--templates", ROOT / "templates",
-                     "draft", "my-filing.yaml", cwd=tmp_path)
+def test_output_defaults_to_the_consultation_name_in_the_workspace_out(workspace):
+    shutil.copy(EXAMPLES / "ntia-botnets-comments.yaml", workspace / "my-filing.yaml")
+    result = run_cli("draft", "my-filing.yaml", cwd=workspace)
     assert result.code == 0, result.err
-    assert (tmp_path / "my-filing.docx").is_file()
+    assert (workspace / "out" / "my-filing.docx").is_file()
+    assert not (workspace / "my-filing.docx").exists()
 
 
 @pytest.mark.parametrize("ext,fmt,marker", [

@@ -38,9 +38,9 @@ def test_positions_are_marked_with_id_and_hash():
 
 def test_variables_in_bodies_take_consultation_and_org_values():
     comp = _compose(ROOT, EXAMPLES / "ntia-botnets-comments.yaml")
-    assert ("regarding the National Telecommunications and Information Administration’s (NTIA) "
-            "“Request for Comments on Promoting Stakeholder Action Against Botnets and Other "
-            "Automated Threats.”") in comp.markdown
+    assert ("on the “Request for Comments on Promoting Stakeholder Action Against Botnets and "
+            "Other Automated Threats,” issued by the National Telecommunications and Information "
+            "Administration (NTIA).") in comp.markdown
     assert "founded in 2012" in comp.markdown and "Our 90-plus members" in comp.markdown
 
 
@@ -51,7 +51,7 @@ def test_minimal_consultation_drafts_a_complete_filing(tmp_path):
     md = comp.markdown
     assert comp.template.name == "us-agency-comments"
     assert "# INTRODUCTION" in md
-    assert "Cybersecurity and Infrastructure Security Agency’s (CISA)" in md   # thanks block
+    assert "the Cybersecurity and Infrastructure Security Agency (CISA)." in md  # thanks block
     assert "block=\"coalition-members\"" in md                               # about the org
     assert "[[TODO: the substance of the comments" in md                      # marked placeholder
     assert "block=\"closing-thanks-stand-ready\"" in md                      # closing

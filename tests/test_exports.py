@@ -34,14 +34,17 @@ def test_the_extension_implies_the_format(tmp_path, suffix, fmt):
         assert data.decode("utf-8")
 
 
-def test_format_option_wins_and_default_name(tmp_path):
+def test_format_option_wins_and_default_name(tmp_path, workspace):
     out = tmp_path / "notes.out"
     result = run_cli("draft", FCC, "-o", out, "--format", "txt")
     assert result.code == 0 and out.read_text().startswith("Before the\n")
-    result = run_cli("--library", ROOT / "positions", "--templates", ROOT / "templates",
-                     "draft", FCC, "--format", "md", cwd=tmp_path)
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    result = run_cli("draft", workspace / "examples" / FCC.name, "--format", "md", cwd=elsewhere)
     assert result.code == 0, result.err
-    assert (tmp_path / "fcc-iot-labeling-comments.md").is_file()
+    # the default output: out/ of the consultation's workspace, whatever the current folder
+    assert (workspace / "out" / "fcc-iot-labeling-comments.md").is_file()
+    assert list(elsewhere.iterdir()) == []
 
 
 def test_unknown_extension_is_an_error_and_writes_nothing(tmp_path):
@@ -110,9 +113,10 @@ def test_txt_is_plain_text_for_web_forms(tmp_path):
     text = out.read_text()
     assert "::: " not in text and "**" not in text and "[^" not in text
     assert "\nI. INTRODUCTION\n" in text and "\na. Global, Diverse Scope\n" in text
-    assert "Internet of Things[1]" in text
+    assert "Internet of Things,”[1] issued by the Federal Communications Commission" in text
     assert text.rstrip().endswith("NIST IR 8425 (September 2022).")
-    assert "\nNotes\n\n[1] Cybersecurity Labeling for Internet of Things, 88 FR 58211" in text
+    assert ("\nNotes\n\n[1] Cybersecurity Labeling for Internet of Things, PS Docket No. 23-239, "
+            "Notice of Proposed Rulemaking, FCC 23-65, 88 Fed. Reg. 58,211") in text
 
 
 # -- PDF without (a working) LibreOffice --------------------------------------------------------

@@ -449,7 +449,7 @@ def test_item13_notice_url_is_not_escaped_inside_its_autolink(workspace):
     assert targets["word/footnotes.xml"] == [url]
     notes = etree.fromstring(_docx_parts(data)["word/footnotes.xml"])
     text = "".join(t.text or "" for t in notes.iter(q("t")))
-    assert "*Star* Notice, 88 FR 58501" in text and url in text
+    assert "*Star* Notice, 88 Fed. Reg. 58,501 (Aug. 25, 2023)" in text and url in text
 
 
 @pytest.mark.parametrize("expr", ['"Docket " ~ consultation.docket', 'consultation.rin ~ ""',

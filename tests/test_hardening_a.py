@@ -85,7 +85,8 @@ def test_item01_partial_link_out_of_the_folder_is_not_loaded(workspace, tmp_path
     (workspace / "templates" / "_evil.jinja").symlink_to(outside)
     template = workspace / "templates" / "probe.jinja"
     template.write_text('{% include "_evil.jinja" %}\n')
-    result = run_cli("draft", NTIA, "--template", "probe", "-o", tmp_path / "o.md",
+    result = run_cli("draft", workspace / "examples" / NTIA.name, "--template", "probe",
+                     "-o", tmp_path / "o.md",
                      cwd=workspace)
     one_error_line(result, "template '_evil.jinja' not found")
 

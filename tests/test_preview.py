@@ -20,13 +20,18 @@ def test_preview_writes_html(workspace):
     html = out.read_text()
     assert html.startswith("<!DOCTYPE html>") and "Promoting Stakeholder Action" in html
     assert 'http-equiv="refresh"' not in html
-    assert result.err.strip().split("\n")[-1].startswith("wrote p.html (12 positions")
+    lines = result.err.strip().split("\n")
+    assert lines[-2].startswith("wrote p.html (12 positions")
+    assert lines[-1] == f"open {out.resolve().as_uri()}"
 
 
-def test_preview_default_output_is_in_the_state_folder(workspace):
+def test_item17_preview_default_output_is_out_preview_with_a_file_url(workspace):
     result = run_cli("preview", NTIA, cwd=workspace)
     assert result.code == 0, result.err
-    assert (workspace / ".drafter" / "preview" / "ntia-botnets-comments.html").is_file()
+    page = workspace / "out" / "preview" / "ntia-botnets-comments.html"
+    assert page.is_file()
+    assert not (workspace / ".drafter" / "preview").exists()
+    assert result.err.strip().split("\n")[-1] == f"open {page.resolve().as_uri()}"
 
 
 def test_preview_error_is_one_line_and_writes_nothing(workspace):
@@ -98,7 +103,7 @@ def test_watch_rerenders_on_every_kind_of_change_and_survives_errors(workspace):
 def test_watch_keeps_the_last_good_preview_on_error(workspace):
     ws = discover(start=workspace)
     out = workspace / "live.html"
-    steps = Script([_edit(workspace / THANKS, "{{ agency.name }}", "{{ agency.nme }}")])
+    steps = Script([_edit(workspace / THANKS, "{{ agency.first_mention }}", "{{ agency.nme }}")])
     lines: list[str] = []
     pv.watch(lambda: Session(ws), ws, workspace / NTIA, out, interval=0, max_cycles=2,
              echo=lines.append, sleep=steps)

@@ -161,7 +161,8 @@ def test_fcc_caption_toc_and_footnotes_in_the_pdf(rendered):
     assert re.search(r"I\. INTRODUCTION\.{5,} ?1", first)
     assert "Table of Contents" in first.split("\n")  # the TOC heading has no number
     # footnotes at the foot of the page
-    assert "Cybersecurity Labeling for Internet of Things, 88 FR 58211 (August 25, 2023)," in text
+    assert "88 Fed. Reg. 58,211 (Aug. 25, 2023)," in text
+    assert "Cybersecurity Labeling for Internet of Things, PS Docket No. 23-239" in text
     assert "Manos Antonakakis et al., Understanding the Mirai Botnet" in text
 
 

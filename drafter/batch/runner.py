@@ -231,7 +231,7 @@ def _build(task: Task) -> Outcome:
         hashes={f: _HASHER.entry(f) for f in files},
         written=[o["path"] for o in outputs if o["path"] not in kept],
         kept=kept,
-        filing={"consultation": str(job.consultation), "title": c.title, "docket": c.docket},
+        filing={"consultation": str(job.consultation), "title": c.title, "docket": c.docket_text},
     )
 
 

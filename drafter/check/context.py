@@ -75,6 +75,7 @@ class CheckContext:
             if exc.path is None:
                 exc.path = path
             self.load_problems.append(exc)
+            self.load_problems.extend(getattr(exc, "more", ()))
             return None
 
     def _load(self) -> None:

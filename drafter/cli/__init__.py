@@ -56,12 +56,22 @@ class Options:
         self.templates = templates
         self.debug = debug
         self._workspace = None
+        self._near = None
+
+    def near(self, path) -> "Options":
+        """Look for the workspace around ``path`` (a consultation or batch file) first, then
+        around the current directory; call before the workspace is first used."""
+        from pathlib import Path
+        if self._workspace is None and path is not None:
+            self._near = Path(path).resolve().parent
+        return self
 
     @property
     def workspace(self):
         if self._workspace is None:
-            from drafter.load.workspace import discover
-            self._workspace = discover(self.library, self.templates)
+            from drafter.load.workspace import discover, find_root
+            start = self._near if self._near is not None and find_root(self._near) else None
+            self._workspace = discover(self.library, self.templates, start=start)
         return self._workspace
 
     def session(self):
@@ -81,8 +91,8 @@ class Options:
 def cli(ctx, library, templates, debug):
     """Draft regulatory-comment filings from reviewed position blocks.
 
-    The workspace is the folder at or above the current directory that holds positions/
-    and templates/.
+    The workspace is the folder that holds positions/ and templates/, at or above the
+    consultation file's folder, else at or above the current directory.
     """
     from pathlib import Path
     ctx.obj = Options(Path(library) if library else None,
@@ -103,9 +113,10 @@ def main(argv=None) -> None:
     except DrafterError as exc:
         if debug:
             traceback.print_exc()
-        where = exc.where()
-        click.echo(printable(f"{where}: error: {exc.message}" if where
-                             else f"drafter: error: {exc.message}"), err=True)
+        for problem in (exc, *getattr(exc, "more", ())):  # a file's every validation error
+            where = problem.where()
+            click.echo(printable(f"{where}: error: {problem.message}" if where
+                                 else f"drafter: error: {problem.message}"), err=True)
         sys.exit(2)
     except click.exceptions.Abort:
         click.echo("Aborted!", err=True)

@@ -30,7 +30,8 @@ def coverage(opts, consultation, fmt, strict):
 
     cf = load_consultation(consultation)
     model = cf.model
-    suggester = Suggester.for_workspace(opts.workspace) if model.questions else None
+    suggester = Suggester.for_workspace(opts.near(consultation).workspace) \
+        if model.questions else None
     if suggester is not None and opts.debug:
         click.echo(suggester.index.describe(), err=True)
     statuses = {}

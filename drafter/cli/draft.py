@@ -11,8 +11,13 @@ from drafter.cli import warn_all
 FORMAT_CHOICES = ("docx", "md", "html", "txt", "pdf")
 
 
-def output_plan(consultation: Path, output: Path | None, fmt: str | None) -> tuple[Path, str]:
-    """The output path and format from ``-o`` and ``--format`` (the extension may imply it)."""
+def output_plan(consultation: Path, output: Path | None, fmt: str | None,
+                opts=None) -> tuple[Path, str]:
+    """The output path and format from ``-o`` and ``--format`` (the extension may imply it).
+
+    Without ``-o`` the filing goes to the workspace's ``out/`` folder (``opts`` gives the
+    workspace), named after the consultation.
+    """
     from drafter.errors import OutputError
     from drafter.writers import format_for_path
 
@@ -23,8 +28,34 @@ def output_plan(consultation: Path, output: Path | None, fmt: str | None) -> tup
                               "use --format", output)
     fmt = fmt or "docx"
     if output is None:
-        output = Path(consultation.stem + "." + fmt)
+        folder = opts.workspace.root / "out" if opts is not None else Path()
+        output = folder / (consultation.stem + "." + fmt)
     return output, fmt
+
+
+_WORDING = ("broad-term", "glossary", "should-overuse")
+
+
+def filing_warnings(diagnostics, workspace) -> list:
+    """The draft checks' warnings about this filing (placeholders, deadline, terms in the
+    consultation's own text...).  Wording warnings located in the position library (terms,
+    'should') are the library's business, reported by ``drafter check``: here they become one
+    line counting them.  Placeholders are always shown."""
+    from drafter.errors import Diagnostic
+
+    library = Path(workspace.positions).resolve()
+    own, in_library = [], 0
+    for diag in diagnostics:
+        if diag.code in _WORDING and diag.path \
+                and library in Path(diag.path).resolve().parents:
+            in_library += 1
+        else:
+            own.append(diag)
+    if in_library:
+        own.append(Diagnostic(
+            "warning", f"{in_library} warning(s) about wording in the position library: run "
+            "drafter check to see them", None, None, None, "library-warnings"))
+    return own
 
 
 def record_draft(workspace, consultation: Path, output: Path, fmt: str, data: bytes,
@@ -37,7 +68,7 @@ def record_draft(workspace, consultation: Path, output: Path, fmt: str, data: by
     model = result.consultation.model
     record_safely(workspace, lambda message: click.echo(message, err=True),
                   command="draft", consultation=str(Path(consultation).resolve()),
-                  title=model.title, docket=model.docket,
+                  title=model.title, docket=model.docket_text,
                   template=result.composition.template.name,
                   outputs=[(str(Path(output).resolve()), fmt, hashlib.sha256(data).hexdigest())],
                   blocks=[(b.id, b.hash) for b in result.composition.used])
@@ -46,7 +77,8 @@ def record_draft(workspace, consultation: Path, output: Path, fmt: str, data: by
 @click.command()
 @click.argument("consultation", type=click.Path(path_type=Path, dir_okay=False))
 @click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False),
-              help="Output file (default: named after the consultation, in this folder).")
+              help="Output file (default: out/NAME.FORMAT in the workspace, NAME the "
+                   "consultation's).")
 @click.option("-t", "--template", metavar="NAME|PATH",
               help="Template name (file stem in templates/) or path to a template file.")
 @click.option("-f", "--format", "fmt", type=click.Choice(FORMAT_CHOICES),
@@ -68,7 +100,8 @@ def draft(opts, consultation, output, template, fmt, reference_docx, annotate, u
     """
     from drafter.output import atomic_write, check_inputs, check_overwrite, draft_inputs
 
-    output, fmt = output_plan(consultation, output, fmt)
+    opts.near(consultation)
+    output, fmt = output_plan(consultation, output, fmt, opts)
     check_inputs(output, [(consultation, "the consultation")])
     session = opts.session()
     result = session.draft(consultation, template=template)
@@ -81,6 +114,7 @@ def draft(opts, consultation, output, template, fmt, reference_docx, annotate, u
     record_draft(opts.workspace, consultation, output, fmt, data, result)
     warn_all(result.diagnostics)
     from drafter.check import draft_diagnostics
-    warn_all(draft_diagnostics(result, opts.workspace))  # placeholders, deadline, terms...
-    click.echo(f"wrote {output} ({fmt}, template {result.composition.template.name}, "
+    warn_all(filing_warnings(draft_diagnostics(result, opts.workspace), opts.workspace))
+    from drafter.errors import display_path
+    click.echo(f"wrote {display_path(output)} ({fmt}, template {result.composition.template.name}, "
                f"{len(result.composition.used)} positions)", err=True)

@@ -9,8 +9,32 @@ from pathlib import Path
 
 import click
 
-KINDS = ("rfc", "rfi", "nprm", "call-for-evidence", "public-consultation", "other")
+KINDS = ("rfc", "rfi", "nprm", "noi", "anprm", "fnprm", "public-notice", "call-for-evidence",
+         "public-consultation", "other")
 JURISDICTIONS = ("US", "EU", "UK", "other")
+
+
+def _kind(ctx, param, value):
+    """Any case and the usual names ("NPRM", "notice of inquiry") for --kind."""
+    if value is None:
+        return None
+    from drafter.load.models import normal_kind
+    kind = normal_kind(value)
+    if kind not in KINDS:
+        from drafter.load.models import did_you_mean
+        raise click.BadParameter(f"'{value}' is not one of {', '.join(KINDS)}"
+                                 f"{did_you_mean(value, KINDS)}")
+    return kind
+
+
+def _jurisdiction(ctx, param, value):
+    if value is None:
+        return None
+    from drafter.load.models import normal_jurisdiction
+    found = normal_jurisdiction(value)
+    if found not in JURISDICTIONS:
+        raise click.BadParameter(f"'{value}' is not one of {', '.join(JURISDICTIONS)}")
+    return found
 
 
 def _date(ctx, param, value):
@@ -22,15 +46,16 @@ def _date(ctx, param, value):
         raise click.BadParameter(f"'{value}' is not a date (write YYYY-MM-DD)") from None
 
 
-def default_output(fields: dict) -> Path:
-    """A file name from the agency and the title: ``ntia-promoting-stakeholder-action.yaml``."""
+def default_output(fields: dict, folder: Path | None = None) -> Path:
+    """A file name from the agency and the title, ``ntia-promoting-stakeholder-action.yaml``,
+    in ``folder`` (the workspace's ``consultations/``; none: the current folder)."""
     agency = (fields.get("agency") or {}).get("short_name") or ""
     words = re.findall(r"[a-z0-9]+", (fields.get("title") or "consultation").lower())
     skip = {"a", "an", "the", "of", "on", "for", "and", "to", "in", "request", "comments",
             "comment", "information", "notice"}
     kept = [w for w in words if w not in skip][:5] or ["consultation"]
     stem = "-".join(re.findall(r"[a-z0-9]+", agency.lower()) + kept)
-    return Path(stem + ".yaml")
+    return (folder or Path()) / (stem + ".yaml")
 
 
 def _interactive_questions() -> list[dict]:
@@ -90,6 +115,15 @@ def _prompt_missing(fields: dict, ask_questions: bool) -> None:
             fields["questions"] = questions
 
 
+def _consultations_folder(opts) -> Path | None:
+    """``consultations/`` of the workspace around the current folder, or None outside one."""
+    from drafter.errors import LoadError
+    try:
+        return opts.workspace.root / "consultations"
+    except LoadError:
+        return None
+
+
 @click.command()
 @click.option("--from-federal-register", "federal_register", metavar="DOC.json",
               type=click.Path(path_type=Path, dir_okay=False),
@@ -103,17 +137,21 @@ def _prompt_missing(fields: dict, ask_questions: bool) -> None:
 @click.option("--title", help="Title of the consultation.")
 @click.option("--agency", help="The agency's full name.")
 @click.option("--agency-short", help="The agency's short name (NTIA, Commission, ...).")
-@click.option("--kind", type=click.Choice(KINDS))
-@click.option("--jurisdiction", type=click.Choice(JURISDICTIONS))
+@click.option("--kind", callback=_kind, metavar="KIND",
+              help="One of " + ", ".join(KINDS) + " (any case; 'NPRM', 'notice of inquiry'...).")
+@click.option("--jurisdiction", callback=_jurisdiction, metavar="US|EU|UK|other",
+              help="Where the consultation is held (any case).")
 @click.option("--docket", help="Docket or reference number.")
 @click.option("--deadline", callback=_date, metavar="YYYY-MM-DD", help="Comment deadline.")
 @click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False),
-              help="The file to write (default: named after the agency and title).")
+              help="The file to write (default: consultations/NAME.yaml in the workspace, "
+                   "NAME from the agency and title; the current folder outside a workspace).")
 @click.option("--force", is_flag=True, help="Overwrite the output file if it exists.")
 @click.option("-i", "--interactive", is_flag=True,
               help="Ask for whatever the sources and flags leave out (default when the "
                    "input is a terminal).")
-def new(federal_register, regulations_gov, questions_file, title, agency, agency_short, kind,
+@click.pass_obj
+def new(opts, federal_register, regulations_gov, questions_file, title, agency, agency_short, kind,
         jurisdiction, docket, deadline, output, force, interactive):
     """Write a new consultation file (YAML).
 
@@ -178,11 +216,13 @@ def new(federal_register, regulations_gov, questions_file, title, agency, agency
     if interactive or (missing and sys.stdin.isatty()):
         _prompt_missing(fields, ask_questions=not questions_file)
     elif missing:
-        source = federal_register or regulations_gov or questions_file
-        raise LoadError("missing " + ", ".join(missing) + " (give them as options, or run "
-                        "drafter new -i to be asked)", source)
+        # A notice that lacks them is at fault; a question list never has them.
+        source = federal_register or regulations_gov
+        raise LoadError("missing " + ", ".join(missing) + (
+            " in the notice" if source else "") + " (give them as options, or run "
+            "drafter new -i to be asked)", source)
 
-    output = output or default_output(fields)
+    output = output or default_output(fields, _consultations_folder(opts))
     check_inputs(output, [(federal_register, "the Federal Register document"),
                           (regulations_gov, "the regulations.gov document"),
                           (questions_file, "the question list")])
@@ -190,11 +230,12 @@ def new(federal_register, regulations_gov, questions_file, title, agency, agency
         raise OutputError("already exists (use --force to overwrite)", output)
     if not header:
         header.append("Written by drafter new.")
-    header.append("Next: drafter suggest " + output.as_posix() + " (which positions answer "
-                  "what), then drafter draft.")
+    from drafter.errors import display_path
+    header.append("Next: drafter suggest " + Path(display_path(output)).as_posix()
+                  + " (which positions answer what), then drafter draft.")
     text = consultation_yaml(fields, header, notes)
     validate_text(text, output)
     atomic_write(output, text.encode("utf-8"))
     count = len(fields.get("questions") or [])
-    click.echo(f"wrote {output} ({fields.get('kind')}, {fields.get('jurisdiction')}, "
+    click.echo(f"wrote {display_path(output)} ({fields.get('kind')}, {fields.get('jurisdiction')}, "
                f"{count} question{'s' if count != 1 else ''})", err=True)

@@ -35,8 +35,14 @@ def positions():
 @click.pass_obj
 def list_(opts, topic, role, status, fmt):
     """List position blocks."""
+    from drafter.errors import LoadError
+
     library = opts.session().library
     statuses = () if status == "all" else (status,)
+    if topic is not None and topic not in library.topics:
+        from drafter.load.library import suggest
+        raise LoadError(f"unknown topic '{topic}'{suggest(topic, library.topics)}; the topics "
+                        f"are: {', '.join(sorted(library.topics))}", opts.workspace.topics_file)
     blocks = library.query(topic=topic, role=role, status=statuses)
     if fmt == "json":
         click.echo(json.dumps([block_json(b, body=False) for b in blocks], indent=2))

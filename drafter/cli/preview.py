@@ -10,7 +10,7 @@ import click
 @click.command()
 @click.argument("consultation", type=click.Path(path_type=Path, dir_okay=False))
 @click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False),
-              help="HTML file to write (default: .drafter/preview/NAME.html in the workspace).")
+              help="HTML file to write (default: out/preview/NAME.html in the workspace).")
 @click.option("--watch", is_flag=True,
               help="Keep running: re-render when the consultation, a template, a block, the "
                    "org facts, the settings or the glossary change (Ctrl-C to stop).")
@@ -30,9 +30,10 @@ def preview(opts, consultation, output, watch, interval, force, max_cycles):
     from drafter import preview as pv
     from drafter.errors import DrafterError, display_path
 
-    ws = opts.workspace
-    if output is None:  # drafter's own state folder: replaced freely
-        output, force = ws.state_dir / "preview" / (consultation.stem + ".html"), True
+    ws = opts.near(consultation).workspace
+    if output is None:  # drafter's own preview folder: replaced freely
+        output, force = ws.root / "out" / "preview" / (consultation.stem + ".html"), True
+    url = Path(output).resolve().as_uri()
 
     def echo(line: str) -> None:
         click.echo(line, err=True)
@@ -40,11 +41,14 @@ def preview(opts, consultation, output, watch, interval, force, max_cycles):
     if not watch:
         for line in pv.build(opts.session, ws, consultation, output, force=force):
             echo(line)
+        if Path(output).is_file():
+            echo(f"open {url}")
         return
     if not consultation.is_file():
         raise DrafterError("no such file", consultation)
     echo(f"watching {consultation} and the workspace; preview in {display_path(output)} "
          "(Ctrl-C to stop)")
+    echo(f"open {url}")
     try:
         pv.watch(opts.session, ws, consultation, output, interval=interval,
                  max_cycles=max_cycles, echo=echo, force=force)

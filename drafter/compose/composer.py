@@ -95,6 +95,9 @@ def filing_date(consultation) -> dt.date | None:
     return None
 
 
+NOTICE_REF = "[^notice]"
+
+
 @dataclass
 class Composition:
     """The composed Markdown and what went into it."""
@@ -128,13 +131,25 @@ class Composer:
         self.context = self._context()
 
     def _context(self) -> dict:
+        from drafter.compose.citation import agency_mentions, docket_label, fed_reg
+
         c = self.consultation.model
         data = c.model_dump(mode="python")
         data["kind"] = c.kind.value
         data["name"] = self.consultation.name
-        for key in _ONE_LINE:
+        data["docket"] = c.docket_text  # one line; "dockets" lists them
+        data["dockets"] = c.dockets
+        data["docket_labels"] = [docket_label(d) for d in c.dockets]
+        data["proceedings"] = [{"title": title or c.title, "docket": docket_label(d)}
+                               for d, title in c.proceedings] \
+            if any(title for _, title in c.proceedings) else []
+        data["citation_text"] = fed_reg(c.citation, c.published)
+        first, later = agency_mentions(c.agency.name, c.agency.short_name)
+        data["agency"]["first_mention"] = first
+        data["agency"]["ref"] = later
+        for key in (*_ONE_LINE, "dockets", "docket_labels", "proceedings", "citation_text"):
             data[key] = one_line(data.get(key))
-        for key in ("name", "short_name"):   # address and addressee keep their lines
+        for key in ("name", "short_name", "first_mention", "ref"):  # address, addressee: lines kept
             data["agency"][key] = one_line(data["agency"][key])
         date = filing_date(c)
         filer = (c.filer or self.org.signatory)
@@ -151,6 +166,9 @@ class Composer:
             if date else placeholder("date of filing"),
             "filer": tag(one_line(filer.model_dump(mode="python"))) if filer else None,
             "template": {"name": self.template.name, "options": dict(self.template.options)},
+            # The footnote mark of the notice's citation, for the sentence that names the
+            # notice; the composer adds the footnote itself (see _notice_footnote).
+            "notice_ref": NOTICE_REF if c.citation else "",
         }
 
     # -- block rendering ------------------------------------------------------------------
@@ -188,6 +206,18 @@ class Composer:
 
     # -- the whole filing ----------------------------------------------------------------
 
+    def _notice_footnote(self, markdown: str) -> str:
+        """The footnote citing the notice, added once when the filing used its mark (an
+        opening sentence that names the notice) and the template did not define it."""
+        c = self.consultation.model
+        if not c.citation or NOTICE_REF not in markdown \
+                or f"\n{NOTICE_REF}:" in "\n" + markdown:
+            return markdown
+        from drafter.compose.citation import docket_label, notice_citation
+
+        note = notice_citation(c, [docket_label(d) for d in c.dockets])
+        return markdown.rstrip("\n") + f"\n\n{NOTICE_REF}: {note}\n"
+
     def render(self) -> Composition:
         self.env.start_render()
         try:
@@ -197,28 +227,38 @@ class Composer:
             raise to_drafter_error(exc, self.loader) from None
         markdown = seal_blocks(markdown, self.seal)
         c = self.consultation.model
-        # Primary topics first (each block's first), then the rest; Word keeps 255 characters.
-        topics: list[str] = []
+        markdown = self._notice_footnote(markdown)
+        # What the recipient sees in the document's properties: the topics' labels (not the
+        # library's ids), primary topics first; Word keeps 255 characters.
+        labels: list[str] = []
         for rank in (0, 1):
             for block in self.used.values():
                 for t in (block.meta.topics[:1] if rank == 0 else block.meta.topics[1:]):
-                    if t not in topics:
-                        topics.append(t)
+                    topic = self.library.topics.get(t)
+                    label = topic.label if topic is not None else None
+                    if label and label not in labels:
+                        labels.append(label)
         keywords = ""
-        for t in topics:
-            candidate = f"{keywords}, {t}" if keywords else t
+        for label in labels:
+            candidate = f"{keywords}; {label}" if keywords else label
             if len(candidate) > 255:
                 break
             keywords = candidate
+        from drafter.compose.citation import docket_label, joined_dockets
+
+        labels = [docket_label(d) for d in c.dockets]
         meta = {
             "title": c.title,
-            "subject": f"Comments of {self.org.name}" + (f" ({c.docket})" if c.docket else ""),
+            "subject": f"Comments of the {self.org.name}"
+                       + (f", {joined_dockets(labels)}" if labels else ""),
             "author": self.org.name,
             "keywords": keywords,
             "date": filing_date(c),
-            "docket": c.docket,
+            "docket": joined_dockets(labels) if labels else None,
+            "identifier": c.docket_text,  # as written: harvest matches it to the file
             "agency": c.agency.name,
-            "short_title": self.consultation.model.variables.get("short_title") or c.title,
+            "short_title": self.consultation.model.variables.get("short_title")
+                           or running_title(c, self.org),
             "jurisdiction": c.jurisdiction,
             "language": "en-US" if c.jurisdiction == "US" else "en-GB",
         }
@@ -230,6 +270,23 @@ class Composer:
                 "answered with suggested positions, marked for review: question "
                 + ", ".join(automatic.used), self.consultation.path, code="suggested-answers")
         return composition
+
+
+_RUNNING_TITLE_MAX = 70
+
+
+def running_title(consultation, org) -> str:
+    """The running header's title: the consultation's title when short, else the filer and
+    the agency ("i2Coalition Comments to NTIA"); the docket goes beside it."""
+    title = " ".join(consultation.title.split())
+    if len(title) <= _RUNNING_TITLE_MAX:
+        return title
+    from drafter.compose.citation import agency_mentions
+
+    _, ref = agency_mentions(consultation.agency.name, consultation.agency.short_name)
+    if consultation.jurisdiction == "US":
+        return f"{org.short_name} Comments to {ref}"
+    return f"{org.short_name} Contribution to {ref if ref.startswith('the ') else 'the ' + ref}"
 
 
 def choose_template(consultation: ConsultationFile, template_dir: Path,

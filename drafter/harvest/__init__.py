@@ -94,6 +94,13 @@ class HarvestResult:
                 "added": [a.to_json() for a in self.added], "notes": list(self.notes)}
 
 
+def _docket_text(value) -> str:
+    """A consultation's docket(s) as the filing's identifier gives them ("A; B")."""
+    items = value if isinstance(value, list) else [value]
+    return "; ".join(str(item.get("docket", "")).strip() if isinstance(item, dict)
+                     else str(item).strip() for item in items if item not in (None, ""))
+
+
 def find_consultation(workspace, edited: Path) -> Path:
     """The consultation a filing answers, from its title (and docket) in the core properties."""
     from drafter.load.yamlsrc import load_yaml_file
@@ -116,7 +123,7 @@ def find_consultation(workspace, edited: Path) -> Path:
             except DrafterError:
                 continue
             if isinstance(data, dict) and str(data.get("title", "")).strip() == title.strip() \
-                    and (not docket or str(data.get("docket") or "") in ("", docket)):
+                    and (not docket or _docket_text(data.get("docket")) in ("", docket)):
                 found.append(path.resolve())
     if len(found) != 1:
         what = "no consultation" if not found else f"{len(found)} consultations"

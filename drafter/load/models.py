@@ -6,9 +6,10 @@ The same models produce the JSON Schema that editors use (``drafter schema``).
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import re
 from enum import Enum
-from typing import Literal, Optional
+from typing import Literal, Optional, Union
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
@@ -149,8 +150,12 @@ class OrgFacts(Strict):
     web: Optional[str] = None
     email: Optional[str] = None
     phone: Optional[str] = None
-    address: Optional[str] = None
-    transparency_register: Optional[str] = None
+    address: Optional[str] = Field(
+        default=None, description="mailing address under the signature of US filings, one "
+                                  "line per line; unknown: filings show a placeholder")
+    transparency_register: Optional[str] = Field(
+        default=None, description="EU Transparency Register number, shown on EU papers; "
+                                  "unknown: EU consultation responses show a placeholder")
     signatory: Optional[Person] = None
 
     @field_validator("member_count", mode="before")
@@ -172,9 +177,66 @@ class Kind(str, Enum):
     rfc = "rfc"
     rfi = "rfi"
     nprm = "nprm"
+    noi = "noi"
+    anprm = "anprm"
+    fnprm = "fnprm"
+    public_notice = "public-notice"
     call_for_evidence = "call-for-evidence"
     public_consultation = "public-consultation"
     other = "other"
+
+
+# Other spellings of a kind, compared in lower case with spaces and underscores as hyphens.
+KIND_ALIASES = {
+    "request-for-comment": "rfc", "request-for-comments": "rfc",
+    "request-for-information": "rfi",
+    "notice-of-proposed-rulemaking": "nprm",
+    "notice-of-inquiry": "noi", "notice-of-enquiry": "noi",
+    "advance-notice-of-proposed-rulemaking": "anprm",
+    "further-notice-of-proposed-rulemaking": "fnprm",
+    "pn": "public-notice",
+    "cfe": "call-for-evidence",
+    "consultation": "public-consultation",
+}
+# Other spellings of a jurisdiction, compared in lower case.
+JURISDICTION_ALIASES = {
+    "us": "US", "usa": "US", "u.s.": "US", "united states": "US",
+    "eu": "EU", "european union": "EU", "europe": "EU",
+    "uk": "UK", "gb": "UK", "united kingdom": "UK",
+    "other": "other",
+}
+
+
+def normal_kind(value):
+    """A kind as written by a person ("NPRM", "Notice of Inquiry") as its canonical value;
+    anything unknown is returned unchanged for the validator to refuse."""
+    if not isinstance(value, str):
+        return value
+    key = re.sub(r"[\s_]+", "-", value.strip().lower())
+    if key in {k.value for k in Kind}:
+        return key
+    return KIND_ALIASES.get(key, value)
+
+
+def normal_jurisdiction(value):
+    """"us", "Usa", "European Union"... as US / EU / UK / other; unknown values unchanged."""
+    if not isinstance(value, str):
+        return value
+    return JURISDICTION_ALIASES.get(" ".join(value.strip().lower().split()), value)
+
+
+class DocketEntry(Strict):
+    """One proceeding of a filing made in several: its docket and, for the caption, its title."""
+
+    docket: str = Field(min_length=1)
+    proceeding: Optional[str] = Field(
+        default=None, description="the proceeding's title, shown beside its docket in the "
+                                  "caption (default: the consultation's title)")
+
+    @field_validator("docket", mode="before")
+    @classmethod
+    def _docket_text(cls, value):
+        return None if value is None else str(value)
 
 
 class Question(Strict):
@@ -200,11 +262,25 @@ class Answer(Strict):
 class Consultation(Strict):
     title: str = Field(min_length=1)
     agency: Agency
-    kind: Kind
+    kind: Kind = Field(description="rfc | rfi | nprm | noi | anprm | fnprm | public-notice | "
+                                   "call-for-evidence | public-consultation | other (any case; "
+                                   "'Notice of Inquiry', 'ANPRM'... are accepted)")
     jurisdiction: Jurisdiction
-    docket: Optional[str] = None
+    docket: Optional[Union[str, list[Union[str, DocketEntry]]]] = Field(
+        default=None,
+        description="the docket or reference number, or a list of them when the filing is made "
+                    "in several proceedings (each shown on its own line in the caption); an "
+                    "item may be {docket: ..., proceeding: TITLE} to caption each proceeding "
+                    "beside its docket")
     rin: Optional[str] = None
-    citation: Optional[str] = None
+    citation: Optional[str] = Field(
+        default=None, description="the notice's Federal Register citation ('88 FR 58211'); "
+                                  "filings cite it as '88 Fed. Reg. 58,211 (Aug. 25, 2023)'")
+    document_type: Optional[str] = Field(
+        default=None, description="the notice's document type as the agency names it "
+                                  "('Notice of Proposed Rulemaking'), cited after its title")
+    agency_number: Optional[str] = Field(
+        default=None, description="the agency's own number for the notice ('FCC 23-65')")
     published: Optional[dt.date] = None
     deadline: Optional[dt.date] = None
     date: Optional[dt.date] = Field(default=None, description="the filing's date")
@@ -223,11 +299,50 @@ class Consultation(Strict):
                     "box: at most 5,000 characters and 5,000 bytes, no emoji; drafter check "
                     "enforces it) or 'attachment' (an uploaded file: no text limits)")
 
-    @field_validator("docket", "rin", "citation", mode="before")
+    @field_validator("rin", "citation", "agency_number", mode="before")
     @classmethod
     def _text(cls, value):
         return None if value is None else str(value)
 
+    @field_validator("docket", mode="before")
+    @classmethod
+    def _dockets(cls, value):
+        if isinstance(value, (list, tuple)):
+            items = [v if isinstance(v, dict) else str(v).strip() for v in value
+                     if v is not None and (isinstance(v, dict) or str(v).strip())]
+            if not items:
+                return None
+            return items[0] if len(items) == 1 and isinstance(items[0], str) else items
+        return None if value is None else str(value)
+
+    @field_validator("kind", mode="before")
+    @classmethod
+    def _kind(cls, value):
+        return normal_kind(value)
+
+    @field_validator("jurisdiction", mode="before")
+    @classmethod
+    def _jurisdiction(cls, value):
+        return normal_jurisdiction(value)
+
+    @property
+    def dockets(self) -> list[str]:
+        """Every docket, in the file's order (none: an empty list)."""
+        return [docket for docket, _ in self.proceedings]
+
+    @property
+    def proceedings(self) -> list[tuple[str, str | None]]:
+        """(docket, proceeding title or None) for every docket, in the file's order."""
+        if self.docket is None:
+            return []
+        items = self.docket if isinstance(self.docket, list) else [self.docket]
+        return [(item, None) if isinstance(item, str) else (item.docket, item.proceeding)
+                for item in items]
+
+    @property
+    def docket_text(self) -> str | None:
+        """The dockets as one line ("A; B"), for registers and metadata; None when none."""
+        return "; ".join(self.dockets) or None
     @field_validator("answers", mode="before")
     @classmethod
     def _answer_keys(cls, value):
@@ -248,28 +363,95 @@ def _field_path(loc: tuple) -> str:
     return out
 
 
+def _model_at(model: type[BaseModel], loc: tuple) -> type[BaseModel] | None:
+    """The model that holds the last key of ``loc`` (for "did you mean" on unknown keys)."""
+    current = model
+    for part in loc:
+        if isinstance(part, int) or current is None:
+            continue
+        field = current.model_fields.get(str(part))
+        if field is None:
+            # a dict's key (answers: {"3": ...}): the value's model follows
+            return None if part != loc[-1] else current
+        current = _inner_model(field.annotation)
+    return current
+
+
+def _inner_model(annotation) -> type[BaseModel] | None:
+    import typing
+
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for arg in typing.get_args(annotation):
+        found = _inner_model(arg)
+        if found is not None:
+            return found
+    return None
+
+
+def did_you_mean(word, choices) -> str:
+    """" (did you mean 'x'?)" when ``word`` is close to one of ``choices``, else ""."""
+    choices = [str(c) for c in choices]
+    swapped = [c for c in choices if sorted(c.lower()) == sorted(str(word).lower())]
+    if swapped:  # two letters swapped ("rcf") beat any other near miss
+        return f" (did you mean '{swapped[0]}'?)"
+    match = difflib.get_close_matches(str(word).lower(), [c.lower() for c in choices], n=1,
+                                      cutoff=0.6)
+    if not match:
+        return ""
+    original = next(c for c in choices if c.lower() == match[0])
+    return f" (did you mean '{original}'?)"
+
+
+def _message(model: type[BaseModel], err: dict, loc: tuple) -> str:
+    kind = err["type"]
+    if kind == "missing":
+        parent, name = loc[:-1], loc[-1]
+        where = f"{_field_path(parent)}: " if parent else ""
+        return f"{where}missing required key '{name}'"
+    if kind == "extra_forbidden":
+        holder = _model_at(model, loc[:-1]) if len(loc) > 1 else model
+        hint = did_you_mean(loc[-1], holder.model_fields) if holder is not None else ""
+        return f"unknown key '{_field_path(loc)}'{hint}"
+    msg = err["msg"].removeprefix("Value error, ")
+    if kind in ("enum", "literal_error"):
+        expected = (err.get("ctx") or {}).get("expected", "")
+        options = re.findall(r"'([^']*)'", expected)
+        hint = did_you_mean(err.get("input"), options) if options else ""
+        msg = (f"{err.get('input')!r} is not one of " + ", ".join(f"'{o}'" for o in options)
+               + hint) if options else msg
+    return f"{_field_path(loc)}: {msg}" if loc else msg
+
+
 def validate(model: type[BaseModel], data, path, smap, what: str):
-    """Validate ``data`` against ``model``; the first problem becomes a LoadError at its line."""
+    """Validate ``data`` against ``model``.
+
+    Raises a LoadError at the line of the first problem; every other problem of the same file
+    is attached to it as ``more`` (a list of LoadErrors, each at its own line), so one run
+    reports them all.  Unknown keys and misspelt choices get "did you mean".
+    """
     if not isinstance(data, dict):
         line = smap.locate(())[0] if smap else None
         raise LoadError(f"{what} must be a YAML mapping of keys to values", path, line)
     try:
         return model.model_validate(data)
     except ValidationError as exc:
-        err = exc.errors()[0]
-        loc = tuple(p for p in err["loc"] if not (isinstance(p, str) and p.startswith("function-")))
-        line, col = smap.locate(loc) if smap else (None, None)
-        kind = err["type"]
-        if kind == "missing":
-            parent, name = loc[:-1], loc[-1]
-            where = f"{_field_path(parent)}: " if parent else ""
-            message = f"{where}missing required key '{name}'"
-        elif kind == "extra_forbidden":
-            message = f"unknown key '{_field_path(loc)}'"
-        else:
-            msg = err["msg"].removeprefix("Value error, ")
-            message = f"{_field_path(loc)}: {msg}" if loc else msg
-        raise LoadError(f"invalid {what}: {message}", path, line, col) from None
+        problems: list[LoadError] = []
+        seen: set = set()
+        for err in exc.errors():
+            loc = tuple(p for p in err["loc"]
+                        if not (isinstance(p, str) and p.startswith("function-")))
+            # A value that may be text or a list fails both ways: report it once.
+            if loc in seen:
+                continue
+            seen.add(loc)
+            line, col = smap.locate(loc) if smap else (None, None)
+            problems.append(LoadError(f"invalid {what}: {_message(model, err, loc)}",
+                                      path, line, col))
+        problems.sort(key=lambda e: (e.line or 0, e.col or 0))
+        first = problems[0]
+        first.more = problems[1:]
+        raise first from None
 
 
 # --- workspace settings (drafter.yaml) --------------------------------------------------------

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
 from drafter.errors import LoadError
+
+
+STATE_DIR_ENV = "DRAFTER_STATE_DIR"
 
 
 @dataclass(frozen=True)
@@ -32,8 +36,11 @@ class Workspace:
 
     @property
     def state_dir(self) -> Path:
-        """Caches and registers kept by drafter (git-ignored)."""
-        return self.root / ".drafter"
+        """Caches and registers kept by drafter (git-ignored): ``<root>/.drafter``, or the
+        folder named by the environment variable ``DRAFTER_STATE_DIR`` (a test run or a CI job
+        that must leave the workspace's register alone)."""
+        override = os.environ.get(STATE_DIR_ENV, "").strip()
+        return Path(override) if override else self.root / ".drafter"
 
 
 def find_root(start: Path) -> Path | None:

@@ -116,6 +116,22 @@ def _scalar(constructor, node, smap: SourceMap, file) -> Any:
                         node.start_mark.column + 1) from None
 
 
+def _colon_hint(text: str, line_index: int) -> str:
+    """The usual cause of "mapping values are not allowed here": a plain value holding ": "
+    (a title with a colon).  Names the trap and shows the line with its value quoted."""
+    lines = text.splitlines()
+    if not 0 <= line_index < len(lines):
+        return ""
+    source = lines[line_index]
+    match = re.match(r"^(\s*(?:-\s+)?[^\s:#'\"][^:#]*?):\s+(.*\S)\s*$", source)
+    if not match or match.group(2)[0] in "'\"[{|>":
+        return ""
+    key, value = match.groups()
+    quoted = '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    return (": a value that contains ': ' must be quoted, or YAML reads a second key; "
+            f"write {key.strip()}: {quoted}")
+
+
 def parse_yaml(text: str, path: Path | None = None, line_offset: int = 0) -> tuple[Any, SourceMap]:
     """Parse one YAML document; errors name the file and line."""
     yaml, loader, _ = _yaml()
@@ -130,6 +146,8 @@ def parse_yaml(text: str, path: Path | None = None, line_offset: int = 0) -> tup
         context = exc.context_mark
         if exc.problem and exc.context and context and mark and context.line != mark.line:
             problem += f" ({exc.context} that starts at line {context.line + 1 + line_offset})"
+        if mark is not None and (exc.problem or "").startswith("mapping values are not allowed"):
+            problem += _colon_hint(text, mark.line)
         raise LoadError(f"malformed YAML: {problem}", path, line, col) from None
     except yaml.YAMLError as exc:
         raise LoadError(f"malformed YAML: {exc}", path) from None

@@ -44,7 +44,11 @@ def markdown_parser():
     from mdit_py_plugins.container import container_plugin
     from mdit_py_plugins.footnote import footnote_plugin
 
-    md = MarkdownIt("commonmark", {"html": False}).enable(["table", "strikethrough"])
+    # The typographer's smart quotes apply to every text that reaches the filing (blocks,
+    # templates, the consultation's titles and questions, variables), so straight quotes from
+    # YAML match the blocks' curly ones; code spans keep theirs.
+    md = MarkdownIt("commonmark", {"html": False, "typographer": True}).enable(
+        ["table", "strikethrough", "smartquotes"])
     md.use(container_plugin, name="div", validate=_validate_div)
     md.use(footnote_plugin)
     md.use(attrs_block_plugin)

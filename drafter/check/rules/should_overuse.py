@@ -24,8 +24,9 @@ def check_draft(d, report):
     if len(uses) >= d.settings.should_min_uses and rate > limit:
         unit, match = uses[0]
         path, line, col = d.locate(unit, unit.text[match.start():match.end() + 20].strip())
-        report(f"'should' is used {len(uses)} times ({rate:.1f} per 1,000 words; at most "
-               f"{limit:g}): say who must do what, or use a firmer verb", path, line, col)
+        report(f"'should' is used {len(uses)} times in {words:,} words: {rate:.1f} per 1,000 "
+               f"words, above the limit of {limit:g} per 1,000 words; say who must do what, "
+               "or use a firmer verb", path, line, col)
 
 
 RULE = Rule("should-overuse", "warning", "too many bare 'should' imperatives in a draft",

@@ -16,8 +16,6 @@ from drafter.writers.docx import oxml
 from drafter.writers.docx.oxml import el
 
 TOC_INSTRUCTION = ' TOC \\o "1-3" \\h \\z \\u '
-TOC_PLACEHOLDER = ("Update this field to show the table of contents (Word: right-click, "
-                   "Update Field; drafter: draft with --update-fields).")
 
 
 def _fld_char(kind: str, dirty: bool = False):

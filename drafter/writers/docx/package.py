@@ -118,7 +118,6 @@ def set_core_properties(document, meta: dict) -> None:
         return clean_text(str(value)) if value else default
 
     props = document.core_properties
-    when = document_time(meta).replace(tzinfo=None)
     props.title = text("title")
     props.subject = text("subject")
     props.author = text("author")
@@ -126,14 +125,29 @@ def set_core_properties(document, meta: dict) -> None:
     props.keywords = text("keywords")
     props.comments = text("description")
     props.category = text("category")
-    props.content_status = text("status", "Draft")
+    props.content_status = text("status")
     props.language = text("language")
-    props.identifier = text("docket")
+    props.identifier = text("identifier") or text("docket")
     props.version = ""
     props.revision = 1
-    props.created = when
-    props.modified = when
-    props.last_printed = when
+    if has_date(meta):
+        when = document_time(meta).replace(tzinfo=None)
+        props.created = when
+        props.modified = when
+        props.last_printed = when
+    else:
+        # No filing date: no invented one (2000-01-01) either.
+        for tag in ("dcterms:created", "dcterms:modified", "cp:lastPrinted"):
+            for node in props._element.findall(qn(tag)):
+                props._element.remove(node)
+
+
+def has_date(meta: dict) -> bool:
+    """Whether the filing has a real date: its own, or SOURCE_DATE_EPOCH."""
+    import os
+
+    return isinstance(meta.get("date"), dt.date) or \
+        os.environ.get("SOURCE_DATE_EPOCH", "").strip().isdigit()
 
 
 class _FixedZip:

@@ -13,18 +13,12 @@ import re
 
 from docx.oxml.ns import qn
 
+from drafter.compose.citation import docket_label, joined_dockets  # noqa: F401 - re-exported
 from drafter.model.parse import clean_text
 from drafter.writers.docx import fields, oxml
 from drafter.writers.docx.oxml import el
 
 _SHORT_TITLE_MAX = 70
-_LABELLED = re.compile(r"(?i)\b(docket|no\.|#)")
-
-
-def docket_label(docket: str) -> str:
-    """"Docket No. X", unless the docket names itself ("WC Docket No. 17-108")."""
-    docket = docket.strip()
-    return docket if _LABELLED.search(docket) else f"Docket No. {docket}"
 
 
 def short_title(title: str, limit: int = _SHORT_TITLE_MAX) -> str:
@@ -33,6 +27,45 @@ def short_title(title: str, limit: int = _SHORT_TITLE_MAX) -> str:
         return title
     cut = title[:limit].rsplit(" ", 1)[0].rstrip(",;:")
     return cut + "\u2026"
+
+
+LETTER = (12240, 15840)
+A4 = (11906, 16838)
+_A4_JURISDICTIONS = ("EU", "UK")
+
+
+def paper_for(meta: dict, options: dict) -> tuple[int, int] | None:
+    """The paper a filing must be on, as (width, height) in twentieths of a point, or None to
+    keep the house style's.
+
+    The template option ``paper`` (``a4``, ``letter`` or ``house``) decides when given;
+    otherwise EU and UK filings go on A4 (a Letter house page is switched to A4) and the rest
+    keep the house page.
+    """
+    choice = str(options.get("paper") or "auto").strip().lower()
+    if choice == "a4":
+        return A4
+    if choice == "letter":
+        return LETTER
+    if choice == "auto" and meta.get("jurisdiction") in _A4_JURISDICTIONS:
+        return A4
+    return None
+
+
+def set_paper(sect_pr, size: tuple[int, int]) -> None:
+    """Set the page size (portrait), keeping the house margins.  A house page that already has
+    this size is left as it is."""
+    pg = sect_pr.find(qn("w:pgSz"))
+    if pg is None:
+        pg = el("w:pgSz")
+        sect_pr.insert(0, pg)
+    width, height = size
+    if pg.get(qn("w:w")) == str(width) and pg.get(qn("w:h")) == str(height):
+        return
+    pg.set(qn("w:w"), str(width))
+    pg.set(qn("w:h"), str(height))
+    pg.attrib.pop(qn("w:orient"), None)
+    pg.attrib.pop(qn("w:code"), None)
 
 
 def text_width(sect_pr) -> int:

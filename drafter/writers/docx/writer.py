@@ -59,6 +59,13 @@ class _State:
     hanging: bool = False
 
 
+def _is_title(node: Paragraph) -> bool:
+    """A paragraph that is all bold (an item's title, "**Question 3**"): it belongs with the
+    paragraph after it."""
+    content = [c for c in node.children if not (isinstance(c, Text) and not c.text.strip())]
+    return bool(content) and all(isinstance(c, Strong) for c in content)
+
+
 class DocxBuilder:
     def __init__(self, doc: Document, ctx: WriteContext,
                  toc_entries: list[fields.TocEntry] | None = None):
@@ -67,6 +74,9 @@ class DocxBuilder:
         self.document = package.open_base(ctx.reference_docx)
         self.body = self.document.element.body
         self.sect_pr = self.body.get_or_add_sectPr()
+        paper = page.paper_for(doc.meta, doc.options)
+        if paper is not None:
+            page.set_paper(self.sect_pr, paper)
         self.text_width = page.text_width(self.sect_pr)
         self.styles = StyleMap(self.document, ctx.diagnostics,
                                warn_missing=ctx.reference_docx is not None)
@@ -245,7 +255,9 @@ class DocxBuilder:
                 self.toc(None)
             self.heading(node, state)
         elif isinstance(node, Paragraph):
-            p = self.paragraph(node.style, state, node)
+            keep = state.keep_next or state.style == "Quote" or _is_title(node)
+            p = self.paragraph(node.style, replace(state, keep_next=keep) if keep else state,
+                               node)
             self.fill(p, node.children)
         elif isinstance(node, ListBlock):
             depth = state.list_depth + 1
@@ -317,16 +329,26 @@ class DocxBuilder:
         self.annotator.add(first_p, last_p, lines)
 
     def fcc_caption(self, node: Div, state: _State) -> None:
-        left_nodes, right_nodes = caption.split(node)
-        tbl, left, parens, right = caption.table(self.text_width)
-        self._place(tbl)
+        tbl = None
+        for left_nodes, right_nodes in caption.rows(node):
+            if tbl is None:
+                tbl, left, parens, right = caption.table(self.text_width)
+                self._place(tbl)
+            else:
+                left, parens, right = caption.add_row(tbl)
+            self._caption_row(left, parens, right, left_nodes, right_nodes, state)
+        self.paragraph(None, _State(), mark=False)  # room between the caption and the title
+
+    def _caption_row(self, left, parens, right, left_nodes, right_nodes, state: _State) -> None:
         matter = replace(state, style="Filing Matter", align=None)
         with self.into(left):
             self.blocks(left_nodes, matter)
         paragraphs = left.findall(qn("w:p"))
         for p in paragraphs[:-1]:
             p.addnext(self._blank_cell_paragraph())
-        count = caption.estimate_lines(left_nodes, caption.left_width(self.text_width)) + 1
+        count = max(caption.estimate_lines(left_nodes, caption.left_width(self.text_width)),
+                    caption.estimate_lines(right_nodes, caption.right_width(self.text_width),
+                                           gaps=False)) + 1
         for _ in range(count):
             p = self._blank_cell_paragraph()
             oxml.add_run(p, ")")
@@ -341,7 +363,6 @@ class DocxBuilder:
                 oxml.ppr_set(ppr, el("w:spacing", {"w:after": 0}))
                 if cell is right:
                     oxml.ppr_set(ppr, el("w:ind", {"w:left": 360}))
-        self.paragraph(None, _State(), mark=False)  # room between the caption and the title
 
     def _blank_cell_paragraph(self):
         p = el("w:p")
@@ -396,26 +417,47 @@ class DocxBuilder:
         oxml.ppr_set(ppr, el("w:outlineLvl", {"w:val": 9}))
         p = self.paragraph("TOC Heading", _State(), node)
         oxml.add_run(p, title)
-        if self.toc_entries:
-            paragraphs = []
-            for entry in self.toc_entries:
-                q = self.paragraph(f"TOC {min(max(entry.level, 1), 3)}", _State(), mark=False)
-                paragraphs.append((q, entry))
-            for i, (q, entry) in enumerate(paragraphs):
-                if i == 0:
-                    fields.field_begin(q, fields.TOC_INSTRUCTION)
+        # The entries are written once every heading is known (see _write_toc); until then a
+        # marker paragraph holds their place.
+        self.toc_marker = self.paragraph(None, _State(), mark=False)
+        self.made.remove(self.toc_marker)
+        fields.request_update_on_open(self.document.settings.element)
+
+    def _write_toc(self) -> None:
+        """The table of contents' entries, inside one TOC field: each heading of levels 1-3
+        with its number and a link to its bookmark, so the contents read without an update
+        in any viewer.  Page numbers come from LibreOffice (``--update-fields``, PDF); without
+        them the field is marked dirty and Word fills them in when it opens the file."""
+        marker = getattr(self, "toc_marker", None)
+        if marker is None:
+            return
+        entries = self.toc_entries
+        filled = bool(entries)
+        if not filled:
+            entries = [fields.TocEntry(level, text, "", anchor)
+                       for level, text, anchor in self.headings if level <= 3]
+        paragraphs = []
+        for entry in entries:
+            q = oxml.p_with_style(self.styles.paragraph(f"TOC {min(max(entry.level, 1), 3)}"))
+            marker.addprevious(q)
+            paragraphs.append((q, entry))
+        if not paragraphs:
+            q = oxml.p_with_style(self.styles.paragraph("TOC 1"))
+            marker.addprevious(q)
+            paragraphs.append((q, None))
+        for i, (q, entry) in enumerate(paragraphs):
+            if i == 0:
+                fields.field_begin(q, fields.TOC_INSTRUCTION, dirty=not filled)
+            if entry is not None:
                 target = oxml.add_hyperlink(q, self.document.part, "#" + entry.anchor) \
                     if entry.anchor else q
                 oxml.add_run(target, entry.text)
-                oxml.add_run(target, "\t" + entry.page)
-                if i == len(paragraphs) - 1:
-                    fields.field_end(q)
-        else:
-            q = self.paragraph("TOC 1", _State(), mark=False)
-            fields.field_begin(q, fields.TOC_INSTRUCTION, dirty=True)
-            oxml.add_run(q, fields.TOC_PLACEHOLDER, italic=True)
-            fields.field_end(q)
-        fields.request_update_on_open(self.document.settings.element)
+                if entry.page:
+                    oxml.add_run(target, "\t" + entry.page)
+            if i == len(paragraphs) - 1:
+                fields.field_end(q)
+        marker.getparent().remove(marker)
+        self.toc_marker = None
 
     # -- the whole document ---------------------------------------------------------------
 
@@ -427,6 +469,7 @@ class DocxBuilder:
         if self.outline in oxml.OUTLINE_LEVELS:
             self._outline()
         self.blocks(self.doc.children, _State())
+        self._write_toc()
         self._wrap_bookmarks()
         page.set_up(self.document, self.styles, self.doc.meta, self.sect_pr)
         package.set_core_properties(self.document, self.doc.meta)

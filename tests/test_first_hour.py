@@ -1,0 +1,236 @@
+"""Issue 12, items 12-17: a newcomer's first hour, through the CLI as users run it."""
+
+from __future__ import annotations
+
+import os
+import re
+import shlex
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import ROOT, run_cli, run_process
+
+README = ROOT / "README.md"
+NTIA = "examples/ntia-botnets-comments.yaml"
+
+
+def tour_commands() -> list[list[str]]:
+    """The commands of the README's "A tour of the CLI", comments stripped."""
+    text = README.read_text(encoding="utf-8")
+    section = text.split("## A tour of the CLI", 1)[1]
+    block = section.split("```sh\n", 1)[1].split("```", 1)[0]
+    commands = []
+    for line in block.splitlines():
+        line = line.split("  #", 1)[0].strip()
+        if line and not line.startswith("#"):
+            commands.append(shlex.split(line))
+    return commands
+
+
+# -- 12. the README tour ------------------------------------------------------------------------
+
+def test_item12_readme_tour_runs_as_written(workspace):
+    from tests.test_real_clients import require_uno
+
+    commands = tour_commands()
+    assert len(commands) >= 15 and all(c[0] == "drafter" for c in commands)
+    needs_office = any("--update-fields" in c or any(a.endswith(".pdf") for a in c)
+                       for c in commands)
+    if needs_office:
+        require_uno()
+    for args in commands:
+        result = run_cli(*args[1:], cwd=workspace)
+        assert result.code == 0, (" ".join(args), result.err[-600:])
+    for made in ("consultations/circia.yaml", "out/circia.docx",
+                 "out/ntia-botnets-comments.docx", "out/fcc.pdf", "out/cisa-circia-rfi.txt",
+                 "out/preview/ntia-botnets-comments.html"):
+        assert (workspace / made).is_file(), made
+    # every file a tour command names exists in the repository (a fresh clone has it)
+    for args in commands:
+        for arg in args:
+            if re.match(r"^(examples|templates)/", arg):
+                assert (ROOT / arg).exists(), arg
+
+
+# -- 13. the workspace from the consultation's folder ------------------------------------------
+
+def test_item13_workspace_found_from_the_consultation_file(workspace, tmp_path):
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    example = workspace / "examples" / "ntia-botnets-comments.yaml"
+    result = run_cli("draft", example, "-f", "md", cwd=elsewhere)
+    assert result.code == 0, result.err
+    assert (workspace / "out" / "ntia-botnets-comments.md").is_file()
+    assert list(elsewhere.iterdir()) == []
+    for command in (["suggest", example], ["coverage", example],
+                    ["preview", example, "-o", tmp_path / "p.html"]):
+        assert run_cli(*command, cwd=elsewhere).code == 0, command
+    # drafter new writes to the workspace's consultations/ by default
+    result = run_cli("new", "--from-regulations-gov",
+                     ROOT / "examples" / "import" / "NTIA-2018-0002-0001.json", cwd=workspace)
+    assert result.code == 0, result.err
+    made = workspace / "consultations" / "ntia-international-internet-policy-priorities.yaml"
+    assert made.is_file()
+    assert "wrote consultations/ntia-international-internet-policy-priorities.yaml" in result.err
+    # outside any workspace, the current folder still wins for new
+    result = run_cli("new", "--title", "T", "--agency", "Test Agency", "--kind", "rfc",
+                     "--jurisdiction", "US", cwd=elsewhere)
+    assert result.code == 0, result.err
+    assert (elsewhere / "ta-t.yaml").is_file() or any(elsewhere.glob("*.yaml"))
+
+
+# -- 14. every error at once, did you mean, aliases, new kinds ---------------------------------
+
+FOUR_MISTAKES = """\
+title: Request for comments on botnets
+agency: {name: National Telecommunications and Information Administration, short_name: NTIA}
+kind: rcf
+jurisdiction: USA
+dockett: NTIA-2018-0001
+deadline: not a date
+"""
+
+
+def test_item14_every_validation_error_at_once_with_did_you_mean(workspace):
+    path = workspace / "examples" / "broken.yaml"
+    path.write_text(FOUR_MISTAKES)
+    result = run_cli("draft", path, "-o", workspace / "x.docx", cwd=workspace)
+    assert result.code == 2
+    lines = result.err.strip().split("\n")
+    assert lines == [
+        "examples/broken.yaml:3:1: error: invalid consultation: kind: 'rcf' is not one of 'rfc', "
+        "'rfi', 'nprm', 'noi', 'anprm', 'fnprm', 'public-notice', 'call-for-evidence', "
+        "'public-consultation', 'other' (did you mean 'rfc'?)",
+        "examples/broken.yaml:5:1: error: invalid consultation: unknown key 'dockett' "
+        "(did you mean 'docket'?)",
+        "examples/broken.yaml:6:1: error: invalid consultation: deadline: Input should be a "
+        "valid date or datetime, invalid character in year",
+    ]
+    assert not (workspace / "x.docx").exists()
+    check = run_cli("check", path, cwd=workspace)
+    assert check.code == 1
+    found = [line for line in check.out.split("\n") if "broken.yaml" in line]
+    assert len(found) == 3 and "did you mean 'docket'" in check.out
+
+
+@pytest.mark.parametrize("kind, jurisdiction, expected", [
+    ("NPRM", "us", "nprm"), ("Notice of Inquiry", "United States", "noi"),
+    ("ANPRM", "US", "anprm"), ("fnprm", "US", "fnprm"), ("Public Notice", "US", "public-notice"),
+    ("Call for Evidence", "eu", "call-for-evidence")])
+def test_item14_kind_and_jurisdiction_any_case_with_aliases(workspace, tmp_path, kind,
+                                                             jurisdiction, expected):
+    path = workspace / "examples" / "aliases.yaml"
+    path.write_text(f"title: T\nagency: {{name: Test Agency, short_name: TA}}\nkind: {kind}\n"
+                    f"jurisdiction: {jurisdiction}\ndate: 2024-01-02\n")
+    from drafter.load.consultation import load_consultation
+    model = load_consultation(path).model
+    assert model.kind.value == expected and model.jurisdiction in ("US", "EU")
+    out = tmp_path / "a.md"
+    result = run_cli("draft", path, "-o", out, cwd=workspace)
+    assert result.code == 0, result.err
+    template = "us-agency-comments" if model.jurisdiction == "US" else "eu-position-paper"
+    assert f"template {template}" in result.err
+
+
+# -- 15. the YAML colon trap -------------------------------------------------------------------
+
+def test_item15_colon_in_a_title_explains_the_quoting(workspace):
+    path = workspace / "examples" / "colon.yaml"
+    path.write_text("title: Request for Comments: Botnets\nagency: {name: A, short_name: A}\n"
+                    "kind: rfc\njurisdiction: US\n")
+    result = run_cli("draft", path, cwd=workspace)
+    assert result.code == 2
+    line = result.err.strip()
+    assert "\n" not in line and line.startswith("examples/colon.yaml:1:")
+    assert "a value that contains ': ' must be quoted" in line
+    assert line.endswith('write title: "Request for Comments: Botnets"')
+    fixed = path.read_text().replace("title: Request for Comments: Botnets",
+                                     'title: "Request for Comments: Botnets"')
+    path.write_text(fixed)
+    assert run_cli("draft", path, "-f", "md", cwd=workspace).code == 0
+
+
+# -- 16. tests never touch the workspace's .drafter/ -------------------------------------------
+
+def _state_files() -> dict[str, tuple[int, int]]:
+    folder = ROOT / ".drafter"
+    if not folder.is_dir():
+        return {}
+    return {str(p): (p.stat().st_mtime_ns, p.stat().st_size) for p in folder.rglob("*")
+            if p.is_file()}
+
+
+def test_item16_tests_keep_state_out_of_the_repository(tmp_path):
+    from drafter.load.workspace import discover
+
+    before = _state_files()
+    assert not str(discover(start=ROOT).state_dir).startswith(str(ROOT))
+    assert run_cli("draft", NTIA, "-o", tmp_path / "a.docx").code == 0
+    assert run_cli("suggest", "examples/cisa-circia-rfi.yaml").code == 0
+    assert run_process("draft", NTIA, "-o", tmp_path / "b.md").code == 0
+    assert _state_files() == before
+
+
+def test_item16_state_dir_env_var_moves_the_register(tmp_path, workspace):
+    state = tmp_path / "state"
+    result = run_process("draft", "examples/ntia-botnets-comments.yaml", "-o", tmp_path / "x.md",
+                         cwd=workspace, env={"DRAFTER_STATE_DIR": str(state)})
+    assert result.code == 0, result.err
+    assert (state / "register.sqlite").is_file()
+    assert not (workspace / ".drafter" / "register.sqlite").exists()
+
+
+# -- 17. the small things -------------------------------------------------------------------------
+
+def test_item17_new_with_only_questions_blames_no_file(tmp_path):
+    questions = ROOT / "examples" / "import" / "circia-questions.txt"
+    result = run_cli("new", "--questions", questions, "-o", tmp_path / "c.yaml", cwd=tmp_path)
+    assert result.code == 2
+    assert result.err.strip() == ("drafter: error: missing --title, --agency, --kind, "
+                                  "--jurisdiction (give them as options, or run drafter new -i "
+                                  "to be asked)")
+    assert not (tmp_path / "c.yaml").exists()
+
+
+def test_item17_positions_list_unknown_topic_lists_the_topics():
+    result = run_cli("positions", "list", "--topic", "bgp")
+    assert result.code == 2
+    assert result.err.startswith("positions/topics.yaml: error: unknown topic 'bgp'; the "
+                                 "topics are: backdoors, blocking, botnets,")
+    assert "encryption" in result.err and result.err.count("\n") == 1
+
+
+def test_item17_draft_without_o_writes_into_out(workspace):
+    result = run_cli("draft", NTIA, "-f", "txt", cwd=workspace)
+    assert result.code == 0, result.err
+    assert (workspace / "out" / "ntia-botnets-comments.txt").is_file()
+    assert not (workspace / "ntia-botnets-comments.txt").exists()
+    assert "wrote out/ntia-botnets-comments.txt" in result.err
+
+
+def test_item17_library_warnings_are_counted_in_draft_and_listed_in_check(workspace, tmp_path):
+    result = run_cli("draft", NTIA, "-o", tmp_path / "n.md", cwd=workspace)
+    assert result.code == 0
+    assert "[broad-term]" not in result.err
+    assert ("drafter: warning: 1 warning(s) about wording in the position library: run drafter "
+            "check to see them [library-warnings]") in result.err
+    check = run_cli("check", cwd=workspace)
+    assert "'industry' is used" in check.out and "[broad-term]" in check.out
+
+
+def test_item17_should_count_says_per_1000_words(workspace, tmp_path):
+    block = workspace / "positions" / "procedure" / "should-heavy.md"
+    block.write_text(
+        "---\nid: should-heavy\ntitle: Should\nsummary: Many shoulds.\ntopics: [procedure]\n"
+        "stance: neutral\nrole: argument\njurisdictions: [any]\n"
+        "source: {seed: ntia-botnets-comments, section: I. INTRODUCTION, paragraph: 1}\n"
+        "status: approved\nlast_reviewed: 2026-11-20\n---\n"
+        + " ".join(["Agencies should act now."] * 6) + "\n")
+    path = workspace / "examples" / "should.yaml"
+    path.write_text("title: T\nagency: {name: Test Agency, short_name: TA}\nkind: rfc\n"
+                    "jurisdiction: US\ndate: 2024-01-02\npositions: [should-heavy]\n")
+    result = run_cli("check", path, cwd=workspace)
+    line = next(line for line in result.out.split("\n") if "[should-overuse]" in line)
+    assert re.search(r"'should' is used 6 times in [\d,]+ words: [\d.]+ per 1,000 words, above "
+                     r"the limit of 5 per 1,000 words", line), line
