@@ -472,3 +472,25 @@ def test_item13_finalize_keeps_the_environment_own_finalize():
     from drafter.compose.values import Value
     assert env.from_string("{{ x }}").render(x=Value("*a*")) == "\\*a\\*"
     assert seen == ["*a*", "\\*a\\*"]
+
+
+def test_item12_a_list_indented_too_little_is_an_error_not_a_stray_fence():
+    from drafter.errors import RenderError
+
+    items = [f"{n}. " + '::: {.block block="b%d" hash="h"}\n   body %d\n   :::' % (n, n)
+             for n in range(1, 12)]
+    with pytest.raises(RenderError, match="fence after block 'b10' was left as text"):
+        parse_markdown("\n".join(items))
+
+
+@pytest.mark.parametrize("text", ["Para\n:::", "Text\n   ::::", "- item\n  more\n:::"])
+def test_item12_siblings_stray_fences_in_paragraphs_are_errors(text):
+    from drafter.errors import RenderError
+
+    with pytest.raises(RenderError, match="was left as text"):
+        parse_markdown(text)
+
+
+def test_item12_escaped_colons_are_text():
+    doc = parse_markdown("\\::: typed by a reviewer\n")
+    assert inline_text(doc.children[0].children) == "::: typed by a reviewer"
