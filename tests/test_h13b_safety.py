@@ -449,3 +449,16 @@ def test_item07_default_preview_in_the_state_folder_is_replaced_freely(workspace
     default.write_text("a preview an older drafter wrote, never recorded")
     assert run_cli("preview", NTIA, cwd=workspace).code == 0
     assert default.read_text().startswith("<!DOCTYPE html>") or "<html" in default.read_text()
+
+
+def test_item07_schema_output_replaces_only_a_schema(workspace):
+    before = (workspace / NTIA).read_bytes()
+    result = run_cli("schema", "consultation", "-o", NTIA, cwd=workspace)
+    assert result.code == 2 and "drafter did not write it" in result.err
+    assert (workspace / NTIA).read_bytes() == before
+    out = workspace / ".drafter" / "schema" / "consultation.json"
+    for _ in range(2):
+        assert run_cli("schema", "consultation", "-o", out, cwd=workspace).code == 0
+    out.write_text("{}\n")
+    assert run_cli("schema", "consultation", "-o", out, cwd=workspace).code == 2
+    assert run_cli("schema", "consultation", "-o", out, "--force", cwd=workspace).code == 0
