@@ -494,3 +494,11 @@ def test_item12_siblings_stray_fences_in_paragraphs_are_errors(text):
 def test_item12_escaped_colons_are_text():
     doc = parse_markdown("\\::: typed by a reviewer\n")
     assert inline_text(doc.children[0].children) == "::: typed by a reviewer"
+
+
+def test_item13_check_of_the_consultation_alone_reports_the_block(workspace):
+    _block(workspace, "docket-ref", "We filed in docket {{ consultation.docket }}.", role="argument")
+    path = _consultation(workspace, "mine.yaml", extra="positions: [docket-ref]\n")
+    result = run_cli("check", path, cwd=workspace)
+    assert result.code == 1, result.out
+    assert "docket-ref.md:13" in result.out and "missing (None)" in result.out
