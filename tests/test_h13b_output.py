@@ -502,3 +502,10 @@ def test_item13_check_of_the_consultation_alone_reports_the_block(workspace):
     result = run_cli("check", path, cwd=workspace)
     assert result.code == 1, result.out
     assert "docket-ref.md:13" in result.out and "missing (None)" in result.out
+
+
+def test_item15_raw_blocks_are_left_as_they_are():
+    source = "{% raw %}a{% if x %}\nb {{ y }}{% endraw %}\nnext{% if true %}!{% endif %}\nend\n"
+    assert keep_line_breaks(source) == source.replace("{% endif %}", "{% endif +%}").replace(
+        "{% endraw %}", "{% endraw +%}")
+    assert _render(source) == "a{% if x %}\nb {{ y }}\nnext!\nend\n"
