@@ -12,7 +12,7 @@ import pytest
 from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls, qn
 
-from drafter.importers import from_federal_register, parse_questions
+from drafter.importers import parse_questions
 from drafter.importers.common import deadline_from_text
 from drafter.importers.questions import in_sequence, sequence_warnings
 from tests.conftest import DATA, run_cli

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import io
 import json
-import shutil
 import subprocess
 import zipfile
 from pathlib import Path
@@ -253,7 +252,8 @@ def _items_of(item):
 # -- item 13: no "None", values escaped wherever inserted ---------------------------------------
 
 def test_item13_missing_value_is_an_error_naming_the_block(workspace):
-    _block(workspace, "docket-ref", "We filed in docket {{ consultation.docket }}.", role="argument")
+    _block(workspace, "docket-ref", "We filed in docket {{ consultation.docket }}.",
+           role="argument")
     path = _consultation(workspace, extra="positions: [docket-ref]\n")
     result = run_cli("draft", path, "-f", "md", "-o", workspace / "out.md", cwd=workspace)
     assert result.code == 2
@@ -272,7 +272,8 @@ def test_item13_siblings_every_missing_value_is_an_error(workspace, expr):
 
 
 def test_item13_check_reports_the_missing_value(workspace):
-    _block(workspace, "docket-ref", "We filed in docket {{ consultation.docket }}.", role="argument")
+    _block(workspace, "docket-ref", "We filed in docket {{ consultation.docket }}.",
+           role="argument")
     _consultation(workspace, "examples/no-docket.yaml", extra="positions: [docket-ref]\n")
     result = run_cli("check", cwd=workspace)
     assert result.code == 1
@@ -352,7 +353,8 @@ def test_item14_bold_and_italic_inside_link_text_are_kept():
 
 
 def test_item14_siblings_code_strike_nesting_and_links_in_notes():
-    md = ("[***both*** `code` ~~old~~](https://a.example) and **bold [link *em*](https://b.example)**"
+    md = ("[***both*** `code` ~~old~~](https://a.example) and "
+          "**bold [link *em*](https://b.example)**"
           "[^1]\n\n[^1]: [*note* link](https://c.example)\n")
     data = DocxWriter().write(parse_markdown(md), WriteContext(source_markdown=md))
     runs = [(t, b, i) for t, b, i, _ in _link_runs(data)]
@@ -497,7 +499,8 @@ def test_item12_escaped_colons_are_text():
 
 
 def test_item13_check_of_the_consultation_alone_reports_the_block(workspace):
-    _block(workspace, "docket-ref", "We filed in docket {{ consultation.docket }}.", role="argument")
+    _block(workspace, "docket-ref", "We filed in docket {{ consultation.docket }}.",
+           role="argument")
     path = _consultation(workspace, "mine.yaml", extra="positions: [docket-ref]\n")
     result = run_cli("check", path, cwd=workspace)
     assert result.code == 1, result.out

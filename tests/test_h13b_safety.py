@@ -355,7 +355,8 @@ def test_item09_journal_written_before_the_output_and_a_real_edit_is_still_kept(
     assert journal_read(journal) == {"filing-01.md": [hashlib.sha256(stale).hexdigest()]}
     result = run_cli("batch", "batch.yaml", "-j", "1", cwd=workspace)
     assert result.code == 0, result.err
-    entries = {e["name"]: e["status"] for e in json.loads((out / "manifest.json").read_text())["jobs"]}
+    manifest = json.loads((out / "manifest.json").read_text())
+    entries = {e["name"]: e["status"] for e in manifest["jobs"]}
     assert entries == {"filing-00": "skipped", "filing-01": "built", "filing-02": "kept-edited"}
     assert (out / "filing-01.md").read_bytes() != stale
     assert (out / "filing-02.md").read_text() == "a person's edit\n"
