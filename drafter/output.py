@@ -71,13 +71,12 @@ def check_inputs(path: Path, inputs) -> None:
                               "reads: choose another output file", path)
 
 
-def check_overwrite(path: Path, workspace=None, force: bool = False,
-                    known: set[str] | None = None) -> None:
+def check_overwrite(path: Path, workspace=None, force: bool = False) -> None:
     """Refuse to replace a file that drafter did not write, or that was edited since.
 
     A file may be replaced when its bytes are what drafter last wrote there: the sha256 the
-    workspace's register (``.drafter/register.sqlite``) recorded for it, or one of ``known``.
-    ``force`` replaces it anyway.  Raises :class:`OutputError`.
+    workspace's register (``.drafter/register.sqlite``) recorded for it.  ``force`` replaces
+    it anyway.  Raises :class:`OutputError`.
     """
     path = Path(path)
     if path.is_dir():
@@ -86,9 +85,9 @@ def check_overwrite(path: Path, workspace=None, force: bool = False,
         return
     current = sha256_file(path)
     recorded = written_sha(workspace, path) if workspace is not None else None
-    if current is not None and (current == recorded or current in (known or ())):
+    if current is not None and current == recorded:
         return
-    if recorded is None and not known:
+    if recorded is None:
         raise OutputError("the file exists and drafter did not write it: use --force to "
                           "replace it, or choose another output file", path)
     raise OutputError("the file was changed since drafter wrote it (edited?): use --force "

@@ -12,7 +12,7 @@ import pytest
 from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls, qn
 
-from drafter.importers import from_federal_register, parse_questions
+from drafter.importers import parse_questions
 from drafter.importers.common import deadline_from_text
 from drafter.importers.questions import in_sequence, sequence_warnings
 from tests.conftest import DATA, run_cli
@@ -286,3 +286,39 @@ def test_item17_footnote_edit_is_reported_not_written(workspace):
     report, err = _harvest(workspace, edited)
     assert set(_status(report).values()) == {"unchanged"}
     assert any("footnote" in n and "edited in the filing" in n for n in report["notes"])
+
+
+def test_item17_moved_text_counts_where_it_was_moved_to():
+    from lxml import etree
+
+    from drafter.harvest.docxread import paragraph_text
+
+    w = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+    p = etree.fromstring(
+        f'<w:p xmlns:w="{w}"><w:r><w:t xml:space="preserve">Keep </w:t></w:r>'
+        '<w:moveFrom w:id="1" w:author="R"><w:r><w:t>moved </w:t></w:r></w:moveFrom>'
+        '<w:r><w:t xml:space="preserve">this </w:t></w:r>'
+        '<w:moveTo w:id="2" w:author="R"><w:r><w:t>moved </w:t></w:r></w:moveTo>'
+        '<w:r><w:t>text.</w:t></w:r></w:p>')
+    assert paragraph_text(p) == "Keep this moved text."
+
+
+def test_item17_a_fully_deleted_paragraph_with_its_mark_disappears(workspace):
+    filing = _workspace(workspace)
+    d = docx.Document(str(filing))
+    first = _para(d, "First paragraph of the block.")
+    for r in list(first.iter(qn("w:r"))):
+        wrapper = parse_xml(f'<w:del {nsdecls("w")} w:id="95" w:author="R"/>')
+        r.addprevious(wrapper)
+        wrapper.append(r)
+        for t in r.iter(qn("w:t")):
+            t.tag = qn("w:delText")
+    _mark_paragraph_mark(first, "del")
+    edited = workspace / "deleted.docx"
+    d.save(str(edited))
+    report, _ = _harvest(workspace, edited)
+    block = next(b for b in report["blocks"] if b["id"] == "two-paras")
+    assert block["status"] == "edited"
+    assert run_cli("harvest", edited, "--apply", cwd=workspace).code == 0
+    body = (workspace / "positions/security/two-paras.md").read_text().split("---\n")[-1]
+    assert body == "Second paragraph of the block.\n"

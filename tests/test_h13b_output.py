@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import io
 import json
-import shutil
 import subprocess
 import zipfile
 from pathlib import Path
@@ -253,7 +252,8 @@ def _items_of(item):
 # -- item 13: no "None", values escaped wherever inserted ---------------------------------------
 
 def test_item13_missing_value_is_an_error_naming_the_block(workspace):
-    _block(workspace, "docket-ref", "We filed in docket {{ consultation.docket }}.", role="argument")
+    _block(workspace, "docket-ref", "We filed in docket {{ consultation.docket }}.",
+           role="argument")
     path = _consultation(workspace, extra="positions: [docket-ref]\n")
     result = run_cli("draft", path, "-f", "md", "-o", workspace / "out.md", cwd=workspace)
     assert result.code == 2
@@ -272,7 +272,8 @@ def test_item13_siblings_every_missing_value_is_an_error(workspace, expr):
 
 
 def test_item13_check_reports_the_missing_value(workspace):
-    _block(workspace, "docket-ref", "We filed in docket {{ consultation.docket }}.", role="argument")
+    _block(workspace, "docket-ref", "We filed in docket {{ consultation.docket }}.",
+           role="argument")
     _consultation(workspace, "examples/no-docket.yaml", extra="positions: [docket-ref]\n")
     result = run_cli("check", cwd=workspace)
     assert result.code == 1
@@ -352,7 +353,8 @@ def test_item14_bold_and_italic_inside_link_text_are_kept():
 
 
 def test_item14_siblings_code_strike_nesting_and_links_in_notes():
-    md = ("[***both*** `code` ~~old~~](https://a.example) and **bold [link *em*](https://b.example)**"
+    md = ("[***both*** `code` ~~old~~](https://a.example) and "
+          "**bold [link *em*](https://b.example)**"
           "[^1]\n\n[^1]: [*note* link](https://c.example)\n")
     data = DocxWriter().write(parse_markdown(md), WriteContext(source_markdown=md))
     runs = [(t, b, i) for t, b, i, _ in _link_runs(data)]
@@ -472,3 +474,41 @@ def test_item13_finalize_keeps_the_environment_own_finalize():
     from drafter.compose.values import Value
     assert env.from_string("{{ x }}").render(x=Value("*a*")) == "\\*a\\*"
     assert seen == ["*a*", "\\*a\\*"]
+
+
+def test_item12_a_list_indented_too_little_is_an_error_not_a_stray_fence():
+    from drafter.errors import RenderError
+
+    items = [f"{n}. " + '::: {.block block="b%d" hash="h"}\n   body %d\n   :::' % (n, n)
+             for n in range(1, 12)]
+    with pytest.raises(RenderError, match="fence after block 'b10' was left as text"):
+        parse_markdown("\n".join(items))
+
+
+@pytest.mark.parametrize("text", ["Para\n:::", "Text\n   ::::", "- item\n  more\n:::"])
+def test_item12_siblings_stray_fences_in_paragraphs_are_errors(text):
+    from drafter.errors import RenderError
+
+    with pytest.raises(RenderError, match="was left as text"):
+        parse_markdown(text)
+
+
+def test_item12_escaped_colons_are_text():
+    doc = parse_markdown("\\::: typed by a reviewer\n")
+    assert inline_text(doc.children[0].children) == "::: typed by a reviewer"
+
+
+def test_item13_check_of_the_consultation_alone_reports_the_block(workspace):
+    _block(workspace, "docket-ref", "We filed in docket {{ consultation.docket }}.",
+           role="argument")
+    path = _consultation(workspace, "mine.yaml", extra="positions: [docket-ref]\n")
+    result = run_cli("check", path, cwd=workspace)
+    assert result.code == 1, result.out
+    assert "docket-ref.md:13" in result.out and "missing (None)" in result.out
+
+
+def test_item15_raw_blocks_are_left_as_they_are():
+    source = "{% raw %}a{% if x %}\nb {{ y }}{% endraw %}\nnext{% if true %}!{% endif %}\nend\n"
+    assert keep_line_breaks(source) == source.replace("{% endif %}", "{% endif +%}").replace(
+        "{% endraw %}", "{% endraw +%}")
+    assert _render(source) == "a{% if x %}\nb {{ y }}\nnext!\nend\n"

@@ -356,7 +356,8 @@ def test_item09_journal_written_before_the_output_and_a_real_edit_is_still_kept(
     assert journal_read(journal) == {"filing-01.md": [hashlib.sha256(stale).hexdigest()]}
     result = run_cli("batch", "batch.yaml", "-j", "1", cwd=workspace)
     assert result.code == 0, result.err
-    entries = {e["name"]: e["status"] for e in json.loads((out / "manifest.json").read_text())["jobs"]}
+    manifest = json.loads((out / "manifest.json").read_text())
+    entries = {e["name"]: e["status"] for e in manifest["jobs"]}
     assert entries == {"filing-00": "skipped", "filing-01": "built", "filing-02": "kept-edited"}
     assert (out / "filing-01.md").read_bytes() != stale
     assert (out / "filing-02.md").read_text() == "a person's edit\n"
@@ -455,3 +456,16 @@ def test_item07_default_preview_in_the_preview_folder_is_replaced_freely(workspa
     consultation = workspace / "examples" / "ntia-botnets-comments.yaml"
     assert run_cli("preview", consultation, cwd=workspace).code == 0
     assert default.read_text().startswith("<!DOCTYPE html>") or "<html" in default.read_text()
+
+
+def test_item07_schema_output_replaces_only_a_schema(workspace):
+    before = (workspace / NTIA).read_bytes()
+    result = run_cli("schema", "consultation", "-o", NTIA, cwd=workspace)
+    assert result.code == 2 and "drafter did not write it" in result.err
+    assert (workspace / NTIA).read_bytes() == before
+    out = workspace / ".drafter" / "schema" / "consultation.json"
+    for _ in range(2):
+        assert run_cli("schema", "consultation", "-o", out, cwd=workspace).code == 0
+    out.write_text("{}\n")
+    assert run_cli("schema", "consultation", "-o", out, cwd=workspace).code == 2
+    assert run_cli("schema", "consultation", "-o", out, "--force", cwd=workspace).code == 0

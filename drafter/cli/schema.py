@@ -85,13 +85,28 @@ def json_schema(kind: str) -> dict:
 @click.argument("kind", type=click.Choice(sorted(KINDS)))
 @click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False),
               help="Write the schema to this file (default: print it).")
-def schema(kind, output):
+@click.option("--force", is_flag=True,
+              help="Replace an output file drafter did not write, or one edited since.")
+def schema(kind, output, force):
     """Print the JSON Schema of a file KIND: consultation, position, batch, glossary,
     settings, topics or org."""
     text = json.dumps(json_schema(kind), indent=2, ensure_ascii=False) + "\n"
     if output is None:
         click.echo(text, nl=False)
         return
-    from drafter.output import atomic_write
-    atomic_write(output, text.encode("utf-8"))
+    from drafter.output import write_output
+
+    if output.is_file() and _is_schema(output):
+        force = True  # a schema drafter wrote before: replaced by the current one
+    write_output(output, text.encode("utf-8"), force=force, record=False)
     click.echo(f"wrote {output}", err=True)
+
+
+def _is_schema(path: Path) -> bool:
+    """Whether ``path`` holds a JSON Schema (as ``schema -o`` writes), not other work."""
+    try:
+        data = json.loads(path.read_bytes())
+    except (OSError, ValueError):
+        return False
+    return isinstance(data, dict) and str(data.get("$schema", "")).startswith(
+        "https://json-schema.org/")

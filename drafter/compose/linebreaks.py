@@ -16,6 +16,8 @@ from jinja2.ext import Extension
 
 # Tags in source order; DOTALL so multi-line tags and comments are one match.
 _TAG = re.compile(r"\{%.*?%\}|\{#.*?#\}|\{\{.*?\}\}", re.DOTALL)
+_RAW = re.compile(r"\{%[-+]?\s*raw\s*[-+]?%\}$")
+_ENDRAW = re.compile(r"\{%[-+]?\s*endraw\s*[-+]?%\}")
 
 
 def keep_line_breaks(source: str) -> str:
@@ -26,6 +28,8 @@ def keep_line_breaks(source: str) -> str:
     pos = 0
     content = False  # the current output line has text or a {{ value }} so far
     for match in _TAG.finditer(source):
+        if match.start() < pos:  # inside a {% raw %} block: left as it is
+            continue
         text = source[pos:match.start()]
         if "\n" in text:
             content = bool(text.rsplit("\n", 1)[1].strip())
@@ -41,6 +45,12 @@ def keep_line_breaks(source: str) -> str:
         if "\n" in tag:
             content = tag.startswith("{{") or False
         out.append(tag)
+        if _RAW.match(tag):
+            end = _ENDRAW.search(source, pos)
+            stop = end.start() if end else len(source)
+            out.append(source[pos:stop])
+            content = bool(source[pos:stop].rsplit("\n", 1)[-1].strip())
+            pos = stop
     out.append(source[pos:])
     return "".join(out)
 

@@ -75,6 +75,21 @@ def parse_div_info(info: str) -> tuple[tuple[str, ...], dict[str, str]]:
     return tuple(classes), attrs
 
 
+_STRAY_FENCE = re.compile(r"^[ \t]*:{3,}", re.MULTILINE)
+
+
+def _no_stray_fence(text: str, source: Provenance | None, after: str | None) -> None:
+    """A line of a paragraph that starts with ``:::`` is a fenced div Markdown could not open
+    or close where it stands (typically a div in a list item indented less than the item's
+    marker, "10. " needing 4 columns): an error, never a literal ":::" in the filing."""
+    if _STRAY_FENCE.search(text):
+        where = f" in block '{source.block}'" if source is not None else \
+            f" after block '{after}'" if after else ""
+        raise RenderError(f"a ':::' fence{where} was left as text: a fenced div inside a list "
+                          "item must be indented as far as the item's text (4 columns after "
+                          "'10. ')", code="stray-fence")
+
+
 class _Builder:
     def __init__(self, tokens, line_offset: int):
         self.tokens = tokens
@@ -83,6 +98,7 @@ class _Builder:
         self.provenance: list[Provenance | None] = [None]
         self.footnotes: dict[int, Footnote] = {}
         self.block_spans: list[tuple[int, int, Provenance]] = []
+        self.last_block: str | None = None  # the id of the last block div opened
 
     def _next_line(self) -> int | None:
         """The source line (0-based) of the next token that has one."""
@@ -133,6 +149,7 @@ class _Builder:
         if t == "paragraph_open":
             inline = self.tokens[self.pos + 1]
             self.pos += 3
+            _no_stray_fence(inline.content, src, self.last_block)
             return Paragraph(children=self.inlines(inline.children or []), line=line, source=src)
         if t in ("bullet_list_open", "ordered_list_open"):
             self.pos += 1
@@ -157,6 +174,7 @@ class _Builder:
             classes, attrs = parse_div_info(tok.info)
             pushed = "block" in classes and "block" in attrs
             if pushed:
+                self.last_block = attrs["block"]
                 self.provenance.append(Provenance(attrs["block"], attrs.get("hash", "")))
                 if tok.map:
                     self.block_spans.append((tok.map[0], tok.map[1], self.provenance[-1]))

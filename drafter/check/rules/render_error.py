@@ -1,7 +1,7 @@
 """Any other failure of a trial render (a filter given the wrong type, an unknown topic asked
 of ``positions()``...), at the template's or block's file and line."""
 
-from drafter.check.rule import Rule
+from drafter.check.rule import Report, Rule
 from drafter.errors import display_path
 
 CLAIMED = {"undefined", "sandbox", "jinja-syntax", "unknown-position", "unknown-template"}
@@ -14,8 +14,10 @@ def check(ctx, report):
             continue
         what = f"template {trial.template}" if trial.template else "the block"
         path = err.path if err.path is not None else trial.consultation
-        report(f"{err.message} (rendering {what} with {display_path(trial.consultation)})",
-               path, err.line, err.col)
+        # kept when the consultation is checked, wherever the error is (a block it uses)
+        Report(report.rule, report.sink, trial.consultation)(
+            f"{err.message} (rendering {what} with {display_path(trial.consultation)})",
+            path, err.line, err.col)
 
 
 RULE = Rule("render-error", "error", "templates or blocks that fail a trial render", check)
