@@ -327,8 +327,10 @@ def test_item09_curly_quotes_everywhere_and_a_sensible_running_title(drafts):
     header = _header_text(drafts[NTIA][1])
     assert header == "i2Coalition Comments to NTIA"
     assert "\u2026" not in header
-    # a short title is kept; the docket goes beside it
+    # a short title is kept, with the body's typography; the docket goes beside it
     assert _header_text(drafts[CISA][1]).endswith("\tDocket No. CISA-2022-0010")
+    assert _header_text(drafts["ntia-consumer-privacy-rfc"][1]).startswith(
+        "Developing the Administration’s Approach to Consumer Privacy\t")
 
 
 # -- 10. metadata --------------------------------------------------------------------------------
