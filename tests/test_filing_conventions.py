@@ -427,3 +427,13 @@ def test_item02_harvest_finds_a_filing_with_several_dockets(workspace, tmp_path)
         "CISA-2022-0010; CISA-2022-0011"
     result = run_cli("harvest", out, "--format", "json", cwd=workspace)
     assert result.code == 0, result.err
+
+
+def test_item03_text_after_a_list_keeps_the_body_spacing():
+    doc = parse_markdown("Intro.\n\n1. one\n2. two\n\nAfter the list.\n", {}, {})
+    body = _body(DocxWriter().write(doc, WriteContext()))
+    paras = body.findall("w:body/w:p", NS)
+    spacing = [p.find("w:pPr/w:spacing", NS) for p in paras]
+    assert [_text(p) for p in paras] == ["Intro.", "one", "two", "After the list."]
+    assert spacing[1] is None                       # inside the list: the style's spacing
+    assert spacing[2].get(q("after")) == "160"      # the last item: the body's space after

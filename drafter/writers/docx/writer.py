@@ -262,6 +262,8 @@ class DocxBuilder:
                 self.blocks(item.children, inner)
                 if self.pending_number is not None:  # an empty item still shows its number
                     self.paragraph(None, inner, item)
+            if depth == 0:
+                self._space_after_list()
         elif isinstance(node, BlockQuote):
             self.blocks(node.children, replace(state, style="Quote"))
         elif isinstance(node, CodeBlock):
@@ -275,6 +277,18 @@ class DocxBuilder:
             self.table(node)
         elif isinstance(node, Div):
             self.div(node, state)
+
+    def _space_after_list(self) -> None:
+        """The last paragraph of a list gets the body's space after it, so the text that
+        follows does not run on at the list's tight spacing."""
+        container = self.body if self.container is None else self.container
+        last = self.sect_pr.getprevious() if self.container is None else (
+            container[-1] if len(container) else None)
+        if last is None or last.tag != qn("w:p"):
+            return
+        ppr = last.get_or_add_pPr()
+        if ppr.find(qn("w:spacing")) is None:
+            oxml.ppr_set(ppr, el("w:spacing", {"w:after": self.styles.body_space_after()}))
 
     def heading(self, node: Heading, state: _State) -> None:
         level = min(node.level, 4)
