@@ -152,7 +152,7 @@ def test_item02_docket_list_in_caption_header_metadata_and_schema(workspace, tmp
         "WC Docket No. 17-108; Docket No. X"
 
 
-# -- 3. keep with next -----------------------------------------------------------------------------
+# -- 3. keep with next ----------------------------------------------------------------------------
 
 def _keeps(p) -> bool:
     return p.find("w:pPr/w:keepNext", NS) is not None

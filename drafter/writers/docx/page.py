@@ -9,11 +9,9 @@ added after it.
 
 from __future__ import annotations
 
-import re
-
 from docx.oxml.ns import qn
 
-from drafter.compose.citation import docket_label, joined_dockets  # noqa: F401 - re-exported
+from drafter.compose.citation import docket_label
 from drafter.model.parse import clean_text
 from drafter.writers.docx import fields, oxml
 from drafter.writers.docx.oxml import el
