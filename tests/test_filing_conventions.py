@@ -437,3 +437,17 @@ def test_item03_text_after_a_list_keeps_the_body_spacing():
     assert [_text(p) for p in paras] == ["Intro.", "one", "two", "After the list."]
     assert spacing[1] is None                       # inside the list: the style's spacing
     assert spacing[2].get(q("after")) == "160"      # the last item: the body's space after
+
+
+def test_item05_annotated_filing_gets_its_page_numbers_too(tmp_path):
+    from tests.test_real_clients import require_uno
+
+    require_uno()
+    out = tmp_path / "a.docx"
+    result = run_cli("draft", EXAMPLES / f"{FCC}.yaml", "-o", out, "--annotate",
+                     "--update-fields")
+    assert result.code == 0, result.err
+    doc = DocxFile(out.read_bytes())
+    toc = [p.text for p in doc.paragraphs() if p.style == "toc 1"]
+    assert toc[:2] == ["I. INTRODUCTION1", "II. GENERAL FEEDBACK2"]
+    assert "word/comments.xml" in zipfile.ZipFile(out).namelist()

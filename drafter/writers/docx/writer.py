@@ -502,7 +502,11 @@ def fill_toc(doc: Document, ctx: WriteContext, builder: DocxBuilder, data: bytes
     from drafter.errors import Diagnostics
     from drafter.writers.pdf import toc_lines
 
+    quiet = replace(ctx, diagnostics=Diagnostics())  # the first build already warned
+    if ctx.annotate:
+        # LibreOffice 7.4 crashes updating the indexes of a document with comments; the
+        # comments take no room on the page, so the pages come from a build without them.
+        data = DocxBuilder(doc, replace(quiet, annotate=False)).build()
     lines = toc_lines(data)
     entries = fields.match_toc(builder.headings, lines)
-    quiet = replace(ctx, diagnostics=Diagnostics())  # the first build already warned
     return DocxBuilder(doc, quiet, toc_entries=entries).build()
