@@ -244,3 +244,11 @@ def test_item13_harvest_finds_the_workspace_from_the_filing(workspace, tmp_path)
                      cwd=elsewhere)
     assert result.code == 0, result.err
     assert "12 blocks: 12 unchanged" in result.out + result.err
+
+
+def test_item13_check_finds_the_workspace_from_the_path(workspace, tmp_path):
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    result = run_cli("check", workspace / "examples" / "cisa-circia-rfi.yaml", cwd=elsewhere)
+    assert result.code == 0, result.out + result.err
+    assert "1 file checked" in result.out
