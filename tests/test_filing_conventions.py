@@ -152,7 +152,7 @@ def test_item02_docket_list_in_caption_header_metadata_and_schema(workspace, tmp
         "WC Docket No. 17-108; Docket No. X"
 
 
-# -- 3. keep with next -----------------------------------------------------------------------------
+# -- 3. keep with next ----------------------------------------------------------------------------
 
 def _keeps(p) -> bool:
     return p.find("w:pPr/w:keepNext", NS) is not None
@@ -327,8 +327,10 @@ def test_item09_curly_quotes_everywhere_and_a_sensible_running_title(drafts):
     header = _header_text(drafts[NTIA][1])
     assert header == "i2Coalition Comments to NTIA"
     assert "\u2026" not in header
-    # a short title is kept; the docket goes beside it
+    # a short title is kept, with the body's typography; the docket goes beside it
     assert _header_text(drafts[CISA][1]).endswith("\tDocket No. CISA-2022-0010")
+    assert _header_text(drafts["ntia-consumer-privacy-rfc"][1]).startswith(
+        "Developing the Administration’s Approach to Consumer Privacy\t")
 
 
 # -- 10. metadata --------------------------------------------------------------------------------
@@ -425,3 +427,27 @@ def test_item02_harvest_finds_a_filing_with_several_dockets(workspace, tmp_path)
         "CISA-2022-0010; CISA-2022-0011"
     result = run_cli("harvest", out, "--format", "json", cwd=workspace)
     assert result.code == 0, result.err
+
+
+def test_item03_text_after_a_list_keeps_the_body_spacing():
+    doc = parse_markdown("Intro.\n\n1. one\n2. two\n\nAfter the list.\n", {}, {})
+    body = _body(DocxWriter().write(doc, WriteContext()))
+    paras = body.findall("w:body/w:p", NS)
+    spacing = [p.find("w:pPr/w:spacing", NS) for p in paras]
+    assert [_text(p) for p in paras] == ["Intro.", "one", "two", "After the list."]
+    assert spacing[1] is None                       # inside the list: the style's spacing
+    assert spacing[2].get(q("after")) == "160"      # the last item: the body's space after
+
+
+def test_item05_annotated_filing_gets_its_page_numbers_too(tmp_path):
+    from tests.test_real_clients import require_uno
+
+    require_uno()
+    out = tmp_path / "a.docx"
+    result = run_cli("draft", EXAMPLES / f"{FCC}.yaml", "-o", out, "--annotate",
+                     "--update-fields")
+    assert result.code == 0, result.err
+    doc = DocxFile(out.read_bytes())
+    toc = [p.text for p in doc.paragraphs() if p.style == "toc 1"]
+    assert toc[:2] == ["I. INTRODUCTION1", "II. GENERAL FEEDBACK2"]
+    assert "word/comments.xml" in zipfile.ZipFile(out).namelist()

@@ -234,3 +234,21 @@ def test_item17_should_count_says_per_1000_words(workspace, tmp_path):
     line = next(line for line in result.out.split("\n") if "[should-overuse]" in line)
     assert re.search(r"'should' is used 6 times in [\d,]+ words: [\d.]+ per 1,000 words, above "
                      r"the limit of 5 per 1,000 words", line), line
+
+
+def test_item13_harvest_finds_the_workspace_from_the_filing(workspace, tmp_path):
+    assert run_cli("draft", NTIA, cwd=workspace).code == 0
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    result = run_cli("harvest", workspace / "out" / "ntia-botnets-comments.docx",
+                     cwd=elsewhere)
+    assert result.code == 0, result.err
+    assert "12 blocks: 12 unchanged" in result.out + result.err
+
+
+def test_item13_check_finds_the_workspace_from_the_path(workspace, tmp_path):
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    result = run_cli("check", workspace / "examples" / "cisa-circia-rfi.yaml", cwd=elsewhere)
+    assert result.code == 0, result.out + result.err
+    assert "1 file checked" in result.out

@@ -59,11 +59,13 @@ class Options:
         self._near = None
 
     def near(self, path) -> "Options":
-        """Look for the workspace around ``path`` (a consultation or batch file) first, then
-        around the current directory; call before the workspace is first used."""
+        """Look for the workspace around ``path`` (a consultation, batch or filing file, or a
+        folder) first, then around the current directory; call before the workspace is first
+        used."""
         from pathlib import Path
         if self._workspace is None and path is not None:
-            self._near = Path(path).resolve().parent
+            path = Path(path).resolve()
+            self._near = path if path.is_dir() else path.parent
         return self
 
     @property

@@ -100,7 +100,8 @@ def batch(opts, batch_file, workers, force, fail_fast, dry_run, verbose):
     from drafter.batch.runner import Runner
     from drafter.errors import display_path
 
-    plan = load_plan(batch_file, cache_dir=opts.near(batch_file).workspace.state_dir / "batch" / "plans")
+    workspace = opts.near(batch_file).workspace
+    plan = load_plan(batch_file, cache_dir=workspace.state_dir / "batch" / "plans")
     reporter = ConsoleReporter(verbose=verbose)
     runner = Runner(plan, opts.workspace, workers=workers, force=force, fail_fast=fail_fast,
                     reporter=reporter)

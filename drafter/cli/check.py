@@ -36,7 +36,8 @@ def check(ctx, paths, fmt, strict, ignore, list_rules):
         for r in rules():
             click.echo(f"{r.code:<{width}}  {r.severity:<7}  {r.summary}")
         return
-    result = check_workspace(ctx.obj.workspace, paths, ignore=ignore)
+    workspace = ctx.obj.near(paths[0]).workspace if paths else ctx.obj.workspace
+    result = check_workspace(workspace, paths, ignore=ignore)
     if fmt == "json":
         click.echo(json.dumps({
             "diagnostics": [diagnostic_json(d) for d in result.diagnostics],

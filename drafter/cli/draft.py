@@ -116,5 +116,6 @@ def draft(opts, consultation, output, template, fmt, reference_docx, annotate, u
     from drafter.check import draft_diagnostics
     warn_all(filing_warnings(draft_diagnostics(result, opts.workspace), opts.workspace))
     from drafter.errors import display_path
-    click.echo(f"wrote {display_path(output)} ({fmt}, template {result.composition.template.name}, "
+    click.echo(f"wrote {display_path(output)} ({fmt}, "
+               f"template {result.composition.template.name}, "
                f"{len(result.composition.used)} positions)", err=True)

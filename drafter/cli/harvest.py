@@ -69,7 +69,7 @@ def harvest(opts, edited, consultation, template, fmt, apply_, patch, force):
 
     if apply_ and patch:
         raise click.UsageError("--apply and --patch exclude each other")
-    session = opts.session()
+    session = opts.near(consultation or edited).session()
     result = hv.harvest(session, edited, consultation, template)
     changes = hv.rewrites(session, result) if (apply_ or patch) else []
     report = result.to_json()

@@ -237,5 +237,6 @@ def new(opts, federal_register, regulations_gov, questions_file, title, agency, 
     validate_text(text, output)
     atomic_write(output, text.encode("utf-8"))
     count = len(fields.get("questions") or [])
-    click.echo(f"wrote {display_path(output)} ({fields.get('kind')}, {fields.get('jurisdiction')}, "
+    click.echo(f"wrote {display_path(output)} ({fields.get('kind')}, "
+               f"{fields.get('jurisdiction')}, "
                f"{count} question{'s' if count != 1 else ''})", err=True)

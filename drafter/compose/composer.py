@@ -13,6 +13,8 @@ import jinja2
 from markupsafe import Markup
 
 from drafter.compose import templates as tpl
+from drafter.compose.citation import (agency_mentions, docket_label, fed_reg, joined_dockets,
+                                      notice_citation)
 from drafter.compose.environment import (BLOCK_PREFIX, WorkspaceLoader, make_environment,
                                          to_drafter_error)
 from drafter.compose.functions import (data_markdown, indent, make_globals, md_escape,
@@ -131,8 +133,6 @@ class Composer:
         self.context = self._context()
 
     def _context(self) -> dict:
-        from drafter.compose.citation import agency_mentions, docket_label, fed_reg
-
         c = self.consultation.model
         data = c.model_dump(mode="python")
         data["kind"] = c.kind.value
@@ -213,8 +213,6 @@ class Composer:
         if not c.citation or NOTICE_REF not in markdown \
                 or f"\n{NOTICE_REF}:" in "\n" + markdown:
             return markdown
-        from drafter.compose.citation import docket_label, notice_citation
-
         note = notice_citation(c, [docket_label(d) for d in c.dockets])
         return markdown.rstrip("\n") + f"\n\n{NOTICE_REF}: {note}\n"
 
@@ -244,17 +242,15 @@ class Composer:
             if len(candidate) > 255:
                 break
             keywords = candidate
-        from drafter.compose.citation import docket_label, joined_dockets
-
-        labels = [docket_label(d) for d in c.dockets]
+        dockets = [docket_label(d) for d in c.dockets]
         meta = {
             "title": c.title,
             "subject": f"Comments of the {self.org.name}"
-                       + (f", {joined_dockets(labels)}" if labels else ""),
+                       + (f", {joined_dockets(dockets)}" if dockets else ""),
             "author": self.org.name,
             "keywords": keywords,
             "date": filing_date(c),
-            "docket": joined_dockets(labels) if labels else None,
+            "docket": joined_dockets(dockets) if dockets else None,
             "identifier": c.docket_text,  # as written: harvest matches it to the file
             "agency": c.agency.name,
             "short_title": self.consultation.model.variables.get("short_title")
@@ -281,8 +277,6 @@ def running_title(consultation, org) -> str:
     title = " ".join(consultation.title.split())
     if len(title) <= _RUNNING_TITLE_MAX:
         return title
-    from drafter.compose.citation import agency_mentions
-
     _, ref = agency_mentions(consultation.agency.name, consultation.agency.short_name)
     if consultation.jurisdiction == "US":
         return f"{org.short_name} Comments to {ref}"

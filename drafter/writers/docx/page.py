@@ -9,16 +9,27 @@ added after it.
 
 from __future__ import annotations
 
-import re
-
 from docx.oxml.ns import qn
 
-from drafter.compose.citation import docket_label, joined_dockets  # noqa: F401 - re-exported
+from drafter.compose.citation import docket_label
 from drafter.model.parse import clean_text
 from drafter.writers.docx import fields, oxml
 from drafter.writers.docx.oxml import el
 
 _SHORT_TITLE_MAX = 70
+
+
+def typeset(text: str) -> str:
+    """Plain text with the body's typography (curly quotes and apostrophes): the running
+    header is not Markdown, yet must match the filing's text."""
+    if not any(ch in text for ch in "'\""):
+        return text
+    from drafter.compose.functions import md_escape
+    from drafter.model.parse import markdown_parser
+
+    tokens = markdown_parser().parseInline(md_escape(text))
+    return "".join(child.content for token in tokens for child in (token.children or [])
+                   if child.type == "text")
 
 
 def short_title(title: str, limit: int = _SHORT_TITLE_MAX) -> str:
@@ -190,7 +201,7 @@ def set_up(document, styles, meta: dict, sect_pr) -> None:
     tabs.append(el("w:tab", {"w:val": "right", "w:pos": width}))
     oxml.ppr_set(p.pPr, el("w:tabs", children=tabs))
     title = clean_text(str(meta.get("short_title") or meta.get("title") or ""))
-    oxml.add_run(p, short_title(title))
+    oxml.add_run(p, typeset(short_title(title)))
     if meta.get("docket"):
         oxml.add_run(p, "\t" + docket_label(clean_text(str(meta["docket"]))))
 

@@ -48,6 +48,19 @@ class StyleMap:
     def has(self, name: str, kind: str = "paragraph") -> bool:
         return (kind, _canonical(name)) in self.ids
 
+    def body_space_after(self) -> int:
+        """The space after a body paragraph, in twentieths of a point: the default paragraph
+        style's, else the document defaults', else 160 (8 pt)."""
+        path = f"{qn('w:pPr')}/{qn('w:spacing')}"
+        default = self._default_id("paragraph")
+        candidates = [self.by_id[default].find(path)] if default in self.by_id else []
+        candidates.append(self.element.find(
+            f"{qn('w:docDefaults')}/{qn('w:pPrDefault')}/{path}"))
+        for spacing in candidates:
+            if spacing is not None and spacing.get(qn("w:after")) is not None:
+                return int(spacing.get(qn("w:after")))
+        return 160
+
     def get_element(self, style_id: str):
         return self.by_id.get(style_id)
 

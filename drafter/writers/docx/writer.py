@@ -268,6 +268,8 @@ class DocxBuilder:
                 self.blocks(item.children, inner)
                 if self.pending_number is not None:  # an empty item still shows its number
                     self.paragraph(None, inner, item)
+            if depth == 0:
+                self._space_after_list()
         elif isinstance(node, BlockQuote):
             self.blocks(node.children, replace(state, style="Quote"))
         elif isinstance(node, CodeBlock):
@@ -281,6 +283,18 @@ class DocxBuilder:
             self.table(node)
         elif isinstance(node, Div):
             self.div(node, state)
+
+    def _space_after_list(self) -> None:
+        """The last paragraph of a list gets the body's space after it, so the text that
+        follows does not run on at the list's tight spacing."""
+        container = self.body if self.container is None else self.container
+        last = self.sect_pr.getprevious() if self.container is None else (
+            container[-1] if len(container) else None)
+        if last is None or last.tag != qn("w:p"):
+            return
+        ppr = last.get_or_add_pPr()
+        if ppr.find(qn("w:spacing")) is None:
+            oxml.ppr_set(ppr, el("w:spacing", {"w:after": self.styles.body_space_after()}))
 
     def heading(self, node: Heading, state: _State) -> None:
         level = min(node.level, 4)
@@ -495,7 +509,11 @@ def fill_toc(doc: Document, ctx: WriteContext, builder: DocxBuilder, data: bytes
     from drafter.errors import Diagnostics
     from drafter.writers.pdf import toc_lines
 
+    quiet = replace(ctx, diagnostics=Diagnostics())  # the first build already warned
+    if ctx.annotate:
+        # LibreOffice 7.4 crashes updating the indexes of a document with comments; the
+        # comments take no room on the page, so the pages come from a build without them.
+        data = DocxBuilder(doc, replace(quiet, annotate=False)).build()
     lines = toc_lines(data)
     entries = fields.match_toc(builder.headings, lines)
-    quiet = replace(ctx, diagnostics=Diagnostics())  # the first build already warned
     return DocxBuilder(doc, quiet, toc_entries=entries).build()
