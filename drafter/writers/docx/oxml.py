@@ -372,6 +372,27 @@ def bookmark_name(kind: str, seq: int, block_id: str = "", block_hash: str = "")
     return (head + _BOOKMARK_OK.sub("_", block_id.replace("-", "_")))[:40]
 
 
+_AFTER_HIGHLIGHT = tuple(qn("w:" + t) for t in (
+    "u", "effect", "bdr", "shd", "fitText", "vertAlign", "rtl", "cs", "em", "lang",
+    "eastAsianLayout", "specVanish", "oMath"))
+
+
+def highlight_run(r, color: str = "yellow") -> None:
+    """Give run ``r`` a highlight (``w:highlight``, in its schema place in ``w:rPr``)."""
+    rpr = r.find(qn("w:rPr"))
+    if rpr is None:
+        rpr = el("w:rPr")
+        r.insert(0, rpr)
+    if rpr.find(qn("w:highlight")) is not None:
+        return
+    mark = el("w:highlight", {"w:val": color})
+    later = next((child for child in rpr if child.tag in _AFTER_HIGHLIGHT), None)
+    if later is None:
+        rpr.append(mark)
+    else:
+        later.addprevious(mark)
+
+
 def prepend(p, *nodes) -> None:
     """Put ``nodes``, in order, at the start of paragraph ``p``'s content (after its pPr)."""
     anchor = p.find(qn("w:pPr"))
