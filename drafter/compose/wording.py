@@ -53,6 +53,7 @@ class Choice:
     block: object                  # drafter.load.library.Block
     variant: str                   # "as-filed" or a variant name
     problems: list[Problem] = field(default_factory=list)
+    home: bool = False             # the consultation is the block's own proceeding
 
     @property
     def wording(self):
@@ -132,7 +133,7 @@ def choose(library, block, consultation, template_variant: str | None = None,
     own = own_proceeding(library, block, c)
     if variant is None:
         variant = AS_FILED if own else (_automatic_variant(block, jurisdiction) or AS_FILED)
-    choice = Choice(block, variant)
+    choice = Choice(block, variant, home=own)
     if not block.meta.applies_to(jurisdiction):
         choice.problems.append(Problem(OUTSIDE_FIT, (
             f"position '{block.id}' is for {', '.join(block.meta.jurisdictions)}, not {jurisdiction}")))

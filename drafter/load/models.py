@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from enum import Enum
-from typing import Literal, Optional
+from typing import Literal, Optional, Union
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
@@ -346,6 +346,28 @@ class CheckSettings(Strict):
         default=4, ge=1,
         description="warn when a broad term of the glossary is used bare this many times in a "
                     "draft without being defined there")
+    bound_phrases: list[Union[str, BoundPhrase]] = Field(
+        default_factory=lambda: [p if isinstance(p, str) else BoundPhrase(**p)
+                                 for p in BOUND_PHRASES],
+        description="phrases that refer to the proceeding a block was first filed in; drafter "
+                    "check flags them in any other filing (case-insensitive, whole words)")
+
+
+class BoundPhrase(Strict):
+    """A phrase that refers to another proceeding, unless the filing is for ``allowed_in``."""
+
+    phrase: str = Field(min_length=1)
+    allowed_in: list[Literal["US", "EU", "UK", "other"]] = Field(
+        default_factory=list, description="jurisdictions where the phrase is at home")
+
+
+BOUND_PHRASES = (
+    "this draft", "the draft report", "this very report", "this report", "the report",
+    "Section III", "Goals & Actions", "Goals and Actions", "this Manifesto",
+    "the proposed EU CSA regulation", "botnet recommendations",
+    {"phrase": "EU policymakers", "allowed_in": ["EU"]},
+    {"phrase": "benefit the EU", "allowed_in": ["EU"]},
+)
 
 
 class WorkspaceSettings(Strict):
