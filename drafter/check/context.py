@@ -117,7 +117,11 @@ class CheckContext:
         first = {}
         for block in self.blocks:
             first.setdefault(block.id, block)
-        self.load_problems.extend(variant_problems)
+        # A variant of a block that failed to load is not an orphan: its block is reported.
+        self.load_problems.extend(
+            p for p in variant_problems
+            if not (p.code == "orphan-variant" and p.path is not None
+                    and Path(p.path).name.split(".", 1)[0] in self.broken_ids))
         proceedings = self._attempt(ws.seeds_index, load_proceedings, ws.seeds_index) \
             if ws.seeds_index.is_file() else None
         self.library = Library(list(first.values()), dict(self.topics or {}), ws.positions,

@@ -272,6 +272,10 @@ class Consultation(Strict):
     variants: dict[str, Literal["us", "eu", "general", "as-filed"]] = Field(
         default_factory=dict, description="position id -> the wording to use for that block")
     positions: list[str] = Field(default_factory=list)
+    suggested: list[str] = Field(
+        default_factory=list,
+        description="positions picked automatically for a consultation without questions "
+                    "(drafter suggest --write), not in the filing until moved to 'positions'")
     answers: dict[str, Answer] = Field(default_factory=dict)
     variables: dict[str, object] = Field(default_factory=dict)
     filer: Optional[Person] = None
