@@ -360,15 +360,21 @@ def add_hyperlink(paragraph_el, part, href: str):
 _BOOKMARK_OK = re.compile(r"[^A-Za-z0-9_]")
 
 
-def bookmark_name(kind: str, seq: int, block_id: str = "", block_hash: str = "") -> str:
+VARIANT_CODES = {"us": "u", "eu": "e", "general": "g"}
+
+
+def bookmark_name(kind: str, seq: int, block_id: str = "", block_hash: str = "",
+                  variant: str = "") -> str:
     """Word's rules: a letter first, only [A-Za-z0-9_], at most 40 characters.
 
-    Block paragraphs: ``B<seq>_<hash6>_<id>`` (the id with ``-`` as ``_``, cut to fit);
-    template paragraphs: ``T<seq>``.
+    Block paragraphs: ``B<seq>_<hash6>_<id>`` (the id with ``-`` as ``_``, cut to fit), or
+    ``B<seq>_<hash6>V<code>_<id>`` for a variant's wording (code ``u`` us, ``e`` eu, ``g``
+    general); template paragraphs: ``T<seq>``.
     """
     if kind == "T":
         return f"T{seq}"
-    head = f"B{seq}_{block_hash[:6]}_"
+    code = VARIANT_CODES.get(variant, "")
+    head = f"B{seq}_{block_hash[:6]}" + (f"V{code}" if code else "") + "_"
     return (head + _BOOKMARK_OK.sub("_", block_id.replace("-", "_")))[:40]
 
 

@@ -162,7 +162,8 @@ class DocxBuilder:
         self.bookmark_seq += 1
         seq = self.bookmark_seq
         if source is not None:
-            name = oxml.bookmark_name("B", seq, source.block, source.hash)
+            name = oxml.bookmark_name("B", seq, source.block, source.hash,
+                                      getattr(source, "variant", ""))
         else:
             name = oxml.bookmark_name("T", seq)
         self.bookmarks.append((p, seq, name))
