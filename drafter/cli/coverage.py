@@ -71,6 +71,8 @@ def coverage(opts, consultation, fmt, strict):
         for item in statuses:
             if item.status == "skipped":
                 detail = f"({item.reason})"
+            elif item.status == "answered" and not item.positions:
+                detail = "(own text)"
             elif item.positions:
                 detail = ", ".join(item.positions)
                 if item.status == SUGGESTED:
