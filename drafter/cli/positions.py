@@ -15,6 +15,9 @@ def block_json(block, body: bool = True) -> dict:
         "status": m.status.value, "last_reviewed": m.last_reviewed.isoformat(),
         "source": m.source.model_dump(exclude_none=True), "hash": block.hash,
         "path": str(block.path),
+        "variants": {name: {"audience": list(v.meta.audience), "status": v.meta.status.value,
+                            "hash": v.hash, "path": str(v.path)}
+                     for name, v in block.variants.items()},
     }
     if body:
         out["body"] = block.body
@@ -67,6 +70,9 @@ def show(opts, block_id, fmt):
     click.echo(f"  source:        {m.source.describe()}")
     click.echo(f"  status:        {m.status.value} (last reviewed {m.last_reviewed})")
     click.echo(f"  file:          {block.path}")
+    for name, v in block.variants.items():
+        click.echo(f"  {'variant ' + name + ':':<15}{' ' if len(name) > 5 else ''}{v.meta.status.value}, for "
+                   f"{', '.join(v.meta.audience)} ({v.path.name})")
     click.echo("")
     click.echo(block.body.rstrip())
 
