@@ -90,6 +90,7 @@ class DocxBuilder:
         self.footnotes = footnotes.Footnotes(self.document, self.styles)
         self.annotator = None
         self.reviewer = None       # comments of review divs (placeholders' candidates)
+        self.review_comments = True
         if ctx.annotate:
             from drafter.writers.docx.comments import Annotator
             self.annotator = Annotator(self.document, self.styles,
@@ -314,7 +315,7 @@ class DocxBuilder:
                 for r in p.iter(qn("w:r")):
                     oxml.highlight_run(r)
         text = node.attrs.get("comment")
-        if text:
+        if text and self.review_comments:
             if self.reviewer is None:
                 from drafter.writers.docx.comments import Annotator
                 self.reviewer = Annotator(self.document, self.styles,
