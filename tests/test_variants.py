@@ -320,3 +320,10 @@ def test_recorded_suggestion_that_does_not_answer_questions_is_flagged(workspace
     assert "position 'coalition-members' (profile) answers question 1" in result.out
     assert "question 1 is answered with coalition-members, recorded by drafter suggest " \
            "--write and not reviewed" in result.out
+
+
+def test_possessive_never_writes_s_apostrophe_s():
+    from drafter.compose.functions import possessive
+    assert possessive("NTIA") == "NTIA’s"
+    assert possessive("European Union policymakers") == "European Union policymakers’"
+    assert possessive("European Commission") == "European Commission’s"
