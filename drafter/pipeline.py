@@ -69,15 +69,19 @@ class Session:
         return self._org
 
     def draft(self, consultation: Path | ConsultationFile, template: str | None = None,
-              options: dict | None = None, variables: dict | None = None) -> Draft:
-        """Compose and parse one filing; ``variables`` override the consultation's own."""
+              options: dict | None = None, variables: dict | None = None,
+              force: bool = False) -> Draft:
+        """Compose and parse one filing; ``variables`` override the consultation's own.
+
+        ``force`` drafts with a template that does not serve the consultation's jurisdiction.
+        """
         cf = consultation if isinstance(consultation, ConsultationFile) \
             else load_consultation(Path(consultation))
         if variables:
             merged = {**cf.model.variables, **variables}
             cf = replace(cf, model=cf.model.model_copy(update={"variables": merged}))
         composition = compose(cf, self.library, self.org, self.workspace.templates, template,
-                              bytecode_cache=self.bytecode_cache)
+                              bytecode_cache=self.bytecode_cache, force=force)
         doc_options = dict(composition.options)
         doc_options.update(options or {})
         document = parse_markdown(composition.markdown, composition.meta, doc_options)
@@ -133,13 +137,17 @@ class Session:
                 if isinstance(s, dict) and "id" in s}
 
     def render(self, draft: Draft, fmt: str, reference_docx: Path | None = None,
-               annotate: bool = False, update_fields: bool = False) -> bytes:
+               annotate: bool = False, update_fields: bool = False,
+               comments: bool = True) -> bytes:
+        """The filing in ``fmt``; ``comments=False`` leaves the Word comments of review notes
+        out of a DOCX (as the PDF writer does)."""
         writer = get_writer(fmt)
         ctx = WriteContext(
             source_markdown=draft.composition.markdown,
             reference_docx=self.reference_docx(draft, reference_docx),
             annotate=annotate,
             update_fields=update_fields,
+            comments=comments,
             blocks={b.id: b for b in draft.composition.used},
             sources=self.seed_titles() if annotate else {},
             diagnostics=draft.diagnostics,

@@ -89,7 +89,8 @@ def record_draft(workspace, consultation: Path, output: Path, fmt: str, data: by
 @click.option("--update-fields", is_flag=True,
               help="Fill the table of contents and page fields through LibreOffice.")
 @click.option("--force", is_flag=True,
-              help="Replace an output file drafter did not write, or one edited since.")
+              help="Replace an output file drafter did not write, or one edited since; draft "
+                   "with a template that does not serve the consultation's jurisdiction.")
 @click.pass_obj
 def draft(opts, consultation, output, template, fmt, reference_docx, annotate, update_fields,
           force):
@@ -104,7 +105,7 @@ def draft(opts, consultation, output, template, fmt, reference_docx, annotate, u
     output, fmt = output_plan(consultation, output, fmt, opts)
     check_inputs(output, [(consultation, "the consultation")])
     session = opts.session()
-    result = session.draft(consultation, template=template)
+    result = session.draft(consultation, template=template, force=force)
     reference = session.reference_docx(result, reference_docx)
     data = session.render(result, fmt, reference_docx=reference, annotate=annotate,
                           update_fields=update_fields)

@@ -17,6 +17,8 @@ import click
 KINDS = {
     "consultation": ("drafter.load.models", "Consultation", "drafter consultation file"),
     "position": ("drafter.load.models", "PositionMeta", "drafter position block front matter"),
+    "variant": ("drafter.load.models", "VariantMeta",
+                "drafter position variant front matter (<id>.<variant>.md)"),
     "batch": ("drafter.batch.models", "BatchFile", "drafter batch file"),
     "glossary": ("drafter.load.models", "Glossary", "drafter glossary (glossary.yaml)"),
     "settings": ("drafter.load.models", "WorkspaceSettings", "drafter settings (drafter.yaml)"),
@@ -88,7 +90,7 @@ def json_schema(kind: str) -> dict:
 @click.option("--force", is_flag=True,
               help="Replace an output file drafter did not write, or one edited since.")
 def schema(kind, output, force):
-    """Print the JSON Schema of a file KIND: consultation, position, batch, glossary,
+    """Print the JSON Schema of a file KIND: consultation, position, variant, batch, glossary,
     settings, topics or org."""
     text = json.dumps(json_schema(kind), indent=2, ensure_ascii=False) + "\n"
     if output is None:

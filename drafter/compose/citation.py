@@ -86,17 +86,20 @@ def joined_dockets(labels: list[str]) -> str:
 _ACRONYM = re.compile(r"^[A-Z][A-Z0-9&.-]*$")
 
 
-def agency_mentions(name: str, short_name: str) -> tuple[str, str]:
+def agency_mentions(name: str, short_name: str, ref: str | None = None) -> tuple[str, str]:
     """(first mention, later mentions) in house practice: the full name once with its short
-    name in parentheses, then the short form.  A Commission is "the Commission" after its
-    first mention ("Federal Communications Commission (the Commission)"); an acronym stands
-    alone ("National Telecommunications and Information Administration (NTIA)", then
-    "NTIA"); a short name that is a word takes "the" ("European Commission", then "the
-    Commission")."""
+    form in parentheses, then the short form.  ``ref``, when the consultation gives it, is the
+    short form.  Otherwise a Commission is "the Commission" after its first mention ("Federal
+    Communications Commission (the Commission)"); an acronym stands alone ("National
+    Telecommunications and Information Administration (NTIA)", then "NTIA"); a short name
+    that is a word takes "the" ("Department of Commerce (the Department)")."""
     name, short = " ".join(name.split()), " ".join(short_name.split())
-    if name.lower().endswith("commission"):
-        return f"{name} (the Commission)", "the Commission"
-    if _ACRONYM.match(short):
-        return (f"{name} ({short})" if short != name else name), short
-    later = short if short.lower().startswith("the ") else f"the {short}"
-    return f"{name} ({later})", later
+    if ref:
+        later = " ".join(ref.split())
+    elif name.lower().endswith("commission"):
+        later = "the Commission"
+    elif _ACRONYM.match(short):
+        later = short
+    else:
+        later = short if short.lower().startswith("the ") else f"the {short}"
+    return (f"{name} ({later})" if later != name else name), later

@@ -30,7 +30,8 @@ def _inside(path: Path, folder: Path) -> bool:
 
 
 class WorkspaceLoader(jinja2.BaseLoader):
-    """Templates by name from the template folders, and position bodies as ``position:ID``.
+    """Templates by name from the template folders, and position bodies as ``position:ID``
+    (as-filed) or ``position:ID@VARIANT``.
 
     Names are looked up in the folders only: no absolute path, no ``..`` and no symbolic link
     can reach a file outside them.
@@ -45,10 +46,11 @@ class WorkspaceLoader(jinja2.BaseLoader):
         if template.startswith(BLOCK_PREFIX):
             if self.library is None:
                 raise jinja2.TemplateNotFound(template)
-            block = self.library.get(template[len(BLOCK_PREFIX):])
-            filename = str(block.path)
-            self.line_offsets[filename] = block.body_line - 1
-            return block.body, filename, lambda: True
+            block_id, _, variant = template[len(BLOCK_PREFIX):].partition("@")
+            wording = self.library.get(block_id).wording(variant or None)
+            filename = str(wording.path)
+            self.line_offsets[filename] = wording.body_line - 1
+            return wording.body, filename, lambda: True
         candidates = [template] if template.endswith(TEMPLATE_SUFFIX) else [
             template + TEMPLATE_SUFFIX, template]
         if ".." in Path(template).parts or os.path.isabs(template):

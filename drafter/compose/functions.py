@@ -57,6 +57,12 @@ def data_markdown(value) -> Markup:
     return Markup("\n".join(lines))
 
 
+def possessive(name) -> str:
+    """``"NTIA"`` -> ``"NTIA’s"``; a name ending in s takes only the apostrophe."""
+    name = str(name)
+    return name + ("’" if name.endswith("s") else "’s")
+
+
 def indent(text: str, width: int) -> str:
     pad = " " * width
     return "\n".join(pad + line if line.strip() else "" for line in str(text).split("\n"))

@@ -250,7 +250,11 @@ class PdfWriter:
         from drafter.writers.docx.package import document_time
         from drafter.writers.docx.writer import DocxBuilder
 
-        builder = DocxBuilder(doc, ctx)
+        from dataclasses import replace
+
+        # Word comments stay out of the PDF (LibreOffice's export through UNO fails on them,
+        # and a PDF shows no comments): the note paragraphs and highlights remain.
+        builder = DocxBuilder(doc, replace(ctx, annotate=False, comments=False))
         data = builder.build()
         pdf = export_pdfs([data], ctx.diagnostics, has_toc=builder.has_toc)[0]
         return reproducible_pdf(pdf, document_time(doc.meta))

@@ -12,8 +12,11 @@ def check(ctx, report):
         err = trial.error
         if err.code in CLAIMED:
             continue
-        what = f"template {trial.template}" if trial.template else "the block"
         path = err.path if err.path is not None else trial.consultation
+        if err.code == "template-jurisdiction":
+            report(err.message, path, err.line, err.col)
+            continue
+        what = f"template {trial.template}" if trial.template else "the block"
         # kept when the consultation is checked, wherever the error is (a block it uses)
         Report(report.rule, report.sink, trial.consultation)(
             f"{err.message} (rendering {what} with {display_path(trial.consultation)})",
