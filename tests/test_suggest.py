@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import EXAMPLES, run_cli
+from conftest import EXAMPLES, ROOT, run_cli
 from drafter.errors import LoadError
 from drafter.load.consultation import load_consultation
 from drafter.load.library import load_library
@@ -211,18 +211,69 @@ def test_retired_blocks_are_never_suggested(workspace):
     assert "eu-oppose-backdoors" not in [s.position for s in ranked.suggestions]
 
 
-def test_draft_and_foreign_blocks_are_flagged_and_never_confident(shipped):
-    ranked = shipped.question("Which charter members helped fund the coalition's launch?", "US",
-                              limit=10)
-    draft = next(s for s in ranked.suggestions if s.position == "coalition-charter-members")
+def test_draft_and_foreign_blocks_are_flagged_and_never_confident(workspace):
+    rewrite(block_file(workspace, "eu-oppose-backdoors"), "status: approved", "status: draft")
+    suggester = Suggester(open_index(workspace))
+    ranked = suggester.question(BACKDOOR_QUESTION, "US", limit=10)
+    draft = next(s for s in ranked.suggestions if s.position == "eu-oppose-backdoors")
     assert "draft block, not yet approved" in draft.why and not draft.confident
-    ranked = shipped.question("How should the EU protect strong encryption while combating "
-                              "child sexual abuse material?", "US", limit=10)
-    eu_only = next(s for s in ranked.suggestions if s.position == "eu-strong-encryption")
-    assert "written for EU filings" in eu_only.why and not eu_only.confident
-    ranked = shipped.question("How should the EU protect strong encryption while combating "
-                              "child sexual abuse material?", "EU", limit=10)
-    assert next(s for s in ranked.suggestions if s.position == "eu-strong-encryption").confident
+    question = ("How should incident reports be defined so that providers know what to report "
+                "to the authorities?")
+    ranked = suggester.question(question, "EU", limit=10)
+    us_only = next(s for s in ranked.suggestions
+                   if s.position == "incident-reporting-not-information-sharing")
+    assert "written for US filings" in us_only.why and not us_only.confident
+    ranked = suggester.question(question, "US", limit=10)
+    assert ranked.suggestions[0].position == "incident-reporting-not-information-sharing"
+    assert ranked.suggestions[0].confident
+
+
+NOT_ANSWERS = ("introduction", "profile", "framing", "section-intro", "closing")
+
+
+def test_framing_profile_and_closing_blocks_are_never_suggested_as_answers(shipped):
+    library = load_library(ROOT / "positions")
+    placed = {b.id for b in library if b.meta.role.value in NOT_ANSWERS}
+    assert {"eu-building-tomorrow", "coalition-members", "thanks-for-opportunity",
+            "regulation-must-respect-infrastructure-role", "eu-strong-encryption"} <= placed
+    seen: set[str] = set()
+    for question in ("Please describe your organisation and the members you represent.",
+                     "Which providers should be in scope of the Internet infrastructure rules?",
+                     "Thank you for the opportunity to comment; what else should we consider?",
+                     "How should the EU protect strong encryption while combating child sexual "
+                     "abuse material?"):
+        for jurisdiction in ("US", "EU"):
+            ranked = shipped.question(question, jurisdiction, limit=50)
+            suggested = {s.position for s in ranked.suggestions}
+            assert not suggested & placed, question
+            seen |= suggested
+    assert "eu-oppose-backdoors" in seen           # answers are still suggested
+
+
+def test_profile_blocks_stay_available_to_templates(shipped):
+    library = load_library(ROOT / "positions")
+    assert library.get("coalition-members").meta.role.value == "profile"
+    assert shipped.index.ids() == sorted(b.id for b in library)
+
+
+def test_question_nothing_answers_gets_no_confident_pick(shipped):
+    ranked = shipped.question("Which federal agencies' cybersecurity budgets should Congress "
+                              "increase, and by how much?", "US", limit=10)
+    assert ranked.suggestions and ranked.confident == []
+
+
+def test_due_process_block_found_for_judicial_review_question(shipped):
+    ranked = shipped.question("Which safeguards, such as prior authorisation by a judge, should "
+                              "apply before authorities obtain a customer's data from a "
+                              "provider?", "EU", limit=3)
+    assert "due-process-data-access" in [s.position for s in ranked.suggestions]
+
+
+def test_reasons_say_how_close_the_meaning_is(shipped):
+    ranked = shipped.question(BACKDOOR_QUESTION, "US", explain=1)
+    assert ranked.suggestions[0].why.startswith("meaning: close to the question (similarity 0.")
+    assert ranked.suggestions[0].similarity >= 0.34
+    assert ranked.suggestions[1].why == ""
 
 
 def test_question_with_nothing_in_common_gets_nothing(shipped):
@@ -264,7 +315,7 @@ def test_suggest_table(workspace):
     assert result.code == 0
     assert result.out.startswith("Q1  How should CISA define")
     assert "  *1. incident-reporting-not-information-sharing  0." in result.out
-    assert "why: topics: " in result.out
+    assert "why: meaning: " in result.out and "; topics: " in result.out
     assert result.out.rstrip().endswith("drafter suggest --write records them")
 
 
@@ -315,14 +366,18 @@ def test_write_keeps_comments_and_formatting(workspace):
 
 def test_write_adds_answers_after_the_questions(workspace):
     path = workspace / "examples" / "cisa-circia-rfi.yaml"
+    listed = json.loads(run_cli("suggest", path, "-f", "json", cwd=workspace).out)
+    confident = {q["id"]: [s["position"] for s in q["suggestions"] if s["confident"]]
+                 for q in listed["questions"]}
     result = run_cli("suggest", path, "--write", cwd=workspace)
     assert result.code == 0, result.err
     text = path.read_text()
     assert text.index("\nanswers:\n") < text.index("\npositions:\n")
     assert text.index("\nquestions:\n") < text.index("\nanswers:\n")
     model = load_consultation(path).model
-    assert set(model.answers) == {q.id for q in model.questions}
-    assert all(a.suggested for a in model.answers.values())
+    assert len(model.answers) >= 6
+    assert {qid: a.suggested for qid, a in model.answers.items()} == \
+        {qid: picks for qid, picks in confident.items() if picks}
 
 
 def test_write_for_a_consultation_without_questions(workspace):
@@ -394,7 +449,7 @@ def test_write_around_comments(workspace):
     assert run_cli("suggest", with_answers, "--write", cwd=workspace).code == 0
     lines = with_answers.read_text().splitlines()
     assert [line for line in lines if line not in original.splitlines()] == [
-        '  "1":', "    suggested: [eu-oppose-backdoors, combat-abuse-keep-encryption]"]
+        '  "1":', "    suggested: [eu-oppose-backdoors]"]
     assert lines.index('  "1":') < lines.index('  "2":')            # in question order
     assert "  # chosen by hand" in lines and "# Filing furniture" in lines
 

@@ -1,9 +1,10 @@
 """Which library positions answer a consultation's questions.
 
 ``Suggester`` ranks blocks for each question (or for the consultation as a whole when it has
-no questions) over an SQLite FTS5 index of the library: cached in the workspace for the CLI
+no questions) over an SQLite FTS5 index of the library with a vector of each block's meaning
+(:mod:`drafter.suggest.embed`): cached in the workspace for the CLI
 (:mod:`drafter.suggest.index`), or built in memory from a loaded library while composing.
-Ranking and explanations are in :mod:`drafter.suggest.rank`.
+Ranking, confidence and explanations are in :mod:`drafter.suggest.rank`.
 """
 
 from __future__ import annotations
@@ -28,11 +29,14 @@ def __getattr__(name: str):
 
 
 class Suggester:
-    def __init__(self, index: Index):
+    """Suggestions from one index. ``weights`` (:class:`drafter.suggest.rank.Weights`) default
+    to the hybrid ranking when an embedding model is installed, else words and topics only."""
+
+    def __init__(self, index: Index, weights=None):
         from drafter.suggest.rank import Ranker
 
         self.index = index
-        self.ranker = Ranker(index)
+        self.ranker = Ranker(index, weights)
         self._second: Ranker | None = None
 
     @classmethod
@@ -49,6 +53,10 @@ class Suggester:
 
     def question(self, text: str, jurisdiction: str, qid: str | None = None,
                  limit: int = 5, explain: int | None = None) -> Ranked:
+        """The best ``limit`` answering blocks for one question, in a :class:`Ranked`: its
+        ``suggestions`` (each with ``position``, ``score`` in [0, 1], ``why`` for the first
+        ``explain``, and ``confident``) and ``confident``, the ones a draft may use (empty when
+        no position fits)."""
         return self.ranker.rank(text, jurisdiction, qid, limit, explain)
 
     def questions(self, consultation, limit: int = 5,
@@ -72,7 +80,7 @@ class Suggester:
 
         self.ranker.prepare(q.text for q in questions)
         if self._second is None:
-            self._second = Ranker(self.index.reader())
+            self._second = Ranker(self.index.reader(), self.ranker.weights)
         half = (len(questions) + 1) // 2
 
         def run(ranker, part):
