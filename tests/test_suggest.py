@@ -375,7 +375,7 @@ def test_write_adds_answers_after_the_questions(workspace):
     assert text.index("\nanswers:\n") < text.index("\npositions:\n")
     assert text.index("\nquestions:\n") < text.index("\nanswers:\n")
     model = load_consultation(path).model
-    assert len(model.answers) >= 6
+    assert len(model.answers) >= 4
     assert {qid: a.suggested for qid, a in model.answers.items()} == \
         {qid: picks for qid, picks in confident.items() if picks}
 

@@ -16,6 +16,8 @@ topics alone.
 from __future__ import annotations
 
 import importlib.util
+import os
+import threading
 from pathlib import Path
 
 MODEL = "l2_supercat_256"
@@ -23,10 +25,12 @@ _TOKENIZER = "tokenizers/l2_supercat_tokenizer_config.json"
 _WEIGHTS = "weights/l2_supercat_256.safetensors"
 _TENSOR = "embedding.weight"
 DIM = 256
-# Tokens gathered at once while embedding many texts: bounds memory (x DIM x 4 bytes).
-_CHUNK_TOKENS = 65_536
+# Tokens (padding included) gathered at once while embedding many texts: bounds memory
+# (times DIM x 4 bytes).
+_CHUNK_TOKENS = 32_768
 
 _LOADED: dict[str, "Embedder | None"] = {}
+_LOADING = threading.Lock()
 
 
 def model_folder() -> Path | None:
@@ -45,7 +49,24 @@ def model_folder() -> Path | None:
 
 def load() -> "Embedder | None":
     """The embedder (loaded once per process), or None when ``wordllama`` is not installed."""
+    with _LOADING:
+        return _load()
+
+
+def preload() -> None:
+    """Start loading the embedder in a thread (while the caller opens the index)."""
+    if "model" not in _LOADED and model_folder() is not None:
+        threading.Thread(target=load, daemon=True).start()
+
+
+def _load() -> "Embedder | None":
     if "model" not in _LOADED:
+        # Index builds fork a worker after the model is loaded: the tokenizer's own threads
+        # and a fork do not mix (it would disable them, with a warning). Products of a
+        # question's vector with the library's are small: OpenBLAS threads cost more than they
+        # save, four times over on two busy cores (read when numpy is first imported).
+        os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+        os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
         folder = model_folder()
         _LOADED["model"] = Embedder(folder) if folder is not None else None
     return _LOADED["model"]
@@ -60,48 +81,106 @@ def signature() -> str:
 
 
 class Embedder:
-    """Unit vectors (float32, ``DIM`` wide) for texts."""
+    """Unit vectors (float32, ``DIM`` wide) for texts.
+
+    The model's tokenizer writes every space as "▁" (and one before the text) and then splits
+    the whole text into sub-word tokens, none of which spans two words. Splitting at the spaces
+    first (a ``Metaspace`` pre-tokenizer) gives the same tokens, and lets the tokenizer work
+    word by word, with its cache of words it has seen: many times faster on long texts. Runs of
+    white space count as one space.
+    """
 
     def __init__(self, folder: Path):
         import numpy as np
         from safetensors import safe_open
-        from tokenizers import Tokenizer
+        from tokenizers import Tokenizer, pre_tokenizers
 
         self.name = MODEL
-        self.tokenizer = Tokenizer.from_file(str(folder / _TOKENIZER))
-        self.tokenizer.no_padding()
-        self.tokenizer.no_truncation()
+        tokenizer = Tokenizer.from_file(str(folder / _TOKENIZER))
+        tokenizer.normalizer = None
+        tokenizer.pre_tokenizer = pre_tokenizers.Metaspace(replacement="\u2581",
+                                                           prepend_scheme="always", split=True)
+        tokenizer.no_padding()
+        tokenizer.no_truncation()
+        self.tokenizer = tokenizer
         with safe_open(str(folder / _WEIGHTS), framework="numpy") as f:
-            table = f.get_tensor(_TENSOR)
-        self.table = np.ascontiguousarray(table, dtype=np.float32)
+            table = f.get_tensor(_TENSOR)                 # (32000, DIM) float16
+        # one more row of zeros stands for the padding of shorter texts
+        self.table = np.concatenate((table, np.zeros((1, DIM), dtype=table.dtype)))
         self._np = np
+        self._words: dict[str, int] = {}                 # word -> row of _sums and _counts
+        self._sums = np.zeros((1, DIM), dtype=np.float32)  # the last row: zeros (padding)
+        self._counts = np.zeros(1, dtype=np.int64)
+        self._lock = threading.Lock()                     # threads share the word cache
+
+    def _pool(self, table, items: list[int], lengths, starts):
+        """Row sums of ``table`` over segments of ``items`` (each ``starts[i]``, ``lengths[i]``
+        long): a (len(lengths), DIM) float32 array. The last row of ``table`` must be zeros."""
+        np = self._np
+        out = np.zeros((len(lengths), DIM), dtype=np.float32)
+        flat = np.append(np.asarray(items, dtype=np.int64), len(table) - 1)
+        # Segments of similar length together, padded with the zero row to the longest.
+        order = np.argsort(lengths, kind="stable")
+        begin = 0
+        while begin < len(order):
+            end = begin + 1
+            while end < len(order) and (end - begin + 1) * int(lengths[order[end]]) <= \
+                    max(_CHUNK_TOKENS, int(lengths[order[end]])):
+                end += 1
+            batch = order[begin:end]
+            longest = int(lengths[batch].max())
+            if longest:
+                steps = np.arange(longest)
+                inside = steps[None, :] < lengths[batch][:, None]
+                where = np.where(inside, starts[batch][:, None] + steps[None, :], len(flat) - 1)
+                out[batch] = table[flat[where]].sum(axis=1, dtype=np.float32)
+            begin = end
+        return out
+
+    def _learn(self, words: list[str]) -> None:
+        """Tokenize words not seen yet; remember each one's token-vector sum and count."""
+        import itertools
+
+        np = self._np
+        encoded = self.tokenizer.encode_batch(words, add_special_tokens=False)
+        ids = [e.ids for e in encoded]
+        lengths = np.fromiter(map(len, ids), dtype=np.int64, count=len(ids))
+        flat = list(itertools.chain.from_iterable(ids))
+        starts = np.concatenate(([0], np.cumsum(lengths)[:-1]))
+        sums = self._pool(self.table, flat, lengths, starts)
+        base = len(self._words)
+        self._words.update(zip(words, range(base, base + len(words))))
+        # the zero row stays last
+        self._sums = np.concatenate((self._sums[:-1], sums, self._sums[-1:]))
+        self._counts = np.concatenate((self._counts[:-1], lengths, self._counts[-1:]))
 
     def embed(self, texts: list[str]):
-        """A (len(texts), DIM) float32 array of unit vectors (zeros for a text without tokens)."""
+        """A (len(texts), DIM) float32 array of unit vectors (zeros for a text without tokens).
+
+        A text's vector is the mean of its tokens' vectors: the sum of its words' token sums
+        over their token count; each distinct word is tokenized once per process. Safe to call
+        from several threads.
+        """
+        with self._lock:
+            return self._embed(texts)
+
+    def _embed(self, texts: list[str]):
         np = self._np
-        out = np.zeros((len(texts), DIM), dtype=np.float32)
-        if not texts:
-            return out
-        encoded = self.tokenizer.encode_batch(list(texts), add_special_tokens=False)
-        ids = [e.ids for e in encoded]
-        last = len(self.table) - 1
-        start = 0
-        while start < len(ids):
-            end, tokens = start, 0
-            while end < len(ids) and (end == start or tokens + len(ids[end]) <= _CHUNK_TOKENS):
-                tokens += len(ids[end])
-                end += 1
-            part = ids[start:end]
-            lengths = np.fromiter((len(i) for i in part), dtype=np.int64, count=len(part))
-            filled = lengths > 0
-            if filled.any():
-                flat = np.fromiter((t for i in part for t in i), dtype=np.int64,
-                                   count=int(lengths.sum()))
-                np.clip(flat, 0, last, out=flat)
-                offsets = np.concatenate(([0], np.cumsum(lengths)[:-1]))[filled]
-                sums = np.add.reduceat(self.table[flat], offsets, axis=0)
-                out[start:end][filled] = sums / lengths[filled, None]
-            start = end
+        split = [t.split() for t in texts]
+        known = self._words
+        new: set[str] = set()
+        for words in split:
+            new.update(words)
+        new.difference_update(known)
+        if new:
+            self._learn(sorted(new))
+        items = [known[w] for words in split for w in words]
+        lengths = np.fromiter(map(len, split), dtype=np.int64, count=len(split))
+        starts = np.concatenate(([0], np.cumsum(lengths)[:-1]))
+        out = self._pool(self._sums, items, lengths, starts)
+        running = np.concatenate(([0], np.cumsum(self._counts[np.asarray(items, dtype=np.int64)])))
+        counts = running[starts + lengths] - running[starts]
+        out /= np.maximum(counts, 1)[:, None]
         norms = np.linalg.norm(out, axis=1, keepdims=True)
         np.divide(out, norms, out=out, where=norms > 0)
         return out

@@ -55,6 +55,8 @@ _CHUNKS = 8
 # Roles of blocks that answer questions; the others (introduction, profile, framing,
 # section-intro, closing) are placed by templates, and never suggested as answers.
 ANSWER_ROLES = ("recommendation", "argument", "concern")
+# The meaning of a block is embedded from its title, summary and the first words of its body.
+MEANING_BODY_WORDS = 80
 
 _SCHEMA = f"""
 CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -154,12 +156,13 @@ def _parse_fast(data: bytes) -> tuple[PositionMeta, str] | None:
 def _prepare(job) -> list:
     """Read and parse block files, for the index: runs in a worker process on big builds.
 
-    ``job`` is (root, [(rel, mtime_ns, size, sha or None, data or None), ...], topic texts).
-    Each file gives ``(rel, mtime_ns, size, sha, data, prepared)`` where ``prepared`` is
-    (id, topics, block values, text values) or None when the fast path could not take it (the
-    caller then parses it again for the exact error).
+    ``job`` is (root, [(rel, mtime_ns, size, sha or None, data or None), ...], topic texts,
+    whether to embed). Each file gives ``(rel, mtime_ns, size, sha, data, prepared, vector)``
+    where ``prepared`` is (id, topics, block values, indexed text) or None when the fast path
+    could not take it (the caller then parses it again for the exact error), and ``vector`` the
+    stored bytes of its meaning's embedding, or None (not embedded here).
     """
-    root, items, topic_texts = job
+    root, items, topic_texts, embedding = job
     out = []
     for rel, mtime_ns, size, sha, data in items:
         if data is None:
@@ -176,7 +179,13 @@ def _prepare(job) -> list:
             meta, body = fast
             prepared = _values(meta, body, topic_texts)
             data = None
-        out.append((rel, mtime_ns, size, sha, data, prepared))
+        out.append([rel, mtime_ns, size, sha, data, prepared, None])
+    model = embed.load() if embedding else None
+    if model is not None:
+        todo = [item for item in out if item[5] is not None and item[5][3].meaning]
+        vectors = model.embed([item[5][3].meaning for item in todo]).astype("float16")
+        for item, vector in zip(todo, vectors):
+            item[6] = vector.tobytes()
     return out
 
 
@@ -208,7 +217,8 @@ def indexed_text(meta: PositionMeta, body: str, topic_texts: dict[str, str]) -> 
     body = strip_jinja(body) if "{" in body else body
     meaning = ""
     if meta.role.value in ANSWER_ROLES and meta.status.value != "retired":
-        meaning = " ".join(" ".join(part.split()) for part in (meta.title, meta.summary, body))
+        lead = " ".join(body.split()[:MEANING_BODY_WORDS])
+        meaning = " ".join(" ".join(part.split()) for part in (meta.title, meta.summary, lead))
     return IndexedText(meta.title, meta.summary, topics, body, meaning)
 
 
@@ -519,6 +529,8 @@ class Index:
         """
         texts = self._topic_texts()
         pool = None
+        embedding = embed.load() is not None        # loaded before a fork: the worker shares it
+        self._vectors = None
         if len(todo) >= _PARALLEL_FROM and (os.cpu_count() or 1) > 1:
             try:
                 import multiprocessing
@@ -527,17 +539,18 @@ class Index:
                 pool = None
         try:
             if pool is None:
-                jobs = iter([_prepare((root, todo, texts))])
+                jobs = iter([_prepare((root, todo, texts, embedding))])
             else:
                 own = len(todo) // 7
                 size = max(1, (len(todo) - own) // _CHUNKS)
                 chunks = [todo[i:i + size] for i in range(own, len(todo), size)]
-                later = pool.imap(_prepare, [(root, chunk, texts) for chunk in chunks])
-                jobs = _chain(lambda: _prepare((root, todo[:own], texts)), later)
+                later = pool.imap(_prepare, [(root, chunk, texts, embedding)
+                                             for chunk in chunks])
+                jobs = _chain(lambda: _prepare((root, todo[:own], texts, embedding)), later)
             rowid = next_rowid
             for prepared in jobs:
-                blocks, words, meanings = [], [], []
-                for rel, mtime_ns, size, sha, data, values in prepared:
+                blocks, words, meanings, vectors = [], [], [], []
+                for rel, mtime_ns, size, sha, data, values, vector in prepared:
                     path = root + "/" + rel
                     if values is None:
                         if data is None:
@@ -553,11 +566,14 @@ class Index:
                     self._check(path, block_id, topics, rel, owners)
                     blocks.append((rowid, rel, mtime_ns, size, sha, *columns))
                     words.append((rowid, *text.columns))
-                    if text.meaning:
+                    if vector is not None:
+                        vectors.append((rowid, vector))
+                    elif text.meaning:
                         meanings.append((rowid, text.meaning))
                     rowid += 1
                 self.conn.executemany(_INSERT_BLOCK, blocks)
                 self.conn.executemany(_INSERT_TEXT, words)
+                self.conn.executemany(_INSERT_VECTOR, vectors)
                 self._insert_vectors(meanings)
         finally:
             if pool is not None:

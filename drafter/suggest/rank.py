@@ -213,10 +213,12 @@ class Ranker:
             for i in sims.argsort(kind="stable")[::-1][:CANDIDATES]:
                 if sims[i] >= w.meaning_floor:
                     similarity[int(rowids[i])] = float(sims[i])
-            if relevance:
-                known = dict(zip(rowids.tolist(), sims.tolist()))
-                for rowid in relevance:
-                    similarity.setdefault(rowid, known.get(rowid, 0.0))
+            if relevance:                     # rowids are sorted: find the words' matches
+                asked = sorted(relevance)
+                where = rowids.searchsorted(asked)
+                for rowid, i in zip(asked, where.tolist()):
+                    if i < len(rowids) and rowids[i] == rowid:
+                        similarity.setdefault(rowid, float(sims[i]))
         rows = self.index.rows(set(relevance) | set(similarity))
         best_text = max(relevance.values(), default=0.0) or 1.0
         low = min(similarity.values(), default=0.0)
