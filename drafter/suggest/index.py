@@ -217,7 +217,7 @@ def indexed_text(meta: PositionMeta, body: str, topic_texts: dict[str, str]) -> 
     body = strip_jinja(body) if "{" in body else body
     meaning = ""
     if meta.role.value in ANSWER_ROLES and meta.status.value != "retired":
-        lead = " ".join(body.split()[:MEANING_BODY_WORDS])
+        lead = " ".join(body.split(maxsplit=MEANING_BODY_WORDS)[:MEANING_BODY_WORDS])
         meaning = " ".join(" ".join(part.split()) for part in (meta.title, meta.summary, lead))
     return IndexedText(meta.title, meta.summary, topics, body, meaning)
 
