@@ -70,19 +70,26 @@ class Suggester:
         """
         questions = list(consultation.questions)
         jurisdiction = consultation.jurisdiction
-        if (len(questions) < 4 or self.index.path is None or len(self.index) < PARALLEL_FROM
-                or (os.cpu_count() or 1) < 2):
-            return [self.ranker.rank(q.text, jurisdiction, q.id, limit, explain)
-                    for q in questions]
-        # Look up the document frequencies of every question's words at once: the threads
-        # then only read them, and never wait for each other's writes.
+        # Search every question's words first (looking up their document frequencies at once),
+        # while the embedding model loads: the threads below then only read what was found.
+        self.ranker.prepare(q.text for q in questions)
+        try:
+            if (len(questions) < 4 or self.index.path is None or len(self.index) < PARALLEL_FROM
+                    or (os.cpu_count() or 1) < 2):
+                return [self.ranker.rank(q.text, jurisdiction, q.id, limit, explain)
+                        for q in questions]
+            return self._two_threads(questions, jurisdiction, limit, explain)
+        finally:
+            self.ranker.searched.clear()
+
+    def _two_threads(self, questions, jurisdiction, limit, explain) -> list[Ranked]:
         from concurrent.futures import ThreadPoolExecutor
 
         from drafter.suggest.rank import Ranker
 
-        self.ranker.prepare(q.text for q in questions)
         if self._second is None:
             self._second = Ranker(self.index.reader(), self.ranker.weights)
+        self._second.searched = self.ranker.searched
         half = (len(questions) + 1) // 2
 
         def run(ranker, part):

@@ -143,6 +143,7 @@ class Ranker:
         self.index = index
         self.matcher = TopicMatcher(index.topics)
         self._model = None
+        self.searched: dict[str, tuple] = {}      # text -> (query, relevance), by prepare()
         if weights is None:
             weights = HYBRID if embed.signature() != "none" else WORDS_ONLY
         self.weights = weights
@@ -188,14 +189,20 @@ class Ranker:
         similarity or None)] best first, whether meaning was used, the question's topics, the
         FTS query). What :meth:`rank` decides on; the tuning reads it too."""
         hits = self.matcher.match(text)
-        terms = query_terms(text)
-        query = fts_query(self._informative(terms))
+        query, relevance = self._words(text)
+        scored, meaning_used = self._score(text, jurisdiction, hits, relevance)
+        return scored, meaning_used, hits, query
+
+    def _words(self, text: str) -> tuple[str | None, dict[int, float]]:
+        """The FTS query for ``text`` and the BM25 relevance of its best matches."""
+        if text in self.searched:
+            return self.searched[text]
+        query = fts_query(self._informative(query_terms(text)))
         relevance: dict[int, float] = {}
         if query:
             for rowid, score in self.index.search(query, FIELD_WEIGHTS, CANDIDATES):
                 relevance[rowid] = max(score, 0.0)
-        scored, meaning_used = self._score(text, jurisdiction, hits, relevance)
-        return scored, meaning_used, hits, query
+        return query, relevance
 
     def _score_only(self, item) -> tuple[list, bool]:
         """The scored candidates of a labelled question and whether meaning was used (for
@@ -243,10 +250,15 @@ class Ranker:
         return scored, meaning is not None
 
     def prepare(self, texts) -> None:
-        """Look up, in one go, what ranking ``texts`` will need to know of the library."""
+        """Look up, in one go, what ranking ``texts`` will need to know of the library, and
+        search their words: the embedding model meanwhile loads in another thread (SQLite
+        searches without holding Python's lock)."""
+        texts = list(texts)
         if len(self.index) > COMMON_WORD_BLOCKS:
             self.index.document_frequencies(
                 w for text in texts for term in query_terms(text) for w in term)
+        for text in texts:
+            self.searched[text] = self._words(text)
 
     def _informative(self, terms: list[tuple[str, ...]]) -> list[tuple[str, ...]]:
         """The terms worth searching for: words the library uses, but not in most blocks."""
