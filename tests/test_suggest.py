@@ -256,17 +256,45 @@ def test_profile_blocks_stay_available_to_templates(shipped):
     assert shipped.index.ids() == sorted(b.id for b in library)
 
 
-def test_question_nothing_answers_gets_no_confident_pick(shipped):
+# The faults reported in issue 10, one test each.
+
+def test_agency_budget_question_gets_no_confident_pick(shipped):
     ranked = shipped.question("Which federal agencies' cybersecurity budgets should Congress "
                               "increase, and by how much?", "US", limit=10)
     assert ranked.suggestions and ranked.confident == []
 
 
-def test_due_process_block_found_for_judicial_review_question(shipped):
+def test_court_review_question_finds_due_process_block(shipped):
+    ranked = shipped.question("What safeguards, such as prior review by a court, should apply "
+                              "before authorities access data held by providers?", "US", limit=3)
+    assert ranked.suggestions[0].position == "due-process-data-access"
     ranked = shipped.question("Which safeguards, such as prior authorisation by a judge, should "
                               "apply before authorities obtain a customer's data from a "
                               "provider?", "EU", limit=3)
     assert "due-process-data-access" in [s.position for s in ranked.suggestions]
+
+
+def test_cross_border_data_question_not_confidently_answered_by_botnets(shipped):
+    ranked = shipped.question("How should the government address barriers to data flows "
+                              "across borders?", "US", limit=10)
+    assert [s.position for s in ranked.confident] == ["eu-free-flow-of-data"]
+    assert "global-diverse-scope" not in [s.position for s in ranked.suggestions[:3]]
+
+
+def test_providers_in_scope_question_never_gets_framing_paragraphs(shipped):
+    ranked = shipped.question("Which providers should be in scope of the new obligations?", "EU",
+                              limit=50)
+    ids = [s.position for s in ranked.suggestions]
+    assert "eu-building-tomorrow" not in ids and "eu-policy-cornerstones" not in ids
+    assert ranked.confident == []
+
+
+def test_multistakeholder_dns_body_question_gets_no_confident_encryption_pick(shipped):
+    ranked = shipped.question("What criteria should a multi-stakeholder body overseeing the "
+                              "DNS meet?", "US", limit=10)
+    assert "encryption-multistakeholder-engagement" not in [s.position for s in ranked.confident]
+    assert "governance-transparency-accountability" in [s.position for s in
+                                                        ranked.suggestions[:3]]
 
 
 def test_reasons_say_how_close_the_meaning_is(shipped):
@@ -317,6 +345,24 @@ def test_suggest_table(workspace):
     assert "  *1. incident-reporting-not-information-sharing  0." in result.out
     assert "why: meaning: " in result.out and "; topics: " in result.out
     assert result.out.rstrip().endswith("drafter suggest --write records them")
+
+
+def test_suggest_says_when_no_position_fits(workspace):
+    path = workspace / "budget.yaml"
+    path.write_text('title: Budgets\nagency: {name: Office of Management and Budget, short_name: '
+                    'OMB}\nkind: rfc\njurisdiction: US\nquestions:\n'
+                    '  - {id: "1", text: "Which federal agencies\' cybersecurity budgets should '
+                    'Congress increase?"}\n'
+                    f'  - {{id: "2", text: "{BACKDOOR_QUESTION}"}}\n')
+    result = run_cli("suggest", path, cwd=workspace)
+    assert result.code == 0, result.err
+    first, second = result.out.split("\nQ2  ")
+    assert "    (no fitting position: none of these is confident)\n" in first
+    assert "  *" not in first
+    assert "no fitting position" not in second and "  *1. " in second
+    data = json.loads(run_cli("suggest", path, "-f", "json", cwd=workspace).out)
+    assert [s["confident"] for s in data["questions"][0]["suggestions"]] == [False] * 3
+    assert data["questions"][1]["suggestions"][0]["confident"] is True
 
 
 def test_suggest_for_a_consultation_without_questions(workspace):
