@@ -19,8 +19,9 @@ model's load, and the embedding of every answering block when the index is built
 - cold: no index (built from nothing);
 - warm: index present and fresh (runs one after another, as when drafting);
 - one block edited: index present, one file changed since the last run;
-and the whole command line (`drafter suggest --format json`, process start included) cold and
-warm.  Minimum and median over the runs are printed; the machine is shared, so the minimum is
+the embedding model's load and the embedding of every answering block on their own (one
+process); and the whole command line (`drafter suggest --format json`, process start included)
+cold and warm.  Minimum and median over the runs are printed; the machine is shared, so the minimum is
 the better estimate of the cost; CPU time (this process and its worker) is printed too, as it
 depends less on what else runs.
 """
@@ -69,6 +70,36 @@ print(json.dumps({{"open": t2 - t1, "rank": t3 - t2, "total": t3 - t1, "cpu": c3
                    "mode": index.stats.mode, "reparsed": index.stats.reparsed,
                    "questions": len(questions), "blocks": len(index)}}))
 """
+
+
+_EMBED_TIMED = r"""
+import sys, time, json
+sys.path.insert(0, {root!r})
+from pathlib import Path
+t0 = time.perf_counter()
+from drafter.suggest import embed
+model = embed.load()
+t1 = time.perf_counter()
+from drafter.suggest.index import parse_block, indexed_text
+texts = []
+for path in sorted(Path({positions!r}).rglob("*.md")):
+    meta, body = parse_block(path, path.read_bytes())
+    text = indexed_text(meta, body, {{}}).meaning
+    if text:
+        texts.append(text)
+t2 = time.perf_counter()
+model.embed(texts)
+t3 = time.perf_counter()
+print(json.dumps({{"load": t1 - t0, "blocks": len(texts), "embed": t3 - t2,
+                   "words": sum(len(t.split()) for t in texts)}}))
+"""
+
+
+def embed_run(positions: Path) -> dict:
+    code = _EMBED_TIMED.format(root=str(ROOT), positions=str(positions))
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          check=True)
+    return json.loads(proc.stdout)
 
 
 def print_quality(title: str, suggester, items) -> None:
@@ -172,6 +203,13 @@ def main(argv=None) -> int:
     assert all(r["mode"] == "rebuilt" for r in cold)
     assert all(r["mode"] == "cached" and r["reparsed"] == 0 for r in warm)
     assert all(r["reparsed"] == 1 for r in edited)
+
+    embedding = [embed_run(positions) for _ in range(max(2, args.runs // 2))]
+    print(f"  {'embedding model load':34} {summarize([r['load'] for r in embedding])} "
+          f"(numpy, tokenizer and token vectors)")
+    print(f"  {'embedding ' + str(embedding[0]['blocks']) + ' answering blocks':34} "
+          f"{summarize([r['embed'] for r in embedding])} "
+          f"({embedding[0]['words']} words, one process, no worker)")
 
     consultation = ROOT / "examples" / QUESTION_FILES[0]
     cli_cold, cli_warm = [], []
