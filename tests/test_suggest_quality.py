@@ -89,3 +89,38 @@ def test_meaning_earns_its_place_on_the_held_out_half(suggester, library, items)
     assert hybrid["mrr@10"] > baseline["mrr@10"]
     assert hybrid["confident_precision"] > baseline["confident_precision"]
     assert hybrid["no_fit_share"] < baseline["no_fit_share"]
+
+
+def test_measures_are_the_textbook_ones():
+    from drafter.suggest.evaluate import Labelled, score
+
+    def item(qid, relevant):
+        return Labelled(qid, "dev", "q", "US", frozenset(relevant))
+
+    result = score([
+        (item("a", {"x"}), ["y", "x", "z", "w"], ["x"]),              # hit at rank 2
+        (item("b", {"x", "y"}), ["z", "w", "v", "u", "x"], ["z"]),    # found at 5 only
+        (item("c", set()), ["x", "y"], ["x", "y"]),                   # nothing fits
+        (item("d", set()), ["x"], []),
+    ])
+    assert result["precision@3"] == round((1 / 3 + 0) / 2, 3)
+    assert result["hit@3"] == 0.5
+    assert result["recall@5"] == round((1 + 0.5) / 2, 3)
+    assert result["mrr@10"] == round((1 / 2 + 1 / 5) / 2, 3)
+    assert result["confident"] == 4 and result["confident_precision"] == 0.25
+    assert result["confident_hit"] == 0.5
+    assert (result["no_fit_confident"], result["no_fit_share"]) == (2, 0.5)
+
+
+@pytest.mark.slow
+def test_shipped_weights_are_what_tuning_on_dev_chooses(library, items):
+    from drafter.suggest.evaluate import tune
+    from drafter.suggest.index import Index
+    from drafter.suggest.rank import HYBRID
+
+    suggester = Suggester(Index.from_library(library), HYBRID)
+    chosen, measured = tune(suggester.ranker, half(items, "dev"))
+    assert chosen == HYBRID
+    assert measured["confident_precision"] >= 0.9 and measured["no_fit_share"] <= 0.05
+    words_only = Suggester(Index.from_library(library), WORDS_ONLY)
+    assert tune(words_only.ranker, half(items, "dev"), meaning=False)[0] == WORDS_ONLY

@@ -144,7 +144,8 @@ def tune(ranker, items: list[Labelled], step: float = 0.1, floors=(0.2, 0.25, 0.
                 continue
             for floor in floors if j > 0 else floors[:1]:
                 w = replace(original, words=round(i * step, 3), meaning=round(j * step, 3),
-                            topic=round((steps - i - j) * step, 3), meaning_floor=floor)
+                            topic=round((steps - i - j) * step, 3),
+                            meaning_floor=floor if j > 0 else original.meaning_floor)
                 ranker.weights = w
                 rows = [(item, *_decide(w, ranker._score_only(item), item.jurisdiction))
                         for item in items]
