@@ -10,6 +10,7 @@ import pytest
 
 from conftest import ROOT
 from drafter.load.library import load_library
+from drafter.errors import LoadError
 from drafter.suggest import Index, Suggester, embed
 
 
@@ -115,3 +116,28 @@ def test_shipped_library_suggester_matches_workspace_index(workspace):
         "Is data localisation a barrier?", "EU")
     assert [(s.position, s.score) for s in from_files.suggestions] == \
         [(s.position, s.score) for s in in_memory.suggestions]
+
+
+def test_damaged_model_files_are_a_one_line_error(workspace, tmp_path, monkeypatch):
+    from conftest import run_cli
+
+    folder = embed.model_folder()
+    broken = tmp_path / "wordllama"
+    for rel in (embed._TOKENIZER, embed._WEIGHTS):
+        (broken / rel).parent.mkdir(parents=True, exist_ok=True)
+    (broken / embed._TOKENIZER).write_bytes((folder / embed._TOKENIZER).read_bytes())
+    (broken / embed._WEIGHTS).write_bytes(b"\x08\x00\x00\x00\x00\x00\x00\x00{broken}")
+    monkeypatch.setattr(embed, "_LOADED", {})
+    monkeypatch.setattr(embed, "model_folder", lambda: broken)
+    with pytest.raises(LoadError) as err:
+        embed.load()
+    assert err.value.path == broken
+    assert str(err.value).startswith(f"{broken}: cannot load the embedding model (")
+    assert str(err.value).endswith("reinstall drafter's dependencies (wordllama)")
+    assert "\n" not in str(err.value)
+    monkeypatch.setattr(embed, "_LOADED", {})
+    result = run_cli("suggest", "examples/cisa-circia-rfi.yaml", cwd=workspace)
+    assert result.code == 2 and result.out == ""
+    assert result.err.count("\n") == 1
+    assert "cannot load the embedding model" in result.err and str(broken) in result.err
+    assert not (workspace / ".drafter" / "index.sqlite").exists()     # nothing half-written

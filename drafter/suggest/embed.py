@@ -48,15 +48,27 @@ def model_folder() -> Path | None:
 
 
 def load() -> "Embedder | None":
-    """The embedder (loaded once per process), or None when ``wordllama`` is not installed."""
+    """The embedder (loaded once per process), or None when ``wordllama`` is not installed.
+
+    Raises :class:`drafter.errors.LoadError`, naming the model's folder, when its files cannot
+    be read.
+    """
     with _LOADING:
         return _load()
 
 
 def preload() -> None:
-    """Start loading the embedder in a thread (while the caller opens the index)."""
+    """Start loading the embedder in a thread (while the caller opens the index); an error is
+    raised again by the next :func:`load`."""
     if "model" not in _LOADED and model_folder() is not None:
-        threading.Thread(target=load, daemon=True).start()
+        threading.Thread(target=_quiet_load, daemon=True).start()
+
+
+def _quiet_load() -> None:
+    try:
+        load()
+    except Exception:  # noqa: BLE001 - load() raises it again for the caller
+        pass
 
 
 def _load() -> "Embedder | None":
@@ -68,7 +80,18 @@ def _load() -> "Embedder | None":
         os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
         os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
         folder = model_folder()
-        _LOADED["model"] = Embedder(folder) if folder is not None else None
+        model = None
+        if folder is not None:
+            try:
+                model = Embedder(folder)
+            except Exception as exc:  # noqa: BLE001 - tokenizers and safetensors raise their own
+                from drafter.errors import LoadError
+
+                raise LoadError(f"cannot load the embedding model ({type(exc).__name__}: "
+                                f"{str(exc).splitlines()[0] if str(exc) else exc!r}); "
+                                "reinstall drafter's dependencies (wordllama)",
+                                folder) from None
+        _LOADED["model"] = model
     return _LOADED["model"]
 
 
