@@ -449,6 +449,9 @@ def test_parallel_build_gives_the_same_index(workspace, monkeypatch):
     query = "SELECT b.rowid, b.id, b.path, b.topics, f.topics, f.body FROM blocks b JOIN fts f " \
             "ON f.rowid = b.rowid ORDER BY b.rowid"
     assert parallel.conn.execute(query).fetchall() == sequential.conn.execute(query).fetchall()
+    vectors = "SELECT rowid, vec FROM vectors ORDER BY rowid"        # embedded in the worker
+    assert len(parallel.conn.execute(vectors).fetchall()) == 23
+    assert parallel.conn.execute(vectors).fetchall() == sequential.conn.execute(vectors).fetchall()
     rewrite(block_file(workspace, "undefined-monolith-terms"), "role: concern", "role: worry")
     with pytest.raises(LoadError, match="invalid position block: role") as err:
         Index.open(workspace / "par2", workspace / "positions",

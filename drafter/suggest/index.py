@@ -207,7 +207,8 @@ class IndexedText:
 
 def indexed_text(meta: PositionMeta, body: str, topic_texts: dict[str, str]) -> IndexedText:
     """The indexable text of one block: the single place that decides what of a block is
-    searched, by words and by meaning.
+    searched, by words and by meaning (other texts of a block, such as variant bodies, belong
+    here too).
 
     ``topic_texts`` maps a topic id to its label and keywords. Jinja expressions are not
     content and are left out. The meaning is the title, summary and body, as a reader takes
