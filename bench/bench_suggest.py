@@ -21,9 +21,9 @@ model's load, and the embedding of every answering block when the index is built
 - one block edited: index present, one file changed since the last run;
 the embedding model's load and the embedding of every answering block on their own (one
 process); and the whole command line (`drafter suggest --format json`, process start included)
-cold and warm.  Minimum and median over the runs are printed; the machine is shared, so the minimum is
-the better estimate of the cost; CPU time (this process and its worker) is printed too, as it
-depends less on what else runs.
+cold and warm.  Minimum and median over the runs are printed; the machine is shared, so the
+minimum is the better estimate of the cost; CPU time (this process and its worker) is printed
+too, as it depends less on what else runs.
 """
 
 from __future__ import annotations
