@@ -1,23 +1,29 @@
 """drafter suggest: quality on the labelled questions, and speed at 10,000 blocks.
 
-    python bench/bench_suggest.py [--blocks 10000] [--runs 5] [--skip-scale]
+    python bench/bench_suggest.py [--blocks 10000] [--runs 5] [--skip-scale] [--skip-quality]
+                                  [--tune]
 
 Quality (tests/data/suggest/labels.yaml, the shipped library), per split (dev: used to tune
-the ranker; test: held out) and overall; the measures are defined in drafter.suggest.evaluate:
-precision@3 (over min(3, relevant); "P@3/3" divides by 3), recall@5, the precision of
-confident suggestions (those drafts use), and confident suggestions given to questions that
-nothing in the library answers.
+the ranker and calibrate its confidence; test: held out) and overall, for words and topics
+alone (BM25, the ranking without an embedding model) and for the hybrid ranking (BM25 +
+WordLlama meaning + topics); the measures are defined in drafter.suggest.evaluate: textbook
+precision@3 (hits in the top 3 / 3), hit@3, recall@5, MRR@10, the precision of confident
+suggestions (those drafts use) with their count, and the confident picks given to questions that
+nothing in the library answers (picks; questions that got one, of all such questions).
+``--tune`` tunes both rankings on the dev half again and prints the weights chosen.
 
 Speed (bench/gen_library.py's 10,000 blocks, 16 questions: the CISA and NTIA privacy
 examples as one consultation): each run is a fresh Python process that times, inside itself,
-opening the index and ranking the 16 questions as `drafter suggest` does:
+opening the index and ranking the 16 questions as `drafter suggest` does (the embedding
+model's load, and the embedding of every answering block when the index is built, included):
 - cold: no index (built from nothing);
 - warm: index present and fresh (runs one after another, as when drafting);
 - one block edited: index present, one file changed since the last run;
-and the whole command line (`drafter suggest --format json`, process start included) cold and
-warm.  Minimum and median over the runs are printed; the machine is shared, so the minimum is
-the better estimate of the cost; CPU time (this process and its worker) is printed too, as it
-depends less on what else runs.
+the embedding model's load and the embedding of every answering block on their own (one
+process); and the whole command line (`drafter suggest --format json`, process start included)
+cold and warm.  Minimum and median over the runs are printed; the machine is shared, so the
+minimum is the better estimate of the cost; CPU time (this process and its worker) is printed
+too, as it depends less on what else runs.
 """
 
 from __future__ import annotations
@@ -53,6 +59,8 @@ def cpu():
     return own.ru_utime + own.ru_stime + kids.ru_utime + kids.ru_stime
 c1 = cpu()
 t1 = time.perf_counter()
+from drafter.suggest import embed
+embed.preload()                                  # as Suggester.for_workspace does
 index = Index.open(Path({state!r}), Path({positions!r}), Path({positions!r}) / "topics.yaml")
 t2 = time.perf_counter()
 Suggester(index).questions(consultation, limit=5, explain=3)   # as drafter suggest does
@@ -64,18 +72,49 @@ print(json.dumps({{"open": t2 - t1, "rank": t3 - t2, "total": t3 - t1, "cpu": c3
 """
 
 
+_EMBED_TIMED = r"""
+import sys, time, json
+sys.path.insert(0, {root!r})
+from pathlib import Path
+t0 = time.perf_counter()
+from drafter.suggest import embed
+model = embed.load()
+t1 = time.perf_counter()
+from drafter.suggest.index import parse_block, indexed_text
+texts = []
+for path in sorted(Path({positions!r}).rglob("*.md")):
+    meta, body = parse_block(path, path.read_bytes())
+    text = indexed_text(meta, body, {{}}).meaning
+    if text:
+        texts.append(text)
+t2 = time.perf_counter()
+model.embed(texts)
+t3 = time.perf_counter()
+print(json.dumps({{"load": t1 - t0, "blocks": len(texts), "embed": t3 - t2,
+                   "words": sum(len(t.split()) for t in texts)}}))
+"""
+
+
+def embed_run(positions: Path) -> dict:
+    code = _EMBED_TIMED.format(root=str(ROOT), positions=str(positions))
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          check=True)
+    return json.loads(proc.stdout)
+
+
 def print_quality(title: str, suggester, items) -> None:
     from drafter.suggest.evaluate import measure
 
     print(title)
-    print(f"  {'split':6} {'n':>3} {'P@3':>6} {'P@3/3':>6} {'R@5':>6} {'conf.prec':>12} "
-          f"{'no-fit conf.':>13}")
+    print(f"  {'split':6} {'n':>3} {'P@3':>6} {'hit@3':>6} {'R@5':>6} {'MRR@10':>7} "
+          f"{'conf. prec.':>13} {'no-fit conf.':>17}")
     for split in ("dev", "test", "all"):
         m = measure(suggester, [i for i in items if split == "all" or i.split == split])
-        conf = f"{m['confident_precision']:.3f} ({m['confident']})"
-        print(f"  {split:6} {m['labelled']:>3} {m['precision@3']:>6.3f} "
-              f"{m['precision@3_strict']:>6.3f} {m['recall@5']:>6.3f} {conf:>12} "
-              f"{m['no_fit_confident']:>5} in {m['no_fit_questions']}")
+        conf = f"{m['confident_precision'] or 0:.3f} ({m['confident']})"
+        no_fit = (f"{m['no_fit_confident']}; "
+                  f"{round(m['no_fit_share'] * m['no_fit_questions'])} of {m['no_fit_questions']}")
+        print(f"  {split:6} {m['labelled']:>3} {m['precision@3']:>6.3f} {m['hit@3']:>6.3f} "
+              f"{m['recall@5']:>6.3f} {m['mrr@10']:>7.3f} {conf:>13} {no_fit:>17}")
 
 
 def timed_run(positions: Path, state: Path) -> dict:
@@ -102,16 +141,30 @@ def main(argv=None) -> int:
     parser.add_argument("--blocks", type=int, default=10_000)
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--skip-scale", action="store_true")
+    parser.add_argument("--skip-quality", action="store_true")
+    parser.add_argument("--tune", action="store_true",
+                        help="tune the weights on the dev half again, and print them")
     args = parser.parse_args(argv)
 
     from drafter.load.library import load_library
-    from drafter.suggest import Suggester
-    from drafter.suggest.evaluate import load_labels
+    from drafter.suggest import Index, Suggester
+    from drafter.suggest.evaluate import load_labels, tune
+    from drafter.suggest.rank import HYBRID, WORDS_ONLY
 
     items = load_labels(LABELS, ROOT / "examples")
-    shipped = Suggester.for_library(load_library(ROOT / "positions"))
-    print_quality(f"Quality, shipped library ({len(shipped.index)} blocks), "
-                  f"{len(items)} labelled questions:", shipped, items)
+    library = load_library(ROOT / "positions")
+    dev = [i for i in items if i.split == "dev"]
+    no_fit = sum(1 for i in items if not i.relevant)
+    for name, weights in () if args.skip_quality else (
+            ("words and topics (BM25)", WORDS_ONLY), ("hybrid (BM25 + meaning + topics)", HYBRID)):
+        shipped = Suggester(Index.from_library(library), weights)
+        if args.tune:
+            weights, _ = tune(shipped.ranker, dev, meaning=weights.meaning > 0)
+            print(f"tuned on dev: {weights}")
+            shipped.ranker.weights = weights
+        print_quality(f"Quality, {name}, shipped library ({len(shipped.index)} blocks), "
+                      f"{len(items)} labelled questions ({no_fit} that nothing answers):",
+                      shipped, items)
     if args.skip_scale:
         return 0
 
@@ -150,6 +203,13 @@ def main(argv=None) -> int:
     assert all(r["mode"] == "rebuilt" for r in cold)
     assert all(r["mode"] == "cached" and r["reparsed"] == 0 for r in warm)
     assert all(r["reparsed"] == 1 for r in edited)
+
+    embedding = [embed_run(positions) for _ in range(max(2, args.runs // 2))]
+    print(f"  {'embedding model load':34} {summarize([r['load'] for r in embedding])} "
+          f"(numpy, tokenizer and token vectors)")
+    print(f"  {'embedding ' + str(embedding[0]['blocks']) + ' answering blocks':34} "
+          f"{summarize([r['embed'] for r in embedding])} "
+          f"({embedding[0]['words']} words, one process, no worker)")
 
     consultation = ROOT / "examples" / QUESTION_FILES[0]
     cli_cold, cli_warm = [], []

@@ -20,6 +20,8 @@ def _table(results, whole) -> str:
                                    subsequent_indent=" " * len(head)) or [head.rstrip()])
         if not ranked.suggestions:
             lines.append("    (no position matches)")
+        elif not ranked.confident:
+            lines.append("    (no fitting position: none of these is confident)")
         for n, s in enumerate(ranked.suggestions, start=1):
             mark = "*" if s.confident else " "
             lines.append(f"  {mark}{n}. {s.position}  {s.score:.2f}  {s.title}")
@@ -46,9 +48,13 @@ def suggest(opts, consultation, fmt, top, write):
     """Rank the library's positions for each question of CONSULTATION.
 
     Full-text ranking (SQLite FTS5, BM25) over each block's title, summary, body and topics,
-    combined with the topics the question is about, the jurisdiction and the block's status
-    (retired blocks are never suggested). A consultation without questions is matched as a
-    whole, on its title and abstract.
+    combined with how close each block's meaning is to the question (sentence embeddings,
+    offline), the topics the question is about, the jurisdiction and the block's status. Only
+    blocks that answer questions are ranked: introductions, profiles, framing, section
+    introductions and closings are left to templates; retired blocks are never suggested.
+    Confident suggestions (*) are those a draft uses; a question without one has no fitting
+    position. A consultation without questions is matched as a whole, on its title and
+    abstract.
     """
     from drafter.load.consultation import load_consultation
     from drafter.suggest import Suggester

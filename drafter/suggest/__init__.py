@@ -1,9 +1,10 @@
 """Which library positions answer a consultation's questions.
 
 ``Suggester`` ranks blocks for each question (or for the consultation as a whole when it has
-no questions) over an SQLite FTS5 index of the library: cached in the workspace for the CLI
+no questions) over an SQLite FTS5 index of the library with a vector of each block's meaning
+(:mod:`drafter.suggest.embed`): cached in the workspace for the CLI
 (:mod:`drafter.suggest.index`), or built in memory from a loaded library while composing.
-Ranking and explanations are in :mod:`drafter.suggest.rank`.
+Ranking, confidence and explanations are in :mod:`drafter.suggest.rank`.
 """
 
 from __future__ import annotations
@@ -28,17 +29,22 @@ def __getattr__(name: str):
 
 
 class Suggester:
-    def __init__(self, index: Index):
+    """Suggestions from one index. ``weights`` (:class:`drafter.suggest.rank.Weights`) default
+    to the hybrid ranking when an embedding model is installed, else words and topics only."""
+
+    def __init__(self, index: Index, weights=None):
         from drafter.suggest.rank import Ranker
 
         self.index = index
-        self.ranker = Ranker(index)
+        self.ranker = Ranker(index, weights)
         self._second: Ranker | None = None
 
     @classmethod
     def for_workspace(cls, workspace) -> "Suggester":
+        from drafter.suggest import embed
         from drafter.suggest.index import Index
 
+        embed.preload()
         return cls(Index.open(workspace.state_dir, workspace.positions, workspace.topics_file))
 
     @classmethod
@@ -49,6 +55,10 @@ class Suggester:
 
     def question(self, text: str, jurisdiction: str, qid: str | None = None,
                  limit: int = 5, explain: int | None = None) -> Ranked:
+        """The best ``limit`` answering blocks for one question, in a :class:`Ranked`: its
+        ``suggestions`` (each with ``position``, ``score`` in [0, 1], ``why`` for the first
+        ``explain``, and ``confident``) and ``confident``, the ones a draft may use (empty when
+        no position fits)."""
         return self.ranker.rank(text, jurisdiction, qid, limit, explain)
 
     def questions(self, consultation, limit: int = 5,
@@ -60,19 +70,26 @@ class Suggester:
         """
         questions = list(consultation.questions)
         jurisdiction = consultation.jurisdiction
-        if (len(questions) < 4 or self.index.path is None or len(self.index) < PARALLEL_FROM
-                or (os.cpu_count() or 1) < 2):
-            return [self.ranker.rank(q.text, jurisdiction, q.id, limit, explain)
-                    for q in questions]
-        # Look up the document frequencies of every question's words at once: the threads
-        # then only read them, and never wait for each other's writes.
+        # Search every question's words first (looking up their document frequencies at once),
+        # while the embedding model loads: the threads below then only read what was found.
+        self.ranker.prepare(q.text for q in questions)
+        try:
+            if (len(questions) < 4 or self.index.path is None or len(self.index) < PARALLEL_FROM
+                    or (os.cpu_count() or 1) < 2):
+                return [self.ranker.rank(q.text, jurisdiction, q.id, limit, explain)
+                        for q in questions]
+            return self._two_threads(questions, jurisdiction, limit, explain)
+        finally:
+            self.ranker.searched.clear()
+
+    def _two_threads(self, questions, jurisdiction, limit, explain) -> list[Ranked]:
         from concurrent.futures import ThreadPoolExecutor
 
         from drafter.suggest.rank import Ranker
 
-        self.ranker.prepare(q.text for q in questions)
         if self._second is None:
-            self._second = Ranker(self.index.reader())
+            self._second = Ranker(self.index.reader(), self.ranker.weights)
+        self._second.searched = self.ranker.searched
         half = (len(questions) + 1) // 2
 
         def run(ranker, part):

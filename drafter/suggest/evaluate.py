@@ -1,20 +1,28 @@
 """Measuring suggestions against a labelled set of questions (tests/data/suggest/labels.yaml).
 
-Each labelled question names the blocks a policy expert would pick to answer it.  Measures:
+Each labelled question names the blocks a policy expert would pick to answer it (none for a
+question nothing in the library answers). Measures, averaged over the questions that have
+relevant blocks unless said otherwise:
 
-- precision@3: relevant blocks among the top 3 suggestions, over min(3, number of relevant
-  blocks), so that a question with one right answer can score 1; ``precision@3_strict`` divides
-  by 3 as in the textbook definition;
-- recall@5: relevant blocks among the top 5, over all relevant blocks;
-- confident precision: the share of confident suggestions (those drafts use) that are relevant;
-- no-fit: confident suggestions given to questions that nothing in the library answers.
+- ``precision@3``: relevant blocks among the top 3 suggestions, over 3 (the textbook
+  definition: a question with one right answer scores at most 1/3);
+- ``hit@3``: the share of questions with a relevant block among the top 3;
+- ``recall@5``: relevant blocks among the top 5, over all relevant blocks;
+- ``mrr@10``: the mean of 1 / the rank of the first relevant block in the top 10 (0 if none);
+- ``confident_precision``: the share of confident suggestions (those drafts use) that are
+  relevant, over all questions; ``confident_hit``: the share of answerable questions with a
+  relevant confident suggestion;
+- ``no_fit_confident``: confident suggestions given to questions that nothing answers, and
+  ``no_fit_share``: the share of those questions that got any.
 
-Precision and recall are averaged over the questions that have relevant blocks.
+:func:`tune` chooses the ranker's weights and confidence thresholds on the dev half.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import hashlib
+import itertools
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from drafter.load.consultation import load_consultation
@@ -28,6 +36,13 @@ class Labelled:
     text: str
     jurisdiction: str
     relevant: frozenset
+
+
+def split_of(question_id: str) -> str:
+    """The fixed split of a labelled question: ``dev`` when the SHA-256 of its id, as a number,
+    is even, else ``test`` (held out)."""
+    return "dev" if int(hashlib.sha256(question_id.encode("utf-8")).hexdigest(), 16) % 2 == 0 \
+        else "test"
 
 
 def load_labels(path: Path, examples: Path) -> list[Labelled]:
@@ -48,31 +63,112 @@ def load_labels(path: Path, examples: Path) -> list[Labelled]:
     return out
 
 
-def measure(suggester, items: list[Labelled]) -> dict:
-    """The measures of the module docstring over ``items``."""
-    p3 = p3_strict = r5 = 0.0
-    labelled = confident = confident_good = no_fit = no_fit_confident = 0
-    for item in items:
-        ranked = suggester.question(item.text, item.jurisdiction, item.id, limit=5)
-        ids = [s.position for s in ranked.suggestions]
-        picks = [s.position for s in ranked.confident]
+def score(rankings: list[tuple[Labelled, list[str], list[str]]]) -> dict:
+    """The measures of the module docstring from (item, ranked ids, confident ids) triples."""
+    p3 = hit3 = r5 = mrr = 0.0
+    labelled = confident = confident_good = confident_hit = 0
+    no_fit = no_fit_confident = no_fit_any = 0
+    for item, ids, picks in rankings:
         if not item.relevant:
             no_fit += 1
             no_fit_confident += len(picks)
+            no_fit_any += bool(picks)
+            confident += len(picks)
             continue
         labelled += 1
         hits = len(set(ids[:3]) & item.relevant)
-        p3 += hits / min(3, len(item.relevant))
-        p3_strict += hits / 3
+        p3 += hits / 3
+        hit3 += hits > 0
         r5 += len(set(ids[:5]) & item.relevant) / len(item.relevant)
+        mrr += next((1 / n for n, pid in enumerate(ids[:10], 1) if pid in item.relevant), 0.0)
         confident += len(picks)
-        confident_good += len(set(picks) & item.relevant)
+        good = len(set(picks) & item.relevant)
+        confident_good += good
+        confident_hit += good > 0
+
+    def mean(total):
+        return round(total / labelled, 3) if labelled else None
+
     return {
-        "questions": len(items), "labelled": labelled,
-        "precision@3": round(p3 / labelled, 3) if labelled else None,
-        "precision@3_strict": round(p3_strict / labelled, 3) if labelled else None,
-        "recall@5": round(r5 / labelled, 3) if labelled else None,
+        "questions": len(rankings), "labelled": labelled,
+        "precision@3": mean(p3), "hit@3": mean(hit3), "recall@5": mean(r5), "mrr@10": mean(mrr),
         "confident": confident,
         "confident_precision": round(confident_good / confident, 3) if confident else None,
+        "confident_hit": mean(confident_hit),
         "no_fit_questions": no_fit, "no_fit_confident": no_fit_confident,
+        "no_fit_share": round(no_fit_any / no_fit, 3) if no_fit else None,
     }
+
+
+def measure(suggester, items: list[Labelled]) -> dict:
+    """The measures of the module docstring for ``suggester`` over ``items``."""
+    rankings = []
+    for item in items:
+        ranked = suggester.question(item.text, item.jurisdiction, item.id, limit=10, explain=0)
+        rankings.append((item, [s.position for s in ranked.suggestions],
+                         [s.position for s in ranked.confident]))
+    return score(rankings)
+
+
+def _decide(weights, candidates, jurisdiction) -> tuple[list[str], list[str]]:
+    from drafter.suggest.rank import MAX_CONFIDENT, confident_by
+
+    scored, meaning_used = candidates
+    top = scored[0][0] if scored else 0.0
+    picks = []
+    for value, row, topic, sim in scored[:10]:
+        if len(picks) < MAX_CONFIDENT and confident_by(weights, value, top, row, topic, sim,
+                                                        jurisdiction, meaning_used):
+            picks.append(row.id)
+    return [row.id for _, row, _, _ in scored[:10]], picks
+
+
+def tune(ranker, items: list[Labelled], step: float = 0.1, floors=(0.2, 0.25, 0.3),
+         max_no_fit_share: float = 0.05, min_precision: float = 0.9, meaning: bool = True):
+    """The best weights for ``ranker`` on ``items`` (pass the dev half only), and their
+    measures.
+
+    Ranking weights (a grid over the simplex words + meaning + topic = 1, ``step`` apart, and
+    the candidate floors) maximise MRR@10 plus hit@3. Then confidence thresholds maximise the
+    answerable questions given a relevant confident pick, among those that keep confident
+    precision at ``min_precision`` or more and give a confident pick to at most
+    ``max_no_fit_share`` of the questions nothing answers (among equals, the strictest).
+    ``meaning=False`` tunes words and topics alone (the baseline).
+    """
+    original = ranker.weights
+    steps = round(1 / step)
+    best = None
+    try:
+        for i, j in itertools.product(range(steps + 1), repeat=2):
+            if i + j > steps or (j > 0 and not meaning):
+                continue
+            for floor in floors if j > 0 else floors[:1]:
+                w = replace(original, words=round(i * step, 3), meaning=round(j * step, 3),
+                            topic=round((steps - i - j) * step, 3),
+                            meaning_floor=floor if j > 0 else original.meaning_floor)
+                ranker.weights = w
+                rows = [(item, *_decide(w, ranker._score_only(item), item.jurisdiction))
+                        for item in items]
+                m = score(rows)
+                key = (m["mrr@10"] + m["hit@3"], m["precision@3"], -abs(w.meaning - w.words))
+                if best is None or key > best[0]:
+                    best = (key, w)
+        w = best[1]
+        ranker.weights = w
+        cached = [(item, ranker._score_only(item)) for item in items]
+        chosen = None
+        for cm, cs, cr, ct in itertools.product(
+                [x / 100 for x in range(20, 71, 2)] if meaning else [0.0],
+                [x / 100 for x in range(30, 96, 5)], (0.6, 0.7, 0.8, 0.9, 1.0), (False, True)):
+            cw = replace(w, confident_meaning=cm, confident_score=cs, confident_ratio=cr,
+                         confident_topic=ct)
+            m = score([(item, *_decide(cw, c, item.jurisdiction)) for item, c in cached])
+            ok = ((m["confident_precision"] or 0) >= min_precision
+                  and (m["no_fit_share"] or 0) <= max_no_fit_share)
+            key = (ok, m["confident_hit"] if ok else 0, -(m["no_fit_share"] or 0),
+                   m["confident_precision"] or 0, cm, cs, cr)
+            if chosen is None or key > chosen[0]:
+                chosen = (key, cw, m)
+        return chosen[1], chosen[2]
+    finally:
+        ranker.weights = original

@@ -8,6 +8,10 @@ changed topic vocabulary, another library folder, an older schema, or a file SQL
 renamed into place, so a reader never sees half an index.  When the workspace is read-only the
 index is built in memory instead.
 
+Each answering block also has a vector of what it means (:mod:`drafter.suggest.embed`), kept in
+the same file and refreshed with the block; an index built with another embedding model (or
+without one, when ``wordllama`` is not installed) is rebuilt.
+
 Block files are validated with the same schema as ``drafter draft``; a bad block is reported at
 its file and line, as everywhere else.
 """
@@ -31,6 +35,7 @@ from drafter.load import frontmatter
 from drafter.load.library import Library, load_block, suggest as did_you_mean
 from drafter.load.models import PositionMeta
 from drafter.load.yamlsrc import may_have_aliases
+from drafter.suggest import embed
 from drafter.suggest.text import strip_jinja, topic_text
 
 try:  # a YAML parser written in Rust: ten times faster on front matter than PyYAML
@@ -38,7 +43,7 @@ try:  # a YAML parser written in Rust: ten times faster on front matter than PyY
 except ImportError:  # pragma: no cover - the dependency is declared; PyYAML is the fallback
     yaml_rs = None
 
-SCHEMA_VERSION = "6"
+SCHEMA_VERSION = "7"
 INDEX_NAME = "index.sqlite"
 TOKENIZER = "porter unicode61 remove_diacritics 2"
 # A file modified this close to the scan may change again within the same mtime tick: it is
@@ -48,6 +53,11 @@ _RACY_NS = 2_000_000_000
 # parses the rest and writes to SQLite.
 _PARALLEL_FROM = 2000
 _CHUNKS = 8
+# Roles of blocks that answer questions; the others (introduction, profile, framing,
+# section-intro, closing) are placed by templates, and never suggested as answers.
+ANSWER_ROLES = ("recommendation", "argument", "concern")
+# The meaning of a block is embedded from its title, summary and the first words of its body.
+MEANING_BODY_WORDS = 80
 
 _SCHEMA = f"""
 CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -68,11 +78,13 @@ CREATE TABLE blocks(
 );
 CREATE VIRTUAL TABLE fts USING fts5(title, summary, topics, body, tokenize = '{TOKENIZER}');
 CREATE TABLE terms(term TEXT PRIMARY KEY, docs INTEGER NOT NULL) WITHOUT ROWID;
+CREATE TABLE vectors(rowid INTEGER PRIMARY KEY, vec BLOB NOT NULL);
 """
 _INSERT_BLOCK = ("INSERT INTO blocks(rowid, path, mtime_ns, size, sha, id, title, summary,"
                  " topics, jurisdictions, status, role, stance)"
                  " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)")
 _INSERT_TEXT = "INSERT INTO fts(rowid, title, summary, topics, body) VALUES (?, ?, ?, ?, ?)"
+_INSERT_VECTOR = "INSERT INTO vectors(rowid, vec) VALUES (?, ?)"
 
 
 @dataclass(frozen=True)
@@ -147,12 +159,13 @@ def _parse_fast(data: bytes) -> tuple[PositionMeta, str] | None:
 def _prepare(job) -> list:
     """Read and parse block files, for the index: runs in a worker process on big builds.
 
-    ``job`` is (root, [(rel, mtime_ns, size, sha or None, data or None), ...], topic texts).
-    Each file gives ``(rel, mtime_ns, size, sha, data, prepared)`` where ``prepared`` is
-    (id, topics, block values, text values) or None when the fast path could not take it (the
-    caller then parses it again for the exact error).
+    ``job`` is (root, [(rel, mtime_ns, size, sha or None, data or None), ...], topic texts,
+    whether to embed). Each file gives ``(rel, mtime_ns, size, sha, data, prepared, vector)``
+    where ``prepared`` is (id, topics, block values, indexed text) or None when the fast path
+    could not take it (the caller then parses it again for the exact error), and ``vector`` the
+    stored bytes of its meaning's embedding, or None (not embedded here).
     """
-    root, items, topic_texts = job
+    root, items, topic_texts, embedding = job
     out = []
     for rel, mtime_ns, size, sha, data in items:
         if data is None:
@@ -169,18 +182,56 @@ def _prepare(job) -> list:
             meta, body = fast
             prepared = _values(meta, body, topic_texts)
             data = None
-        out.append((rel, mtime_ns, size, sha, data, prepared))
+        out.append([rel, mtime_ns, size, sha, data, prepared, None])
+    model = embed.load() if embedding else None
+    if model is not None:
+        todo = [item for item in out if item[5] is not None and item[5][3].meaning]
+        vectors = model.embed([item[5][3].meaning for item in todo]).astype("float16")
+        for item, vector in zip(todo, vectors):
+            item[6] = vector.tobytes()
     return out
 
 
+@dataclass(frozen=True)
+class IndexedText:
+    """What the index searches of a block: its words (the four full-text columns), and the
+    text whose meaning is embedded (``meaning``; empty for blocks that answer no question)."""
+
+    title: str
+    summary: str
+    topics: str
+    body: str
+    meaning: str
+
+    @property
+    def columns(self) -> tuple[str, str, str, str]:
+        return (self.title, self.summary, self.topics, self.body)
+
+
+def indexed_text(meta: PositionMeta, body: str, topic_texts: dict[str, str]) -> IndexedText:
+    """The indexable text of one block: the single place that decides what of a block is
+    searched, by words and by meaning (other texts of a block, such as variant bodies, belong
+    here too).
+
+    ``topic_texts`` maps a topic id to its label and keywords. Jinja expressions are not
+    content and are left out. The meaning is the title, summary and body, as a reader takes
+    them in.
+    """
+    topics = " ; ".join(topic_texts.get(t, t) for t in meta.topics)
+    body = strip_jinja(body) if "{" in body else body
+    meaning = ""
+    if meta.role.value in ANSWER_ROLES and meta.status.value != "retired":
+        lead = " ".join(body.split(maxsplit=MEANING_BODY_WORDS)[:MEANING_BODY_WORDS])
+        meaning = " ".join(" ".join(part.split()) for part in (meta.title, meta.summary, lead))
+    return IndexedText(meta.title, meta.summary, topics, body, meaning)
+
+
 def _values(meta: PositionMeta, body: str, topic_texts: dict[str, str]) -> tuple:
-    """(id, topics, block columns, text columns) of a parsed block, without row ids."""
+    """(id, topics, block columns, indexed text) of a parsed block, without row ids."""
     # Topic ids and jurisdictions are plain kebab-case words: stored comma-separated.
     block = (meta.id, meta.title, meta.summary, ",".join(meta.topics),
              ",".join(meta.jurisdictions), meta.status.value, meta.role.value, meta.stance.value)
-    topics = " ; ".join(topic_texts.get(t, t) for t in meta.topics)
-    body = strip_jinja(body) if "{" in body else body
-    return meta.id, tuple(meta.topics), block, (meta.title, meta.summary, topics, body)
+    return meta.id, tuple(meta.topics), block, indexed_text(meta, body, topic_texts)
 
 
 def _scan(root: str) -> dict[str, tuple[int, int]]:
@@ -279,6 +330,7 @@ class Index:
         self._stemmer: sqlite3.Connection | None = None
         self._stems: dict[str, str] = {}
         self._size: int | None = None
+        self._vectors = None              # (rowids, unit vectors) of the answering blocks
 
     # -- opening and building -----------------------------------------------------------------
 
@@ -312,7 +364,10 @@ class Index:
         conn = sqlite3.connect(path, timeout=10, check_same_thread=False)
         try:
             tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master")}
-            if not {"meta", "blocks", "fts", "terms"} <= tables:
+            if not tables:
+                conn.close()
+                return None, "unreadable index (no tables)"
+            if not {"meta", "blocks", "fts", "terms", "vectors"} <= tables:
                 conn.close()
                 return None, "index with tables missing"
             meta = dict(conn.execute("SELECT key, value FROM meta"))
@@ -322,6 +377,9 @@ class Index:
             if meta.get("library") != str(positions):
                 conn.close()
                 return None, "index of another library folder"
+            if meta.get("embedder") != embed.signature():
+                conn.close()
+                return None, "embedding model changed"
             signature = _file_signature(topics_file)
             if meta.get("topics_signature") != signature:
                 if meta.get("topics_sha") != hashlib.sha256(topics_file.read_bytes()).hexdigest():
@@ -355,6 +413,7 @@ class Index:
             "topics": json.dumps(topics, sort_keys=True),
             "topics_sha": hashlib.sha256(topics_file.read_bytes()).hexdigest(),
             "topics_signature": _file_signature(topics_file),
+            "embedder": embed.signature(),
         }
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
@@ -395,16 +454,20 @@ class Index:
         topics = _vocabulary(library.topics)
         conn = sqlite3.connect(":memory:", check_same_thread=False)
         index = cls(conn, topics, IndexStats(mode="memory", reason="loaded library"))
-        index._create({"schema": SCHEMA_VERSION, "library": str(library.root)})
+        index._create({"schema": SCHEMA_VERSION, "library": str(library.root),
+                       "embedder": embed.signature()})
         texts = index._topic_texts()
-        blocks, words = [], []
+        blocks, words, meanings = [], [], []
         for rowid, block in enumerate(library, start=1):
             _, _, columns, text = _values(block.meta, block.body, texts)
             blocks.append((rowid, block.path.as_posix(), 0, 0, "", *columns))
-            words.append((rowid, *text))
+            words.append((rowid, *text.columns))
+            if text.meaning:
+                meanings.append((rowid, text.meaning))
         with conn:
             conn.executemany(_INSERT_BLOCK, blocks)
             conn.executemany(_INSERT_TEXT, words)
+            index._insert_vectors(meanings)
         return index
 
     def _create(self, meta: dict) -> None:
@@ -439,6 +502,7 @@ class Index:
                 self._record_listing()
             return
         self._size = None
+        self._vectors = None
         owners = {row[4]: rel for rel, row in stored.items()}       # block id -> file
         next_rowid = max((row[3] for row in stored.values()), default=0) + 1
         todo = []
@@ -487,6 +551,8 @@ class Index:
         """
         texts = self._topic_texts()
         pool = None
+        embedding = embed.load() is not None        # loaded before a fork: the worker shares it
+        self._vectors = None
         if len(todo) >= _PARALLEL_FROM and (os.cpu_count() or 1) > 1:
             try:
                 import multiprocessing
@@ -495,17 +561,18 @@ class Index:
                 pool = None
         try:
             if pool is None:
-                jobs = iter([_prepare((root, todo, texts))])
+                jobs = iter([_prepare((root, todo, texts, embedding))])
             else:
                 own = len(todo) // 7
                 size = max(1, (len(todo) - own) // _CHUNKS)
                 chunks = [todo[i:i + size] for i in range(own, len(todo), size)]
-                later = pool.imap(_prepare, [(root, chunk, texts) for chunk in chunks])
-                jobs = _chain(lambda: _prepare((root, todo[:own], texts)), later)
+                later = pool.imap(_prepare, [(root, chunk, texts, embedding)
+                                             for chunk in chunks])
+                jobs = _chain(lambda: _prepare((root, todo[:own], texts, embedding)), later)
             rowid = next_rowid
             for prepared in jobs:
-                blocks, words = [], []
-                for rel, mtime_ns, size, sha, data, values in prepared:
+                blocks, words, meanings, vectors = [], [], [], []
+                for rel, mtime_ns, size, sha, data, values, vector in prepared:
                     path = root + "/" + rel
                     if values is None:
                         if data is None:
@@ -520,10 +587,16 @@ class Index:
                     block_id, topics, columns, text = values
                     self._check(path, block_id, topics, rel, owners)
                     blocks.append((rowid, rel, mtime_ns, size, sha, *columns))
-                    words.append((rowid, *text))
+                    words.append((rowid, *text.columns))
+                    if vector is not None:
+                        vectors.append((rowid, vector))
+                    elif text.meaning:
+                        meanings.append((rowid, text.meaning))
                     rowid += 1
                 self.conn.executemany(_INSERT_BLOCK, blocks)
                 self.conn.executemany(_INSERT_TEXT, words)
+                self.conn.executemany(_INSERT_VECTOR, vectors)
+                self._insert_vectors(meanings)
         finally:
             if pool is not None:
                 pool.terminate()
@@ -548,6 +621,19 @@ class Index:
     def _delete(self, rowid: int) -> None:
         self.conn.execute("DELETE FROM fts WHERE rowid = ?", (rowid,))
         self.conn.execute("DELETE FROM blocks WHERE rowid = ?", (rowid,))
+        self.conn.execute("DELETE FROM vectors WHERE rowid = ?", (rowid,))
+
+    def _insert_vectors(self, meanings: list[tuple[int, str]]) -> None:
+        """Embed and store the meaning of blocks: (rowid, text) pairs; nothing without a model."""
+        self._vectors = None
+        if not meanings:
+            return
+        model = embed.load()
+        if model is None:
+            return
+        vectors = model.embed([text for _, text in meanings]).astype("float16")
+        self.conn.executemany(_INSERT_VECTOR, [(rowid, vectors[i].tobytes())
+                                               for i, (rowid, _) in enumerate(meanings)])
 
     # -- reading ----------------------------------------------------------------------------
 
@@ -605,11 +691,30 @@ class Index:
 
     def search(self, query: str, weights: tuple[float, float, float, float],
                limit: int) -> list[tuple[int, float]]:
-        """(rowid, relevance) of the best matches; relevance is BM25 over title, summary,
-        topics (labels and keywords) and body with these weights, higher is better."""
-        sql = ("SELECT rowid, -bm25(fts, ?, ?, ?, ?) AS score FROM fts WHERE fts MATCH ? "
-               "ORDER BY score DESC, rowid LIMIT ?")
+        """(rowid, relevance) of the best matches among the blocks that answer questions
+        (ANSWER_ROLES, not retired); relevance is BM25 over title, summary, topics (labels and
+        keywords) and body with these weights, higher is better."""
+        roles = ",".join(f"'{r}'" for r in ANSWER_ROLES)
+        sql = ("SELECT fts.rowid, -bm25(fts, ?, ?, ?, ?) AS score FROM fts "
+               "JOIN blocks ON blocks.rowid = fts.rowid "
+               f"WHERE fts MATCH ? AND blocks.role IN ({roles}) AND blocks.status != 'retired' "
+               "ORDER BY score DESC, fts.rowid LIMIT ?")
         return [(r, s) for r, s in self.conn.execute(sql, (*weights, query, limit))]
+
+    def vectors(self):
+        """(rowids, vectors) of the blocks that answer questions: an int64 array of n row ids
+        and an (n, embed.DIM) float32 array of unit vectors; None without an embedding model.
+        Read once per index (about 5 MB for 10,000 blocks)."""
+        if self._vectors is None:
+            if embed.signature() == "none":
+                return None
+            import numpy as np
+
+            rows = self.conn.execute("SELECT rowid, vec FROM vectors ORDER BY rowid").fetchall()
+            rowids = np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows))
+            matrix = np.frombuffer(b"".join(r[1] for r in rows), dtype=np.float16)
+            self._vectors = (rowids, matrix.reshape(len(rows), embed.DIM).astype(np.float32))
+        return self._vectors
 
     def rows(self, rowids) -> dict[int, BlockRow]:
         rowids = list(rowids)
@@ -689,7 +794,9 @@ class Index:
         if self.path is None:
             raise ValueError("an index in memory has a single connection")
         conn = sqlite3.connect(self.path, timeout=10, check_same_thread=False)
-        return Index(conn, self.topics, self.stats, self.path)
+        other = Index(conn, self.topics, self.stats, self.path)
+        other._vectors = self.vectors()
+        return other
 
     def describe(self) -> str:
         st = self.stats

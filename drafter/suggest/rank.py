@@ -1,47 +1,51 @@
-"""Ranking positions for a question: BM25 over the blocks' words, combined with topics,
-jurisdiction, status and role, and a reason for every suggestion.
+"""Ranking positions for a question: BM25 over the blocks' words, the meaning of the question
+and of each block (sentence embeddings), and the question's topics, with a reason for every
+suggestion.
 
-The score of a block for a question is, in [0, 1]::
+Only blocks that answer questions are ranked (roles recommendation, argument and concern:
+:data:`drafter.suggest.index.ANSWER_ROLES`); introductions, profiles, framing, section
+introductions and closings stay for templates to place. Retired blocks are never suggested.
 
-    (W_TEXT * text + W_TOPIC * topic) * jurisdiction * status * role
+The score of a block for a question is, in [0, 1], a convex combination of three normalised
+scores, times penalties::
 
-- ``text``: the block's BM25 relevance (FTS5) over its title and summary (weighted most), the
-  labels and keywords of its topics, and its body, relative to the best block for this
-  question;
+    (W.words * words + W.meaning * meaning + W.topic * topic) * jurisdiction * status
+
+- ``words``: the block's BM25 relevance (FTS5) over its title and summary (weighted most), the
+  labels and keywords of its topics, and its body, over the best block's (min-max, the minimum
+  being 0: a block sharing no word);
+- ``meaning``: the cosine similarity of the question's and the block's embeddings
+  (:mod:`drafter.suggest.embed`), min-max normalised over the candidates;
 - ``topic``: agreement between the topics the question is about (found through the topic
   vocabulary's keywords) and the block's topics, its first (primary) topic counting most;
 - ``jurisdiction``: a block written for other jurisdictions counts less than a third (it
   speaks to another legislator: it can inspire an answer, rarely be one);
-- ``status``: draft blocks count less; retired blocks are never suggested;
-- ``role``: openings and closings rarely answer a question; profile blocks (who we are) only
-  answer questions about the filer.
+- ``status``: draft blocks count less.
 
-Topics weigh more than words (``W_TOPIC`` > ``W_TEXT``): the topic vocabulary is curated, while
-``text`` is relative to the best block, which therefore gets full credit even when it matches a
-single incidental word of the question.
+Candidates are the best BM25 matches and the blocks closest in meaning (from a similarity of
+``W.meaning_floor``), so a block can be found without sharing a word with the question.
 
-A suggestion is *confident* when the block is approved, fits the jurisdiction, shares a topic
-with the question, scores at least ``CONFIDENT_SCORE`` and is close to the best suggestion.
-Drafts use confident suggestions only, marked for review.
+A suggestion is *confident* (drafts use it, marked for review) when a policy lead would accept
+it as an answer: the block is approved and fits the jurisdiction, its meaning is close to the
+question in absolute terms (similarity at least ``W.confident_meaning``), its score is at least
+``W.confident_score`` and close to the best suggestion's. When no suggestion is confident the
+question has no fitting position. The weights and thresholds are tuned, and the confidence
+calibrated, on the dev half of tests/data/suggest/labels.yaml (``bench/bench_suggest.py
+--tune``); bench/RESULTS.md gives the figures on the held-out half.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from drafter.suggest.index import BlockRow, Index
+from drafter.suggest import embed
+from drafter.suggest.index import ANSWER_ROLES, BlockRow, Index
 from drafter.suggest.text import TopicHit, TopicMatcher, fts_query, query_terms
 
 # BM25 weights of the indexed columns: title, summary, topics (labels and keywords), body.
 FIELD_WEIGHTS = (3.0, 2.0, 1.0, 1.0)
-W_TEXT = 0.4
-W_TOPIC = 0.6
 OTHER_JURISDICTION = 0.3
 DRAFT_STATUS = 0.75
-ROLE_FACTORS = {"introduction": 0.3, "closing": 0.3}
-PROFILE_OFF_TOPIC = 0.5
-CONFIDENT_SCORE = 0.5
-CONFIDENT_RATIO = 0.75       # of the best score for the question
 MAX_CONFIDENT = 3
 CANDIDATES = 60
 # Matching a word costs in proportion to the number of blocks that use it.  In a large library,
@@ -53,12 +57,48 @@ COMMON_WORD_BLOCKS = 1000
 
 
 @dataclass(frozen=True)
+class Weights:
+    """How the ranker combines its scores, and when it is confident.
+
+    ``words``, ``meaning`` and ``topic`` weigh the normalised scores (they sum to 1);
+    ``meaning_floor`` is the cosine similarity from which a block is a candidate on meaning
+    alone; a confident suggestion needs a similarity of ``confident_meaning``, a score of
+    ``confident_score`` and ``confident_ratio`` of the best score. ``confident_topic``: the
+    question and the block must also share a topic.
+    """
+
+    words: float
+    meaning: float
+    topic: float
+    meaning_floor: float = 0.25
+    confident_meaning: float = 0.0
+    confident_score: float = 0.5
+    confident_ratio: float = 0.75
+    confident_topic: bool = False
+
+
+# Tuned on the dev half of the labelled questions (bench/bench_suggest.py --tune): confident
+# means the best suggestion, with a similarity of meaning of at least 0.34 and a score of 0.45.
+HYBRID = Weights(words=0.2, meaning=0.2, topic=0.6, meaning_floor=0.2,
+                 confident_meaning=0.34, confident_score=0.45, confident_ratio=1.0)
+# Words and topics only, tuned the same way: what ranking does without an embedding model, and
+# the baseline that the hybrid ranking is measured against.
+WORDS_ONLY = Weights(words=0.2, meaning=0.0, topic=0.8, confident_score=0.95,
+                     confident_ratio=1.0)
+
+
+@dataclass(frozen=True)
 class Suggestion:
+    """One ranked block: ``score`` in [0, 1]; ``why`` a readable reason (empty when not asked
+    for); ``confident``: a draft may use it as the answer; ``similarity``: cosine similarity of
+    meaning in [-1, 1], None without an embedding model."""
+
     position: str
     title: str
     score: float
     why: str
     confident: bool
+    similarity: float | None = None
 
     def as_json(self) -> dict:
         return {"position": self.position, "title": self.title, "score": self.score,
@@ -67,7 +107,7 @@ class Suggestion:
 
 @dataclass
 class Ranked:
-    """The suggestions for one question (or for a whole consultation)."""
+    """The suggestions for one question (or for a whole consultation), best first."""
 
     id: str | None
     text: str
@@ -76,6 +116,7 @@ class Ranked:
 
     @property
     def confident(self) -> list[Suggestion]:
+        """The suggestions a draft may use; empty when no position fits the question."""
         return [s for s in self.suggestions if s.confident]
 
     def as_json(self) -> dict:
@@ -95,66 +136,129 @@ def _topic_agreement(hits: list[TopicHit], block: BlockRow) -> float:
 
 
 class Ranker:
-    def __init__(self, index: Index):
+    """Ranks an index's answering blocks for questions, with ``weights`` (HYBRID when an
+    embedding model is installed, else WORDS_ONLY)."""
+
+    def __init__(self, index: Index, weights: Weights | None = None):
         self.index = index
         self.matcher = TopicMatcher(index.topics)
+        self._model = None
+        self.searched: dict[str, tuple] = {}      # text -> (query, relevance), by prepare()
+        if weights is None:
+            weights = HYBRID if embed.signature() != "none" else WORDS_ONLY
+        self.weights = weights
+
+    def _meaning(self, text: str):
+        """Cosine similarities of ``text`` with every answering block: (rowids, similarities),
+        or None when meaning is not used."""
+        if self.weights.meaning <= 0 and self.weights.confident_meaning <= 0:
+            return None
+        vectors = self.index.vectors()
+        if vectors is None:
+            return None
+        if self._model is None:
+            self._model = embed.load()
+        rowids, matrix = vectors
+        return rowids, matrix @ self._model.embed([text])[0]
 
     def rank(self, text: str, jurisdiction: str, qid: str | None = None,
              limit: int = 5, explain: int | None = None) -> Ranked:
         """The best ``limit`` blocks for ``text``; the first ``explain`` of them (all by
         default) say why, the others leave ``why`` empty."""
+        w = self.weights
+        scored, meaning_used, hits, query = self.candidates(text, jurisdiction)
+        top = scored[0][0] if scored else 0.0
+        out: list[Suggestion] = []
+        confident_count = 0
+        explain = limit if explain is None else min(explain, limit)
+        matched = self.index.matched_words([row.rowid for _, row, _, _ in scored[:explain]],
+                                           query)
+        for n, (score, row, topic, sim) in enumerate(scored[:limit]):
+            confident = (confident_count < MAX_CONFIDENT
+                         and confident_by(w, score, top, row, topic, sim, jurisdiction,
+                                          meaning_used))
+            confident_count += confident
+            why = self._why(row, hits, matched.get(row.rowid, []), jurisdiction, sim) \
+                if n < explain else ""
+            out.append(Suggestion(row.id, row.title, round(score, 3), why, confident,
+                                  None if sim is None else round(sim, 3)))
+        return Ranked(qid, text, out, hits)
+
+    def candidates(self, text: str, jurisdiction: str):
+        """Every candidate block for ``text``, scored: ([(score, row, topic agreement,
+        similarity or None)] best first, whether meaning was used, the question's topics, the
+        FTS query). What :meth:`rank` decides on; the tuning reads it too."""
         hits = self.matcher.match(text)
-        terms = query_terms(text)
-        query = fts_query(self._informative(terms))
+        query, relevance = self._words(text)
+        scored, meaning_used = self._score(text, jurisdiction, hits, relevance)
+        return scored, meaning_used, hits, query
+
+    def _words(self, text: str) -> tuple[str | None, dict[int, float]]:
+        """The FTS query for ``text`` and the BM25 relevance of its best matches."""
+        if text in self.searched:
+            return self.searched[text]
+        query = fts_query(self._informative(query_terms(text)))
         relevance: dict[int, float] = {}
         if query:
             for rowid, score in self.index.search(query, FIELD_WEIGHTS, CANDIDATES):
                 relevance[rowid] = max(score, 0.0)
-        rows = self.index.rows(relevance)
+        return query, relevance
+
+    def _score_only(self, item) -> tuple[list, bool]:
+        """The scored candidates of a labelled question and whether meaning was used (for
+        tuning)."""
+        scored, meaning_used, _, _ = self.candidates(item.text, item.jurisdiction)
+        return scored, meaning_used
+
+    def _score(self, text: str, jurisdiction: str, hits: list[TopicHit],
+               relevance: dict[int, float]):
+        w = self.weights
+        similarity: dict[int, float] = {}
+        meaning = self._meaning(text)
+        if meaning is not None:
+            rowids, sims = meaning
+            for i in sims.argsort(kind="stable")[::-1][:CANDIDATES]:
+                if sims[i] >= w.meaning_floor:
+                    similarity[int(rowids[i])] = float(sims[i])
+            if relevance:                     # rowids are sorted: find the words' matches
+                asked = sorted(relevance)
+                where = rowids.searchsorted(asked)
+                for rowid, i in zip(asked, where.tolist()):
+                    if i < len(rowids) and rowids[i] == rowid:
+                        similarity.setdefault(rowid, float(sims[i]))
+        rows = self.index.rows(set(relevance) | set(similarity))
         best_text = max(relevance.values(), default=0.0) or 1.0
-        asked_about_filer = any(h.topic == "coalition" for h in hits)
+        low = min(similarity.values(), default=0.0)
+        spread = max(similarity.values(), default=0.0) - low
         scored = []
         for rowid, row in rows.items():
-            if row.status == "retired":
+            if row.status == "retired" or row.role not in ANSWER_ROLES:
                 continue
-            text_score = relevance[rowid] / best_text
-            topic_score = _topic_agreement(hits, row)
+            words = relevance.get(rowid, 0.0) / best_text
+            sim = similarity.get(rowid)
+            close = 0.0 if sim is None else ((sim - low) / spread if spread > 0 else 1.0)
+            topic = _topic_agreement(hits, row)
             factor = 1.0
             if not row.applies_to(jurisdiction):
                 factor *= OTHER_JURISDICTION
             if row.status != "approved":
                 factor *= DRAFT_STATUS
-            factor *= ROLE_FACTORS.get(row.role, 1.0)
-            if row.role == "profile" and not asked_about_filer:
-                factor *= PROFILE_OFF_TOPIC
-            score = (W_TEXT * text_score + W_TOPIC * topic_score) * factor
+            score = (w.words * words + w.meaning * close + w.topic * topic) * factor
             if score > 0:
-                scored.append((score, row, topic_score))
+                scored.append((score, row, topic, sim))
         scored.sort(key=lambda item: (-item[0], item[1].id))
-        top = scored[0][0] if scored else 0.0
-        out: list[Suggestion] = []
-        confident_count = 0
-        explain = limit if explain is None else min(explain, limit)
-        matched = self.index.matched_words([row.rowid for _, row, _ in scored[:explain]], query)
-        for n, (score, row, topic_score) in enumerate(scored[:limit]):
-            confident = (confident_count < MAX_CONFIDENT
-                         and row.status == "approved"
-                         and row.applies_to(jurisdiction)
-                         and row.role not in ROLE_FACTORS
-                         and topic_score > 0
-                         and score >= CONFIDENT_SCORE
-                         and score >= CONFIDENT_RATIO * top)
-            confident_count += confident
-            why = self._why(row, hits, matched.get(row.rowid, []), jurisdiction) \
-                if n < explain else ""
-            out.append(Suggestion(row.id, row.title, round(score, 3), why, confident))
-        return Ranked(qid, text, out, hits)
+        return scored, meaning is not None
 
     def prepare(self, texts) -> None:
-        """Look up, in one go, what ranking ``texts`` will need to know of the library."""
+        """Look up, in one go, what ranking ``texts`` will need to know of the library, and
+        search their words: the embedding model meanwhile loads in another thread (SQLite
+        searches without holding Python's lock)."""
+        texts = list(texts)
         if len(self.index) > COMMON_WORD_BLOCKS:
             self.index.document_frequencies(
                 w for text in texts for term in query_terms(text) for w in term)
+        for text in texts:
+            self.searched[text] = self._words(text)
 
     def _informative(self, terms: list[tuple[str, ...]]) -> list[tuple[str, ...]]:
         """The terms worth searching for: words the library uses, but not in most blocks."""
@@ -170,8 +274,10 @@ class Ranker:
         return kept
 
     def _why(self, row: BlockRow, hits: list[TopicHit], words: list[str],
-             jurisdiction: str) -> str:
+             jurisdiction: str, sim: float | None) -> str:
         parts = []
+        if sim is not None:
+            parts.append(f"meaning: {_closeness(sim)} (similarity {sim:.2f})")
         shared = [h for h in hits if h.topic in row.topics]
         if shared:
             parts.append("topics: " + ", ".join(
@@ -182,9 +288,30 @@ class Ranker:
             parts.append(f"{row.status} block, not yet approved")
         if not row.applies_to(jurisdiction):
             parts.append("written for " + "/".join(row.jurisdictions) + " filings")
-        if row.role in ROLE_FACTORS:
-            parts.append(f"a {row.role} block")
         if not parts:
             parts.append("related topics: " + ", ".join(
                 self.index.topics.get(t, {}).get("label", t) for t in row.topics))
         return "; ".join(parts)
+
+
+def confident_by(w: Weights, score: float, top: float, row: BlockRow, topic: float,
+                 sim: float | None, jurisdiction: str, meaning_used: bool) -> bool:
+    """Whether a suggestion (``score``, the best score ``top``, topic agreement, similarity)
+    is one a policy lead would accept, by the thresholds of ``w``."""
+    return (row.status == "approved"
+            and row.applies_to(jurisdiction)
+            and (topic > 0 or not w.confident_topic)
+            and (sim is not None or not meaning_used)
+            and (sim is None or sim >= w.confident_meaning)
+            and score >= w.confident_score
+            and score >= w.confident_ratio * top)
+
+
+def _closeness(sim: float) -> str:
+    if sim >= 0.6:
+        return "very close to the question"
+    if sim >= 0.45:
+        return "close to the question"
+    if sim >= 0.3:
+        return "somewhat related to the question"
+    return "distant from the question"
