@@ -41,7 +41,9 @@ def test_item12_readme_tour_runs_as_written(workspace):
         require_uno()
     for args in commands:
         result = run_cli(*args[1:], cwd=workspace)
-        assert result.code == 0, (" ".join(args), result.err[-600:])
+        # the pre-filing gate fails a draft nobody reviewed yet, as the README says
+        expected = 1 if args[1:3] == ["check", "--strict"] else 0
+        assert result.code == expected, (" ".join(args), result.out[-600:], result.err[-600:])
     for made in ("consultations/circia.yaml", "out/circia.docx",
                  "out/ntia-botnets-comments.docx", "out/fcc.pdf", "out/cisa-circia-rfi.txt",
                  "out/preview/ntia-botnets-comments.html"):

@@ -24,6 +24,7 @@ import docx
 import pytest
 from docx.oxml.ns import qn
 
+from tests.test_suggest import UNSEEN_FTC
 from tests.conftest import run_cli
 
 NTIA = "examples/ntia-botnets-comments.yaml"
@@ -178,10 +179,17 @@ def test_item07_batch_output_never_replaces_an_input(workspace):
         assert block.read_bytes() == before
 
 
+def _unanswered(workspace):
+    """A consultation whose questions have confident suggestions for --write to record."""
+    path = workspace / "examples" / "ftc.yaml"
+    shutil.copy(UNSEEN_FTC, path)
+    return path
+
+
 def test_item07_suggest_write_refuses_a_consultation_changed_meanwhile(workspace, monkeypatch):
     from drafter.suggest import write as sw
 
-    path = workspace / "examples/cisa-circia-rfi.yaml"
+    path = _unanswered(workspace)
     original = sw.read_text
 
     def read_then_colleague_edits(p):
@@ -196,7 +204,7 @@ def test_item07_suggest_write_refuses_a_consultation_changed_meanwhile(workspace
 
 
 def test_item07_suggest_write_keeps_the_mode_and_refuses_read_only(workspace):
-    path = workspace / "examples/cisa-circia-rfi.yaml"
+    path = _unanswered(workspace)
     before = path.read_bytes()
     path.chmod(0o444)
     result = run_cli("suggest", path, "--write", cwd=workspace)

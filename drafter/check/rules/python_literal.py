@@ -6,10 +6,13 @@ import re
 from drafter.check.drafts import STYLE_KINDS
 from drafter.check.rule import Rule
 
+# A quoted string as Python prints it, with the quotes straight or as the typographer curls
+# them in the filing ('a' or ‘a’).
+_STR = r"['‘][^'‘’\]}]*['’]"
 _PATTERNS = (
     re.compile(r"(?<![\w'’-])None(?![\w'’-])"),
-    re.compile(r"\[\s*'[^'\]]*'(?:\s*,\s*'[^'\]]*')*\s*\]"),
-    re.compile(r"\{\s*'[^'}]*'\s*:"),
+    re.compile(rf"\[\s*{_STR}(?:\s*,\s*{_STR})*\s*\]"),
+    re.compile(rf"\{{\s*{_STR}\s*:"),
     re.compile(r"\[\s*\]|\{\s*\}"),
 )
 
