@@ -734,3 +734,176 @@ def test_item20_terminal_messages_show_escapes(tmp_path):
                                              'template: "us\\e[31m-x\\a"'))
     line = one_error_line(run_cli("draft", path, "-o", tmp_path / "o.md"), f"{path}:10:")
     assert "\x1b" not in line and "\x07" not in line and "\\x1b" in line
+
+
+# -- item 5: zip bombs --------------------------------------------------------------------------
+
+def _bomb_docx(tmp_path: Path, name: str = "bomb.docx", megabytes: int = 20,
+               members: int = 0) -> Path:
+    import zipfile
+
+    plain = tmp_path / "plain.docx"
+    if not plain.exists():
+        assert run_cli("draft", NTIA, "-o", plain).code == 0
+    path = tmp_path / name
+    shutil.copy(plain, path)
+    with zipfile.ZipFile(path, "a", zipfile.ZIP_DEFLATED) as z:
+        if megabytes:
+            with z.open("word/media/bomb.bin", "w") as handle:
+                for _ in range(megabytes):
+                    handle.write(b"\0" * 2**20)
+        for i in range(members):
+            z.writestr(f"customXml/item{i}.xml", "")
+    return path
+
+
+def test_item05_zip_bomb_refused_by_harvest(tmp_path):
+    bomb = _bomb_docx(tmp_path)
+    assert bomb.stat().st_size < 200_000
+    for args in (["harvest", bomb], ["harvest", bomb, "--consultation", NTIA],
+                 ["harvest", bomb, "--consultation", NTIA, "--format", "json"]):
+        one_error_line(run_cli(*args), f"{bomb}: error: Word document part "
+                                       "'word/media/bomb.bin' expands")
+
+
+def test_item05_zip_bomb_refused_as_reference_document(tmp_path):
+    bomb = _bomb_docx(tmp_path)
+    out = tmp_path / "o.docx"
+    one_error_line(run_cli("draft", NTIA, "--reference-docx", bomb, "-o", out),
+                   f"{bomb}: error: reference document part 'word/media/bomb.bin' expands")
+    assert not out.exists()
+    consultation = tmp_path / "c.yaml"
+    consultation.write_text(NTIA.read_text() + "reference_docx: bomb.docx\n")
+    one_error_line(run_cli("draft", consultation, "-o", out), "bomb.docx", "expands")
+
+
+def test_item05_too_many_parts_and_too_large(tmp_path, monkeypatch):
+    from drafter import ziplimits
+
+    many = _bomb_docx(tmp_path, "many.docx", megabytes=0, members=60)
+    monkeypatch.setattr(ziplimits, "MAX_MEMBERS", 50)
+    one_error_line(run_cli("harvest", many), f"{many}:", "parts (at most 50)")
+    monkeypatch.setattr(ziplimits, "MAX_MEMBERS", 5000)
+    big = _bomb_docx(tmp_path, "big.docx", megabytes=3)
+    monkeypatch.setattr(ziplimits, "MAX_RATIO", 10**9)
+    monkeypatch.setattr(ziplimits, "MAX_MEMBER_BYTES", 2 * 2**20)
+    one_error_line(run_cli("harvest", big), f"{big}:", "expands to 3 MiB (at most 2 MiB)")
+    monkeypatch.setattr(ziplimits, "MAX_MEMBER_BYTES", 100 * 2**20)
+    monkeypatch.setattr(ziplimits, "MAX_TOTAL_BYTES", 2 * 2**20)
+    one_error_line(run_cli("harvest", big), f"{big}:", "in all (at most 2 MiB)")
+
+
+def test_item05_ordinary_documents_pass(tmp_path):
+    from drafter.ziplimits import check_package
+
+    check_package(ROOT / "templates" / "house-style.docx")
+    plain = tmp_path / "p.docx"
+    assert run_cli("draft", NTIA, "-o", plain).code == 0
+    check_package(plain)
+    check_package(plain.read_bytes())
+
+
+# -- item 6: linear importer patterns and bounded inputs ----------------------------------------
+
+def _federal_register(tmp_path: Path, dates: str) -> Path:
+    import json
+
+    record = json.loads((ROOT / "tests" / "data" / "import" / FR_SAMPLE).read_text())
+    record["dates"] = dates
+    record.pop("comments_close_on", None)
+    path = tmp_path / "fr.json"
+    path.write_text(json.dumps(record))
+    return path
+
+
+FR_SAMPLE = next(p.name for p in sorted((ROOT / "tests" / "data" / "import").glob("*.json"))
+                 if '"dates"' in p.read_text() and '"document_number"' in p.read_text())
+
+
+@pytest.mark.parametrize("dates", [
+    "Comments " * 22_000,
+    "comment " * 25_000 + "due",
+    "May " * 50_000,
+    "1st " * 50_000,
+    "." * 200_000,
+    "The comment period for the notice published on June 5, 2019 is extended " * 2_700,
+])
+def test_item06_federal_register_dates_linear(tmp_path, dates):
+    path = _federal_register(tmp_path, dates)
+    started = time.monotonic()
+    result = run_cli("new", "--from-federal-register", path, "-o", tmp_path / "c.yaml")
+    assert time.monotonic() - started < 5, "quadratic pattern?"
+    assert "Traceback" not in result.err and "internal error" not in result.err
+
+
+def test_item06_deadline_cue_same_answers_as_the_old_pattern():
+    import random
+    import re
+
+    from drafter.importers.common import _comment_cue
+
+    old = re.compile(r"\b(?<!reply )comments?\b[^.]*\b(due|received|submitted|on or before|"
+                     r"no later|by)\b", re.I)
+    words = ["comment", "comments", "Reply", "reply", "due", "by", "received", "on or before",
+             "no later", "p.m.", ".", "the", "Comments", "X", "submitted", "standby", "dues"]
+    rng = random.Random(13)
+    for _ in range(5000):
+        sentence = " ".join(rng.choice(words) for _ in range(rng.randint(1, 12)))
+        assert _comment_cue(sentence) == bool(old.search(sentence)), sentence
+
+
+@pytest.mark.parametrize("text", [
+    "1. What " + "!" * 100_000 + "x",
+    "1. What\n" + "!" * 100_000 + "x\n\nmore",
+    "1. " + "word " * 40_000,
+    "\n".join(f"{i}. q?" for i in range(1, 20_000)),
+    "1. What?\n" + " ." * 100_000 + "x",
+])
+def test_item06_question_lists_linear(tmp_path, text):
+    path = tmp_path / "q.txt"
+    path.write_text(text)
+    started = time.monotonic()
+    from drafter.importers.questions import read_questions
+
+    read_questions(path)
+    assert time.monotonic() - started < 5
+
+
+def test_item06_oversized_and_deeply_nested_imports(tmp_path, monkeypatch):
+    from drafter.importers import common
+
+    deep = tmp_path / "deep.json"
+    deep.write_text("[" * 100_000 + "]" * 100_000)
+    one_error_line(run_cli("new", "--from-federal-register", deep, "-o", tmp_path / "c.yaml"),
+                   f"{deep}: error: JSON nested too deep")
+    monkeypatch.setattr(common, "MAX_IMPORT_BYTES", 1000)
+    big = tmp_path / "big.json"
+    big.write_text('{"x": "' + "a" * 5000 + '"}')
+    one_error_line(run_cli("new", "--from-federal-register", big, "-o", tmp_path / "c.yaml"),
+                   f"{big}:", "too large")
+    q = tmp_path / "q.txt"
+    q.write_text("1. " + "a" * 5000)
+    from drafter.errors import LoadError
+    from drafter.importers.questions import read_questions
+
+    with pytest.raises(LoadError, match="5,003 bytes is too large for a question list"):
+        read_questions(q)
+    assert not (tmp_path / "c.yaml").exists()
+
+
+FR_PATH = ROOT / "tests" / "data" / "import" / FR_SAMPLE
+
+
+@pytest.mark.parametrize("text", ["[[" * 50_000, "[[TODO " * 20_000, "TODO " * 20_000])
+def test_item06_check_rules_on_long_text(workspace, tmp_path, text):
+    import yaml
+
+    data = yaml.safe_load(INTL.read_text())
+    data["answers"]["1"]["text"] = text
+    path = workspace / "long.yaml"
+    path.write_text(yaml.safe_dump(data))
+    started = time.monotonic()
+    result = run_cli("draft", path, "-o", tmp_path / "o.md", cwd=workspace)
+    assert result.code == 0, result.err
+    assert time.monotonic() - started < 20
+    assert len(result.err.splitlines()) < 80

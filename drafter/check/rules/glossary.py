@@ -11,6 +11,9 @@ from drafter.errors import display_path
 from drafter.load.library import suggest
 
 
+MAX_PER_UNIT = 20   # findings reported per term and paragraph
+
+
 def term_pattern(term: str, case_sensitive: bool = False) -> re.Pattern:
     """A term as whole words, any spacing or hyphen between its words."""
     words = r"[\s\-]+".join(re.escape(part) for part in term.split())
@@ -47,7 +50,9 @@ def check_draft(d, report):
                 continue
             masked = mask_quotes(unit.text)
             for avoid, pattern in patterns:
-                for match in pattern.finditer(masked):
+                for n, match in enumerate(pattern.finditer(masked)):
+                    if n == MAX_PER_UNIT:   # one paragraph repeating a term: enough said
+                        break
                     found = unit.text[match.start():match.end()]
                     path, line, col = d.locate(unit, found)
                     report(f"prefer '{entry.use}' to '{found}'{why}", path, line, col)
