@@ -907,3 +907,64 @@ def test_item06_check_rules_on_long_text(workspace, tmp_path, text):
     assert result.code == 0, result.err
     assert time.monotonic() - started < 20
     assert len(result.err.splitlines()) < 80
+
+
+# -- item 18, siblings: every loader fuzzed with values of the wrong type -----------------------
+
+FUZZ_VALUES = [None, True, 0, 10**30, 1.5, "", "x" * 5000, "2024-02-30", [], [1, [2]], {},
+               {"a": {"b": None}}, "../../etc/passwd", "::: {.block}"]
+
+
+def _paths(data, at=()):
+    if isinstance(data, dict):
+        for key, value in data.items():
+            yield at + (key,)
+            yield from _paths(value, at + (key,))
+    elif isinstance(data, list) and data:
+        yield at + (0,)
+        yield from _paths(data[0], at + (0,))
+
+
+@pytest.mark.parametrize("target", ["consultation", "org", "settings", "glossary", "block"])
+def test_item18_loaders_fuzzed_with_bad_types(workspace, tmp_path, target):
+    import yaml
+
+    files = {
+        "consultation": workspace / "examples" / "ntia-international-internet-policy.yaml",
+        "org": workspace / "org.yaml",
+        "settings": workspace / "drafter.yaml",
+        "glossary": workspace / "glossary.yaml",
+        "block": workspace / "positions" / "procedure" / "thanks-for-opportunity.md",
+    }
+    path = files[target]
+    original = path.read_text()
+    if target == "block":
+        _, front, body = original.split("---\n", 2)
+    else:
+        front, body = original, None
+    data = yaml.safe_load(front) or {}
+    if target == "settings":
+        data.setdefault("reference_docx", "house.docx")
+        data.setdefault("check", {}).setdefault("glossary", "glossary.yaml")
+    out = tmp_path / "o.md"
+    tried = 0
+    for key_path in _paths(data):
+        for value in FUZZ_VALUES:
+            changed = yaml.safe_load(yaml.safe_dump(data))
+            here = changed
+            for key in key_path[:-1]:
+                here = here[key]
+            here[key_path[-1]] = value
+            text = yaml.safe_dump(changed, allow_unicode=True)
+            path.write_text(text if body is None else f"---\n{text}---\n{body}")
+            result = run_cli("draft", "examples/ntia-international-internet-policy.yaml", "-o",
+                             out, cwd=workspace)
+            tried += 1
+            label = f"{'.'.join(map(str, key_path))} = {value!r:.40}"
+            assert "internal error" not in result.err and "Traceback" not in result.err, \
+                (label, result.err)
+            assert result.code in (0, 2), (label, result.code, result.err)
+            if result.code == 2:
+                assert len(result.err.strip().split("\n")) == 1, (label, result.err)
+    path.write_text(original)
+    assert tried >= 50

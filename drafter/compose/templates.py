@@ -104,6 +104,9 @@ def resolve_name(spec: str, folder: Path, where=None, line=None) -> TemplateInfo
     out of it) or no template at all.
     """
     spec = str(spec)
+    if len(spec) > 200:
+        raise TemplateError(f"template name of {len(spec):,} characters is too long", where,
+                            line, code="unknown-template")
     if not _NAME.fullmatch(spec) or ".." in spec:
         if spec.startswith("_") and _NAME.fullmatch(spec[1:] or "-"):
             raise TemplateError(f"template '{spec}' is a partial, not a filing template", where,

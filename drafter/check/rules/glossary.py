@@ -3,6 +3,7 @@ term the glossary avoids (outside quotation marks, and outside the blocks listed
 ``except_in``) gets a warning naming the preferred term.  The glossary's own ``except_in`` ids
 must exist, and a configured glossary must be there."""
 
+import os
 import re
 
 from drafter.check.drafts import STYLE_KINDS, mask_quotes
@@ -22,7 +23,7 @@ def term_pattern(term: str, case_sensitive: bool = False) -> re.Pattern:
 
 def check(ctx, report):
     path = ctx.glossary_path
-    if path is not None and not path.is_file():
+    if path is not None and not os.path.isfile(path):
         report(f"glossary file not found ({display_path(path)}; set check.glossary to null in "
                "drafter.yaml to go without one)", ctx.ws.settings_file
                if ctx.ws.settings_file.is_file() else path)
