@@ -313,7 +313,7 @@ class Index:
             tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master")}
             if not {"meta", "blocks", "fts", "terms"} <= tables:
                 conn.close()
-                return None, "index with tables missing"
+                return None, "unreadable index (tables missing)"
             meta = dict(conn.execute("SELECT key, value FROM meta"))
             if meta.get("schema") != SCHEMA_VERSION:
                 conn.close()
