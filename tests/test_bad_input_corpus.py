@@ -77,6 +77,12 @@ def ws(tmp_path_factory):
     return dest
 
 
+@pytest.fixture(autouse=True)
+def _private_key_home(tmp_path, monkeypatch):
+    """The compiled-template cache key lives in tmp_path, not in ~/.config."""
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
+
+
 def snapshot(folder: Path) -> dict[str, str]:
     """Every file under ``folder`` (but drafter's caches in .drafter/) and its sha256."""
     out = {}
