@@ -6,6 +6,7 @@ number of consultations from them; the CLI's ``draft`` and batch generation both
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -110,14 +111,18 @@ class Session:
                                   "folder or the workspace, not elsewhere on the machine",
                                   draft.consultation.path,
                                   draft.consultation.line_of("reference_docx"))
-            if not path.is_file():
+            try:
+                found = path.is_file()
+            except OSError:   # a name too long for the file system
+                found = False
+            if not found:
                 raise RenderError("reference document not found", draft.consultation.path,
                                   draft.consultation.line_of("reference_docx"))
             return path
         ws = self.workspace
         if self.settings.reference_docx:
             path = ws.root / self.settings.reference_docx
-            if not path.is_file():
+            if not os.path.isfile(path):   # never raises (a name too long)
                 raise RenderError(f"reference document not found: {path}",
                                   ws.settings_file, _settings_line(ws.settings_file))
             return path

@@ -17,6 +17,38 @@ import pytest
 
 from tests.conftest import EXAMPLES, ROOT, run_cli, run_process
 
+_WS: Path | None = None   # this module's copy of the workspace: tests never write into ROOT
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _module_workspace(tmp_path_factory):
+    global _WS
+    dest = tmp_path_factory.mktemp("hardening") / "ws"
+    dest.mkdir()
+    for name in ("positions", "templates", "seeds", "examples"):
+        shutil.copytree(ROOT / name, dest / name)
+    for name in ("org.yaml", "drafter.yaml", "glossary.yaml"):
+        shutil.copy(ROOT / name, dest / name)
+    _WS = dest
+    yield dest
+
+
+@pytest.fixture(autouse=True)
+def _private_key_home(tmp_path, monkeypatch):
+    """The compiled-template cache key of these tests lives in tmp_path, not in ~/.config."""
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
+
+
+def cli(*args, cwd=None):
+    """The CLI in this process, in this module's workspace unless told otherwise."""
+    return run_cli(*args, cwd=cwd or _WS)
+
+
+def proc(*args, cwd=None, env=None):
+    """The CLI as a new process, in this module's workspace unless told otherwise."""
+    return run_process(*args, cwd=cwd or _WS,
+                       env={"XDG_CONFIG_HOME": os.environ["XDG_CONFIG_HOME"], **(env or {})})
+
 NTIA = EXAMPLES / "ntia-botnets-comments.yaml"
 
 
@@ -63,10 +95,10 @@ def _consultation(tmp_path: Path, **replace) -> Path:
 def test_item01_template_path_outside_workspace_refused(tmp_path, spec, message):
     path = _consultation(tmp_path, **{"template: us-agency-comments": f"template: {spec}"})
     out = tmp_path / "out.md"
-    result = run_cli("draft", path, "-o", out)
+    result = cli("draft", path, "-o", out)
     one_error_line(result, f"{path}:10: error: template", message)
     assert not out.exists()
-    check = run_cli("check", path)
+    check = cli("check", path)
     assert check.code == 1 and f"{path}:10: error: template" in check.out
 
 
@@ -75,7 +107,7 @@ def test_item01_template_symlink_out_of_the_folder_refused(workspace, tmp_path):
     outside.write_text("{{ org.name }} stolen\n")
     (workspace / "templates" / "evil.jinja").symlink_to(outside)
     path = _consultation(tmp_path, **{"template: us-agency-comments": "template: evil"})
-    result = run_cli("draft", path, "-o", tmp_path / "out.md", cwd=workspace)
+    result = cli("draft", path, "-o", tmp_path / "out.md", cwd=workspace)
     one_error_line(result, f"{path}:10:", "template 'evil' leads outside templates/")
 
 
@@ -85,9 +117,8 @@ def test_item01_partial_link_out_of_the_folder_is_not_loaded(workspace, tmp_path
     (workspace / "templates" / "_evil.jinja").symlink_to(outside)
     template = workspace / "templates" / "probe.jinja"
     template.write_text('{% include "_evil.jinja" %}\n')
-    result = run_cli("draft", workspace / "examples" / NTIA.name, "--template", "probe",
-                     "-o", tmp_path / "o.md",
-                     cwd=workspace)
+    result = cli("draft", workspace / "examples" / NTIA.name, "--template", "probe",
+                 "-o", tmp_path / "o.md", cwd=workspace)
     one_error_line(result, "template '_evil.jinja' not found")
 
 
@@ -95,7 +126,7 @@ def test_item01_cli_template_path_stays_allowed(tmp_path):
     template = tmp_path / "mine.jinja"
     template.write_text("# Mine\n\n{{ consultation.title | md }}\n")
     out = tmp_path / "out.md"
-    result = run_cli("draft", NTIA, "--template", template, "-o", out)
+    result = cli("draft", NTIA, "--template", template, "-o", out)
     assert result.code == 0, result.err
     assert out.read_text().startswith("# Mine\n")
 
@@ -107,22 +138,22 @@ def test_item01_consultation_reference_docx_outside_refused(tmp_path):
                                               "reference_docx: ../house.docx"})
     shutil.copy(ROOT / "templates" / "house-style.docx", tmp_path / "house.docx")
     out = tmp_path / "out.docx"
-    result = run_cli("draft", path, "-o", out)
+    result = cli("draft", path, "-o", out)
     one_error_line(result, f"{path}:11:", "reference_docx must be a document in the "
                                           "consultation's folder or the workspace")
     assert not out.exists()
     for ref in ("/etc/passwd", "../../../../etc/passwd"):
         path.write_text(path.read_text().replace("reference_docx: ../house.docx",
                                                  f"reference_docx: {ref}"))
-        one_error_line(run_cli("draft", path, "-o", out), f"{path}:11:", "reference_docx")
+        one_error_line(cli("draft", path, "-o", out), f"{path}:11:", "reference_docx")
         path.write_text(path.read_text().replace(f"reference_docx: {ref}",
                                                  "reference_docx: ../house.docx"))
     # beside the consultation it is used, and the command line may name any file
     shutil.copy(tmp_path / "house.docx", tmp_path / "sub" / "house.docx")
     path.write_text(path.read_text().replace("../house.docx", "house.docx"))
-    assert run_cli("draft", path, "-o", out).code == 0
+    assert cli("draft", path, "-o", out).code == 0
     path.write_text(path.read_text().replace("reference_docx: house.docx\n", ""))
-    assert run_cli("draft", path, "--reference-docx", tmp_path / "house.docx", "-o",
+    assert cli("draft", path, "--reference-docx", tmp_path / "house.docx", "-o",
                    out).code == 0
 
 
@@ -192,7 +223,7 @@ def test_item03_key_is_private_and_outside_the_workspace(tmp_path, key_home):
 def test_item03_draft_through_the_cli_signs_the_cache(workspace, tmp_path, key_home):
     out = tmp_path / "o.md"
     env = {"XDG_CONFIG_HOME": str(key_home)}
-    first = run_process("draft", "examples/ntia-botnets-comments.yaml", "-o", out,
+    first = proc("draft", "examples/ntia-botnets-comments.yaml", "-o", out,
                         cwd=workspace, env=env)
     assert first.code == 0, first.err
     entries = list((workspace / ".drafter" / "jinja").glob("*.cache"))
@@ -201,7 +232,7 @@ def test_item03_draft_through_the_cli_signs_the_cache(workspace, tmp_path, key_h
     for entry in entries:   # rewrite every entry with code that would fail loudly
         data = entry.read_bytes()
         entry.write_bytes(data[:-8] + b"\x00" * 8)
-    second = run_process("draft", "examples/ntia-botnets-comments.yaml", "-o", out,
+    second = proc("draft", "examples/ntia-botnets-comments.yaml", "-o", out,
                          cwd=workspace, env=env)
     assert second.code == 0, second.err
     assert out.read_bytes() == expected
@@ -256,7 +287,7 @@ def test_item04_template_resource_limits(limits_ws, tmp_path, case):
     template.write_text("# Title\n\n" + LIMIT_CASES[case] + "\n")
     out = tmp_path / "o.md"
     started = time.monotonic()
-    result = run_cli("draft", "examples/ntia-botnets-comments.yaml", "--template",
+    result = cli("draft", "examples/ntia-botnets-comments.yaml", "--template",
                      f"limit-{case}", "-o", out, cwd=limits_ws)
     line = one_error_line(result, f"templates/limit-{case}.jinja:3: error: ")
     assert "over the sandbox's limits" in line or "refused by the sandbox" in line, line
@@ -268,7 +299,7 @@ def test_item04_limits_in_a_block_name_the_block(workspace, tmp_path):
     block = workspace / "positions" / "procedure" / "thanks-for-opportunity.md"
     lines = block.read_text().count("\n")
     block.write_text(block.read_text() + '{{ "x" | center(10**9) }}\n')
-    result = run_cli("draft", "examples/ntia-botnets-comments.yaml", "-o", tmp_path / "o.md",
+    result = cli("draft", "examples/ntia-botnets-comments.yaml", "-o", tmp_path / "o.md",
                      cwd=workspace)
     one_error_line(result, f"positions/procedure/thanks-for-opportunity.md:{lines + 1}:",
                    "the 'center' filter would build 1,000,000,000 characters")
@@ -281,14 +312,14 @@ def test_item04_render_time_limit(limits_ws, tmp_path, monkeypatch):
     (limits_ws / "templates" / "slow.jinja").write_text(
         "{% for i in range(100000) %}{% for j in range(9) %}{{ i | string }}{% endfor %}"
         "{% endfor %}\n")
-    result = run_cli("draft", "examples/ntia-botnets-comments.yaml", "--template", "slow",
+    result = cli("draft", "examples/ntia-botnets-comments.yaml", "--template", "slow",
                      "-o", tmp_path / "o.md", cwd=limits_ws)
     one_error_line(result, "templates/slow.jinja:1:", "ran longer than 0.2 seconds")
 
 
 def test_item04_ordinary_templates_stay_within_the_limits(tmp_path):
     for example in sorted(EXAMPLES.glob("*.yaml")):
-        result = run_cli("draft", example, "-o", tmp_path / f"{example.stem}.md")
+        result = cli("draft", example, "-o", tmp_path / f"{example.stem}.md")
         assert result.code == 0, result.err
 
 
@@ -337,7 +368,7 @@ def test_item04_yaml_billion_laughs_refused_everywhere(workspace, case):
     command, path, text = _bomb_cases(workspace)[case]
     path.write_text(text)
     started = time.monotonic()
-    result = run_cli(*command, cwd=workspace)
+    result = cli(*command, cwd=workspace)
     assert time.monotonic() - started < 10
     # the glossary only drives warnings: drafting goes on without it, saying why
     assert result.code in ((0,) if case == "glossary" else (1, 2)), result.err
@@ -358,9 +389,9 @@ def test_item04_yaml_small_aliases_still_work(tmp_path):
 def test_item04_yaml_nesting_too_deep(tmp_path):
     path = tmp_path / "deep.yaml"
     path.write_text("title: " + "[" * 5000 + "]" * 5000 + "\n")
-    one_error_line(run_cli("draft", path, "-o", tmp_path / "o.md"), f"{path}:1")
+    one_error_line(cli("draft", path, "-o", tmp_path / "o.md"), f"{path}:1")
     path.write_text("".join("  " * i + f"k{i}:\n" for i in range(300)) + "  " * 300 + "x\n")
-    one_error_line(run_cli("draft", path, "-o", tmp_path / "o.md"), f"{path}:",
+    one_error_line(cli("draft", path, "-o", tmp_path / "o.md"), f"{path}:",
                    "nested more than 200 levels")
 
 
@@ -419,13 +450,13 @@ FORGERIES = {
 def test_item02_answer_text_cannot_pose_as_a_block(tmp_path, case):
     path = _forged_answer(tmp_path, FORGERIES[case])
     out = tmp_path / "f.docx"
-    result = run_cli("draft", path, "-o", out)
+    result = cli("draft", path, "-o", out)
     assert result.code == 0, result.err
     names = _bookmarks(out)
     assert names and not any("eu_oppose_backdoors" in n for n in names), names
     assert "Posing" in _docx_text(out)
     md = tmp_path / "f.md"
-    assert run_cli("draft", path, "-o", md).code == 0
+    assert cli("draft", path, "-o", md).code == 0
     from drafter.model import parse_markdown
 
     doc = parse_markdown(md.read_text())
@@ -447,12 +478,12 @@ def test_item02_answer_text_cannot_pose_as_a_block(tmp_path, case):
 
 
 def test_item02_harvest_never_writes_answer_text_into_a_block(tmp_path):
-    block = ROOT / "positions" / "encryption" / "eu-oppose-backdoors.md"
+    block = _WS / "positions" / "encryption" / "eu-oppose-backdoors.md"
     before = block.read_bytes()
     path = _forged_answer(tmp_path, FORGERIES["fenced-div"])
     out = tmp_path / "f.docx"
-    assert run_cli("draft", path, "-o", out).code == 0
-    result = run_cli("harvest", out, "--consultation", path, "--format", "json")
+    assert cli("draft", path, "-o", out).code == 0
+    result = cli("harvest", out, "--consultation", path, "--format", "json")
     assert result.code == 0, result.err
     import json
 
@@ -487,7 +518,7 @@ def test_item02_values_cannot_make_structure(workspace, tmp_path, where):
     path = workspace / "evil.yaml"
     path.write_text(yaml.safe_dump(data, sort_keys=False))
     out = tmp_path / "f.md"
-    result = run_cli("draft", path, "-o", out, cwd=workspace)
+    result = cli("draft", path, "-o", out, cwd=workspace)
     assert result.code == 0, result.err
     from drafter.model import parse_markdown
     from drafter.model.nodes import Heading
@@ -551,14 +582,14 @@ def test_item18_impossible_dates_and_values_name_the_file(tmp_path, line, fragme
     path = tmp_path / "c.yaml"
     path.write_text(text.replace("date: 2018-02-12", line))
     out = tmp_path / "o.md"
-    one_error_line(run_cli("draft", path, "-o", out), f"{path}:9", fragment)
+    one_error_line(cli("draft", path, "-o", out), f"{path}:9", fragment)
     assert not out.exists()
 
 
 def test_item18_impossible_date_as_a_key(tmp_path):
     path = tmp_path / "c.yaml"
     path.write_text(NTIA.read_text() + "2024-02-30: x\n")
-    one_error_line(run_cli("draft", path, "-o", tmp_path / "o.md"), f"{path}:",
+    one_error_line(cli("draft", path, "-o", tmp_path / "o.md"), f"{path}:",
                    "invalid value '2024-02-30'")
 
 
@@ -570,7 +601,7 @@ def test_item18_batch_name_pattern(workspace, pattern):
     batch.write_text("output_dir: out/b\nmatrix:\n  consultations: "
                      "[examples/ntia-botnets-comments.yaml]\n"
                      f"  name: {pattern!r}\n".replace("'", '"'))
-    one_error_line(run_cli("batch", "b.yaml", cwd=workspace), "b.yaml:4:", "name pattern")
+    one_error_line(cli("batch", "b.yaml", cwd=workspace), "b.yaml:4:", "name pattern")
     assert not (workspace / "out").exists()
 
 
@@ -579,7 +610,7 @@ def test_item18_source_date_epoch_out_of_range(tmp_path, monkeypatch):
     path = tmp_path / "c.yaml"
     path.write_text(text)
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "99999999999999999")
-    one_error_line(run_cli("draft", path, "-o", tmp_path / "o.docx"),
+    one_error_line(cli("draft", path, "-o", tmp_path / "o.docx"),
                    "SOURCE_DATE_EPOCH=99999999999999999 is not a time drafter can use")
 
 
@@ -600,7 +631,7 @@ def test_item18_corrupt_suggestion_index_metadata_is_rebuilt(suggest_ws, key, ba
     with sqlite3.connect(db) as conn:
         conn.execute("UPDATE meta SET value = ? WHERE key = ?", (bad, key))
     conn.close()
-    result = run_cli("suggest", "examples/cisa-circia-rfi.yaml", cwd=workspace)
+    result = cli("suggest", "examples/cisa-circia-rfi.yaml", cwd=workspace)
     assert result.code == 0, result.err
     assert result.out == good
     assert "internal error" not in result.err
@@ -621,7 +652,7 @@ def test_item18_damaged_suggestion_index_is_rebuilt(suggest_ws, damage):
         with sqlite3.connect(db) as conn:
             conn.execute(damage)
         conn.close()
-    result = run_cli("suggest", "examples/cisa-circia-rfi.yaml", cwd=workspace)
+    result = cli("suggest", "examples/cisa-circia-rfi.yaml", cwd=workspace)
     assert result.code == 0, result.err
     assert result.out == good
 
@@ -634,7 +665,7 @@ def suggest_ws(tmp_path_factory):
         shutil.copytree(ROOT / name, dest / name)
     for name in ("org.yaml", "drafter.yaml", "glossary.yaml"):
         shutil.copy(ROOT / name, dest / name)
-    first = run_cli("suggest", "examples/cisa-circia-rfi.yaml", cwd=dest)
+    first = cli("suggest", "examples/cisa-circia-rfi.yaml", cwd=dest)
     assert first.code == 0, first.err
     return dest, _index_db(dest).read_bytes(), first.out
 
@@ -646,9 +677,9 @@ def test_item19_pdf_bytes_identical_across_processes(tmp_path):
 
     require_tool("soffice", "libreoffice")
     first, second = tmp_path / "a.pdf", tmp_path / "b.pdf"
-    assert run_process("draft", NTIA, "-o", first).code == 0
+    assert proc("draft", NTIA, "-o", first).code == 0
     time.sleep(1.1)   # a different second on the clock
-    assert run_process("draft", NTIA, "-o", second, env={"TZ": "America/New_York"}).code == 0
+    assert proc("draft", NTIA, "-o", second, env={"TZ": "America/New_York"}).code == 0
     assert first.read_bytes() == second.read_bytes()
     data = first.read_bytes()
     assert b"/CreationDate(D:20180212000000" in data   # the consultation's date
@@ -661,7 +692,7 @@ def test_item19_pdf_date_from_source_date_epoch(tmp_path):
     path = tmp_path / "c.yaml"
     path.write_text(NTIA.read_text().replace("date: 2018-02-12\n", ""))
     out = tmp_path / "a.pdf"
-    assert run_process("draft", path, "-o", out, env={"SOURCE_DATE_EPOCH": "1700000000"}).code == 0
+    assert proc("draft", path, "-o", out, env={"SOURCE_DATE_EPOCH": "1700000000"}).code == 0
     assert b"/CreationDate(D:20231114000000" in out.read_bytes()
 
 
@@ -704,7 +735,7 @@ def test_item20_control_characters_cleaned_in_every_writer(tmp_path, fmt):
     path = tmp_path / "c.yaml"
     path.write_text(yaml.safe_dump(data, allow_unicode=True))
     out = tmp_path / f"o.{fmt}"
-    result = run_cli("draft", path, "-o", out)
+    result = cli("draft", path, "-o", out)
     assert result.code == 0, result.err
     if fmt == "docx":
         import zipfile
@@ -733,5 +764,240 @@ def test_item20_terminal_messages_show_escapes(tmp_path):
     path = tmp_path / "c.yaml"
     path.write_text(NTIA.read_text().replace("template: us-agency-comments",
                                              'template: "us\\e[31m-x\\a"'))
-    line = one_error_line(run_cli("draft", path, "-o", tmp_path / "o.md"), f"{path}:10:")
+    line = one_error_line(cli("draft", path, "-o", tmp_path / "o.md"), f"{path}:10:")
     assert "\x1b" not in line and "\x07" not in line and "\\x1b" in line
+
+
+# -- item 5: zip bombs --------------------------------------------------------------------------
+
+def _bomb_docx(tmp_path: Path, name: str = "bomb.docx", megabytes: int = 20,
+               members: int = 0) -> Path:
+    import zipfile
+
+    plain = tmp_path / "plain.docx"
+    if not plain.exists():
+        assert cli("draft", NTIA, "-o", plain).code == 0
+    path = tmp_path / name
+    shutil.copy(plain, path)
+    with zipfile.ZipFile(path, "a", zipfile.ZIP_DEFLATED) as z:
+        if megabytes:
+            with z.open("word/media/bomb.bin", "w") as handle:
+                for _ in range(megabytes):
+                    handle.write(b"\0" * 2**20)
+        for i in range(members):
+            z.writestr(f"customXml/item{i}.xml", "")
+    return path
+
+
+def test_item05_zip_bomb_refused_by_harvest(tmp_path):
+    bomb = _bomb_docx(tmp_path)
+    assert bomb.stat().st_size < 200_000
+    for args in (["harvest", bomb], ["harvest", bomb, "--consultation", NTIA],
+                 ["harvest", bomb, "--consultation", NTIA, "--format", "json"]):
+        one_error_line(cli(*args), f"{bomb}: error: Word document part "
+                                       "'word/media/bomb.bin' expands")
+
+
+def test_item05_zip_bomb_refused_as_reference_document(tmp_path):
+    bomb = _bomb_docx(tmp_path)
+    out = tmp_path / "o.docx"
+    one_error_line(cli("draft", NTIA, "--reference-docx", bomb, "-o", out),
+                   f"{bomb}: error: reference document part 'word/media/bomb.bin' expands")
+    assert not out.exists()
+    consultation = tmp_path / "c.yaml"
+    consultation.write_text(NTIA.read_text() + "reference_docx: bomb.docx\n")
+    one_error_line(cli("draft", consultation, "-o", out), "bomb.docx", "expands")
+
+
+def test_item05_too_many_parts_and_too_large(tmp_path, monkeypatch):
+    from drafter import ziplimits
+
+    many = _bomb_docx(tmp_path, "many.docx", megabytes=0, members=60)
+    monkeypatch.setattr(ziplimits, "MAX_MEMBERS", 50)
+    one_error_line(cli("harvest", many), f"{many}:", "parts (at most 50)")
+    monkeypatch.setattr(ziplimits, "MAX_MEMBERS", 5000)
+    big = _bomb_docx(tmp_path, "big.docx", megabytes=3)
+    monkeypatch.setattr(ziplimits, "MAX_RATIO", 10**9)
+    monkeypatch.setattr(ziplimits, "MAX_MEMBER_BYTES", 2 * 2**20)
+    one_error_line(cli("harvest", big), f"{big}:", "expands to 3 MiB (at most 2 MiB)")
+    monkeypatch.setattr(ziplimits, "MAX_MEMBER_BYTES", 100 * 2**20)
+    monkeypatch.setattr(ziplimits, "MAX_TOTAL_BYTES", 2 * 2**20)
+    one_error_line(cli("harvest", big), f"{big}:", "in all (at most 2 MiB)")
+
+
+def test_item05_ordinary_documents_pass(tmp_path):
+    from drafter.ziplimits import check_package
+
+    check_package(ROOT / "templates" / "house-style.docx")
+    plain = tmp_path / "p.docx"
+    assert cli("draft", NTIA, "-o", plain).code == 0
+    check_package(plain)
+    check_package(plain.read_bytes())
+
+
+# -- item 6: linear importer patterns and bounded inputs ----------------------------------------
+
+def _federal_register(tmp_path: Path, dates: str) -> Path:
+    import json
+
+    record = json.loads((ROOT / "tests" / "data" / "import" / FR_SAMPLE).read_text())
+    record["dates"] = dates
+    record.pop("comments_close_on", None)
+    path = tmp_path / "fr.json"
+    path.write_text(json.dumps(record))
+    return path
+
+
+FR_SAMPLE = next(p.name for p in sorted((ROOT / "tests" / "data" / "import").glob("*.json"))
+                 if '"dates"' in p.read_text() and '"document_number"' in p.read_text())
+
+
+@pytest.mark.parametrize("dates", [
+    "Comments " * 22_000,
+    "comment " * 25_000 + "due",
+    "May " * 50_000,
+    "1st " * 50_000,
+    "." * 200_000,
+    "The comment period for the notice published on June 5, 2019 is extended " * 2_700,
+])
+def test_item06_federal_register_dates_linear(tmp_path, dates):
+    path = _federal_register(tmp_path, dates)
+    started = time.monotonic()
+    result = cli("new", "--from-federal-register", path, "-o", tmp_path / "c.yaml")
+    assert time.monotonic() - started < 5, "quadratic pattern?"
+    assert "Traceback" not in result.err and "internal error" not in result.err
+
+
+def test_item06_deadline_cue_same_answers_as_the_old_pattern():
+    import random
+    import re
+
+    from drafter.importers.common import _comment_cue
+
+    old = re.compile(r"\b(?<!reply )comments?\b[^.]*\b(due|received|submitted|on or before|"
+                     r"no later|by)\b", re.I)
+    words = ["comment", "comments", "Reply", "reply", "due", "by", "received", "on or before",
+             "no later", "p.m.", ".", "the", "Comments", "X", "submitted", "standby", "dues"]
+    rng = random.Random(13)
+    for _ in range(5000):
+        sentence = " ".join(rng.choice(words) for _ in range(rng.randint(1, 12)))
+        assert _comment_cue(sentence) == bool(old.search(sentence)), sentence
+
+
+@pytest.mark.parametrize("text", [
+    "1. What " + "!" * 100_000 + "x",
+    "1. What\n" + "!" * 100_000 + "x\n\nmore",
+    "1. " + "word " * 40_000,
+    "\n".join(f"{i}. q?" for i in range(1, 20_000)),
+    "1. What?\n" + " ." * 100_000 + "x",
+])
+def test_item06_question_lists_linear(tmp_path, text):
+    path = tmp_path / "q.txt"
+    path.write_text(text)
+    started = time.monotonic()
+    from drafter.importers.questions import read_questions
+
+    read_questions(path)
+    assert time.monotonic() - started < 5
+
+
+def test_item06_oversized_and_deeply_nested_imports(tmp_path, monkeypatch):
+    from drafter.importers import common
+
+    deep = tmp_path / "deep.json"
+    deep.write_text("[" * 100_000 + "]" * 100_000)
+    one_error_line(cli("new", "--from-federal-register", deep, "-o", tmp_path / "c.yaml"),
+                   f"{deep}: error: JSON nested too deep")
+    monkeypatch.setattr(common, "MAX_IMPORT_BYTES", 1000)
+    big = tmp_path / "big.json"
+    big.write_text('{"x": "' + "a" * 5000 + '"}')
+    one_error_line(cli("new", "--from-federal-register", big, "-o", tmp_path / "c.yaml"),
+                   f"{big}:", "too large")
+    q = tmp_path / "q.txt"
+    q.write_text("1. " + "a" * 5000)
+    from drafter.errors import LoadError
+    from drafter.importers.questions import read_questions
+
+    with pytest.raises(LoadError, match="5,003 bytes is too large for a question list"):
+        read_questions(q)
+    assert not (tmp_path / "c.yaml").exists()
+
+
+FR_PATH = ROOT / "tests" / "data" / "import" / FR_SAMPLE
+
+
+@pytest.mark.parametrize("text", ["[[" * 50_000, "[[TODO " * 20_000, "TODO " * 20_000])
+def test_item06_check_rules_on_long_text(workspace, tmp_path, text):
+    import yaml
+
+    data = yaml.safe_load(INTL.read_text())
+    data["answers"]["1"]["text"] = text
+    path = workspace / "long.yaml"
+    path.write_text(yaml.safe_dump(data))
+    started = time.monotonic()
+    result = cli("draft", path, "-o", tmp_path / "o.md", cwd=workspace)
+    assert result.code == 0, result.err
+    assert time.monotonic() - started < 20
+    assert len(result.err.splitlines()) < 80
+
+
+# -- item 18, siblings: every loader fuzzed with values of the wrong type -----------------------
+
+FUZZ_VALUES = [None, True, 0, 10**30, 1.5, "", "x" * 5000, "2024-02-30", [], [1, [2]], {},
+               {"a": {"b": None}}, "../../etc/passwd", "::: {.block}"]
+
+
+def _paths(data, at=()):
+    if isinstance(data, dict):
+        for key, value in data.items():
+            yield at + (key,)
+            yield from _paths(value, at + (key,))
+    elif isinstance(data, list) and data:
+        yield at + (0,)
+        yield from _paths(data[0], at + (0,))
+
+
+@pytest.mark.parametrize("target", ["consultation", "org", "settings", "glossary", "block"])
+def test_item18_loaders_fuzzed_with_bad_types(workspace, tmp_path, target):
+    import yaml
+
+    files = {
+        "consultation": workspace / "examples" / "ntia-international-internet-policy.yaml",
+        "org": workspace / "org.yaml",
+        "settings": workspace / "drafter.yaml",
+        "glossary": workspace / "glossary.yaml",
+        "block": workspace / "positions" / "procedure" / "thanks-for-opportunity.md",
+    }
+    path = files[target]
+    original = path.read_text()
+    if target == "block":
+        _, front, body = original.split("---\n", 2)
+    else:
+        front, body = original, None
+    data = yaml.safe_load(front) or {}
+    if target == "settings":
+        data.setdefault("reference_docx", "house.docx")
+        data.setdefault("check", {}).setdefault("glossary", "glossary.yaml")
+    out = tmp_path / "o.md"
+    tried = 0
+    for key_path in _paths(data):
+        for value in FUZZ_VALUES:
+            changed = yaml.safe_load(yaml.safe_dump(data))
+            here = changed
+            for key in key_path[:-1]:
+                here = here[key]
+            here[key_path[-1]] = value
+            text = yaml.safe_dump(changed, allow_unicode=True)
+            path.write_text(text if body is None else f"---\n{text}---\n{body}")
+            result = cli("draft", "examples/ntia-international-internet-policy.yaml", "-o",
+                             out, cwd=workspace)
+            tried += 1
+            label = f"{'.'.join(map(str, key_path))} = {value!r:.40}"
+            assert "internal error" not in result.err and "Traceback" not in result.err, \
+                (label, result.err)
+            assert result.code in (0, 2), (label, result.code, result.err)
+            if result.code == 2:   # one line per error (a file's every validation error)
+                lines = result.err.strip().split("\n")
+                assert all(": error: " in line for line in lines), (label, result.err)
+    path.write_text(original)
+    assert tried >= 50

@@ -10,6 +10,7 @@ template against every consultation) are computed once, on first use, and shared
 from __future__ import annotations
 
 import datetime as dt
+import os
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -146,7 +147,7 @@ class CheckContext:
 
         path = glossary_path(self.ws, self.settings)
         self.glossary_smap = None
-        if path is None or not path.is_file():
+        if path is None or not os.path.isfile(path):   # never raises (a name too long)
             return path, None
         loaded = self._attempt(path, load_glossary_with_lines, path)
         if loaded is None:

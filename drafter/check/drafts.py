@@ -193,8 +193,8 @@ def _find(text: str, snippet: str, context: str = ""):
     start = None
     at = context.lower().find(snippet.lower()) if context else -1
     if at >= 0:
-        before = context[:at].split()[-6:]
-        after = context[at + len(snippet):].split()[:6]
+        before = context[max(0, at - 300):at].split()[-6:]
+        after = context[at + len(snippet):at + len(snippet) + 300].split()[:6]
         pattern = (r"\s+".join(re.escape(w) for w in before) + (r"\s+" if before else "")
                    + "(" + _words_pattern(snippet) + ")"
                    + (r"\s+" if after else "") + r"\s+".join(re.escape(w) for w in after))

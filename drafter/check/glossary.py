@@ -15,6 +15,7 @@ Format (the model is :class:`drafter.load.models.Glossary`; ``drafter schema glo
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from drafter.load.models import Glossary, validate
@@ -43,6 +44,6 @@ def load_glossary(path: Path) -> Glossary:
 def load_for(workspace, settings) -> tuple[Glossary | None, Path | None]:
     """The glossary for drafting: none when unset or missing (``drafter check`` reports it)."""
     path = glossary_path(workspace, settings)
-    if path is None or not path.is_file():
+    if path is None or not os.path.isfile(path):   # never raises (a name too long)
         return None, path
     return load_glossary(path), path

@@ -123,6 +123,11 @@ def main(argv=None) -> None:
     except click.exceptions.Abort:
         click.echo("Aborted!", err=True)
         sys.exit(1)
+    except click.UsageError as exc:   # one line, as every other error: what and where
+        command = exc.ctx.command_path if exc.ctx is not None else "drafter"
+        click.echo(printable(f"{command}: error: {exc.format_message()} (see {command} "
+                             "--help)"), err=True)
+        sys.exit(exc.exit_code)
     except click.ClickException as exc:
         exc.show()
         sys.exit(exc.exit_code)

@@ -21,6 +21,19 @@ BLOCK_PREFIX = "position:"
 _UNSAFE_GLOBALS = ("lipsum", "cycler", "joiner")
 
 
+def read_template(path: Path) -> str:
+    """A template file's text; a file that cannot be read or is not UTF-8 is a TemplateError."""
+    try:
+        data = Path(path).read_bytes()
+    except OSError as exc:
+        raise TemplateError(f"cannot read template: {exc.strerror}", path) from None
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise TemplateError("template is not UTF-8 text", path,
+                            data[: exc.start].count(b"\n") + 1) from None
+
+
 def _inside(path: Path, folder: Path) -> bool:
     """Whether ``path``, links followed, lies in ``folder``."""
     try:
@@ -61,7 +74,7 @@ class WorkspaceLoader(jinja2.BaseLoader):
                 if path.is_file():
                     if not _inside(path, folder):
                         raise jinja2.TemplateNotFound(template)
-                    return path.read_text(encoding="utf-8"), str(path), lambda: True
+                    return read_template(path), str(path), lambda: True
         raise jinja2.TemplateNotFound(template)
 
     def list_templates(self):

@@ -22,6 +22,8 @@ _FENCE_RUN = re.compile(r":(?=::)")
 # Marks that make structure only at the start of a line: list items ("1." "2)" "-" "+"),
 # quotes (">"), setext underlines ("="), fenced divs (":::").
 _LINE_START = re.compile(r"^([ \t]*)(?:(\d{1,9})([.)])(?=[ \t]|$)|([-+=>:]))", re.MULTILINE)
+# Runs of "[" (three or more): the Markdown parser's link-label scan is quadratic on them.
+_BRACKET_RUN = re.compile(r"(?<!\\)\[(?=\[)")
 # What opens a block-level construct at the start of a line of data text: fenced divs and
 # code, headings, attribute lines, link reference definitions, setext underlines, raw HTML.
 _STRUCTURE = re.compile(r"^([ \t]*)(`{3,}|~{3,}|#|\{|\[(?!\^)(?=[^\]]*\]:)|<(?![A-Za-z][\w+.-]*:)"
@@ -46,14 +48,17 @@ def data_markdown(value) -> Markup:
     (``:::``, so never a ``.block`` with provenance), code fences, headings, attribute lines
     (``{...}``), link reference definitions, setext underlines and raw HTML; footnote
     definitions (``[^label]: ...``) are kept.  Line breaks
-    that Markdown does not know (``\\u2028``, form feed...) become new lines first.
+    that Markdown does not know (``\\u2028``, form feed...) become new lines first.  Runs
+    of three or more ``[`` are escaped: they can make no link, and would cost the Markdown
+    parser time quadratic in their length.
     """
     text = str(value).replace("\r\n", "\n")
     text = re.sub(r"[\r\u2028\u2029\x0b\x0c\x85]", "\n", text)
     lines = []
     for line in text.split("\n"):
         line = _STRUCTURE.sub(lambda m: m.group(1) + "\\" + m.group(2), line, count=1)
-        lines.append(_FENCE_RUN.sub(r"\\:", line))
+        line = _FENCE_RUN.sub(r"\\:", line)
+        lines.append(_BRACKET_RUN.sub(r"\\[", line) if "[[[" in line else line)
     return Markup("\n".join(lines))
 
 

@@ -20,7 +20,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from drafter.compose.environment import TEMPLATE_SUFFIX
+from drafter.compose.environment import TEMPLATE_SUFFIX, read_template
 from drafter.errors import LoadError, TemplateError
 from drafter.load.library import suggest
 from drafter.load.yamlsrc import parse_yaml
@@ -50,10 +50,7 @@ class TemplateInfo:
 
 
 def read_info(path: Path) -> TemplateInfo:
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise LoadError(f"cannot read template: {exc.strerror}", path) from None
+    text = read_template(path)
     name = path.name[: -len(TEMPLATE_SUFFIX)] if path.name.endswith(TEMPLATE_SUFFIX) else path.stem
     match = _META.match(text)
     data: dict = {}
@@ -107,6 +104,9 @@ def resolve_name(spec: str, folder: Path, where=None, line=None) -> TemplateInfo
     out of it) or no template at all.
     """
     spec = str(spec)
+    if len(spec) > 200:
+        raise TemplateError(f"template name of {len(spec):,} characters is too long", where,
+                            line, code="unknown-template")
     if not _NAME.fullmatch(spec) or ".." in spec:
         if spec.startswith("_") and _NAME.fullmatch(spec[1:] or "-"):
             raise TemplateError(f"template '{spec}' is a partial, not a filing template", where,

@@ -116,6 +116,9 @@ def read_paragraphs(source) -> list[Para]:
     import docx
     from docx.opc.exceptions import PackageNotFoundError
 
+    from drafter.ziplimits import check_package
+
+    check_package(source)
     try:
         document = docx.Document(io.BytesIO(source) if isinstance(source, bytes) else str(source))
     except (zipfile.BadZipFile, KeyError, ValueError, OSError, PackageNotFoundError) as exc:
@@ -182,13 +185,17 @@ def core_title(source) -> tuple[str, str]:
 
     rel_ns = "{http://schemas.openxmlformats.org/package/2006/relationships}"
     dc = "{http://purl.org/dc/elements/1.1/}"
+    from drafter.ziplimits import check_package
+
+    check_package(source)
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
     try:
         with zipfile.ZipFile(source) as package:
-            rels = etree.fromstring(package.read("_rels/.rels"))
+            rels = etree.fromstring(package.read("_rels/.rels"), parser)
             for rel in rels.iter(rel_ns + "Relationship"):
                 if rel.get("Type", "").endswith("/metadata/core-properties"):
                     target = posixpath.normpath(rel.get("Target", "").lstrip("/"))
-                    core = etree.fromstring(package.read(target))
+                    core = etree.fromstring(package.read(target), parser)
                     title = core.findtext(dc + "title") or ""
                     identifier = core.findtext(dc + "identifier") or ""
                     return title.strip(), identifier.strip()

@@ -11,9 +11,25 @@ from drafter.errors import LoadError
 from drafter.load.yamlsrc import read_text
 
 
+MAX_IMPORT_BYTES = 20 * 2**20   # a Federal Register record is ~100 KB, a question list less
+
+
+def read_import(path: Path, what: str) -> str:
+    """An importer's input as text, refused above :data:`MAX_IMPORT_BYTES`."""
+    path = Path(path)
+    try:
+        size = path.stat().st_size
+    except OSError:
+        size = 0   # read_text reports a missing or unreadable file
+    if size > MAX_IMPORT_BYTES:
+        raise LoadError(f"{size:,} bytes is too large for {what} (at most "
+                        f"{MAX_IMPORT_BYTES:,})", path)
+    return read_text(path)
+
+
 def read_json(path: Path, what: str):
     """The JSON document in ``path``; errors name the file (and line) and say what was expected."""
-    text = read_text(Path(path))
+    text = read_import(Path(path), what)
     if not text.strip():
         raise LoadError(f"empty file: expected {what} (JSON)", path)
     try:
@@ -21,6 +37,8 @@ def read_json(path: Path, what: str):
     except json.JSONDecodeError as exc:
         raise LoadError(f"not JSON ({exc.msg}): expected {what}", path, exc.lineno,
                         exc.colno) from None
+    except RecursionError:
+        raise LoadError(f"JSON nested too deep: expected {what}", path) from None
 
 
 def text_field(record: dict, key: str) -> str | None:
@@ -52,11 +70,35 @@ _EXTENSION = re.compile(r"\b(?:extended|extends|extending|reopened|reopens|reope
 # Words before a date in an extension notice that make it the old date, not the new one.
 _EARLIER = re.compile(r"\b(?:published|originally|original|first|previously|formerly|set for|"
                       r"closed|closing|dated|was|of)\b[^0-9]{0,20}$", re.I)
-# Sentences that give the comment deadline, best first.
-_DEADLINE_CUES = (
-    re.compile(r"\b(?<!reply )comments?\b[^.]*\b(due|received|submitted|on or before|no later|by)\b", re.I),
-    re.compile(r"\b(due|on or before|no later than|must be received|deadline)\b", re.I),
-)
+# Sentences that give the comment deadline, best first: "comment(s)" (not "reply comments")
+# followed by one of the first cue words before the next period, else any of the second.
+_COMMENT_WORD = re.compile(r"\b(?<!reply )comments?\b", re.I)
+_COMMENT_CUE = re.compile(r"\b(?:due|received|submitted|on or before|no later|by)\b", re.I)
+_DEADLINE_WORDS = re.compile(r"\b(?:due|on or before|no later than|must be received|deadline)\b",
+                             re.I)
+MAX_DATES_TEXT = 20_000   # characters of a free-text dates paragraph that are read
+
+
+def _comment_cue(sentence: str) -> bool:
+    """Whether some "comment(s)" is followed by a cue word before the next period; linear
+    in the sentence (a pattern with ``[^.]*`` between the two is quadratic on long text)."""
+    import bisect
+
+    cues = [m.start() for m in _COMMENT_CUE.finditer(sentence)]
+    if not cues:
+        return False
+    dots = [i for i, ch in enumerate(sentence) if ch == "."]
+    for m in _COMMENT_WORD.finditer(sentence):
+        at = bisect.bisect_left(cues, m.end())
+        if at == len(cues):
+            return False
+        dot = bisect.bisect_left(dots, m.end())
+        if dot == len(dots) or cues[at] < dots[dot]:
+            return True
+    return False
+
+
+_DEADLINE_CUES = (_comment_cue, lambda sentence: _DEADLINE_WORDS.search(sentence) is not None)
 
 
 def parse_date(value) -> dt.date | None:
@@ -94,9 +136,11 @@ def dates_at(text: str) -> list[tuple[int, dt.date]]:
 
 def deadline_from_text(text: str | None) -> dt.date | None:
     """The comment deadline in a free-text ``dates`` paragraph, e.g. "Comments are due on or
-    before 5 p.m. Eastern Time on March 19, 2018. Reply comments are due April 2, 2018."."""
+    before 5 p.m. Eastern Time on March 19, 2018. Reply comments are due April 2, 2018.".
+    Only the first :data:`MAX_DATES_TEXT` characters are read."""
     if not text:
         return None
+    text = text[:MAX_DATES_TEXT]
     sentences = re.split(r"(?<=[.;])\s+(?=[A-Z])", text)
     for sentence in sentences:  # "... is extended until July 8, 2019": the new date wins
         extension = _EXTENSION.search(sentence)
@@ -107,7 +151,7 @@ def deadline_from_text(text: str | None) -> dt.date | None:
                     return date
     for cue in _DEADLINE_CUES:
         for sentence in sentences:
-            if cue.search(sentence):
+            if cue(sentence):
                 found = dates_in(sentence)
                 if found:
                     return found[0]

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import io
 import os
-import re
 import tempfile
 import textwrap
 from pathlib import Path
@@ -64,7 +63,7 @@ def consultation_yaml(fields: dict, header: list[str], notes: list[str] | None =
     out = io.StringIO()
     _yaml().dump(doc, out)
     # ruamel leaves a space where it folds a long plain scalar; YAML drops it on reading.
-    text = re.sub(r"[ \t]+\n", "\n", out.getvalue())
+    text = "\n".join(line.rstrip(" \t") for line in out.getvalue().split("\n"))
     if "questions" not in doc:
         text += ("# No questions yet: add them here (questions: [{id: \"1\", text: ...}]) or with\n"
                  "# drafter new --questions FILE.txt; then run drafter suggest on this file.\n")

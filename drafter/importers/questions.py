@@ -14,7 +14,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from drafter.errors import LoadError
-from drafter.load.yamlsrc import read_text
 
 _EMPH = r"(?:\*\*|__)?"
 _NUMBERED = re.compile(
@@ -29,6 +28,15 @@ _SUB = re.compile(r"^\s*" + _EMPH + r"(?:\((?P<p>[a-z]|[ivx]{1,4})\)|(?P<d>[a-z]
 _SECTION = re.compile(r"^\s*(?:[A-Z]|[IVXL]{1,5})[.)]\s+\S|^\s*(?:Part|Section)\s+\w+[.:]?(?:\s|$)")
 _PAGE = re.compile(r"^\s*(?:page\s+)?\d+(?:\s+of\s+\d+)?\s*$", re.I)
 _BULLET = re.compile(r"^\s*[-•*▪◦]\s+")
+
+
+def _ends_sentence(text: str) -> bool:
+    """Whether the run of non-word characters that ends ``text`` holds '.', '?', '!' or ':'
+    (``[.?!:]\\W*$``, without its quadratic backtracking on long runs)."""
+    end = len(text)
+    while end > 0 and not (text[end - 1].isalnum() or text[end - 1] == "_"):
+        end -= 1
+    return any(ch in ".?!:" for ch in text[end:])
 
 
 @dataclass
@@ -138,7 +146,7 @@ def parse_questions(text: str, path: Path) -> list[ParsedQuestion]:
             if _SECTION.match(line):
                 parent = None
         elif current is not None and not closed:
-            unfinished = not re.search(r"[.?!:]\W*$", parts[-1] if parts else "")
+            unfinished = not _ends_sentence(parts[-1] if parts else "")
             if not blank_before or raw[:1].isspace() or _BULLET.match(line) or unfinished:
                 parts.append(_BULLET.sub("- ", line).strip() if _BULLET.match(line)
                              else line.strip())
@@ -164,4 +172,6 @@ def parse_questions(text: str, path: Path) -> list[ParsedQuestion]:
 
 def read_questions(path: Path) -> list[ParsedQuestion]:
     path = Path(path)
-    return parse_questions(read_text(path), path)
+    from drafter.importers.common import read_import
+
+    return parse_questions(read_import(path, "a question list"), path)

@@ -369,7 +369,7 @@ class Index:
                 return None, "unreadable index (no tables)"
             if not {"meta", "blocks", "fts", "terms", "vectors"} <= tables:
                 conn.close()
-                return None, "index with tables missing"
+                return None, "unreadable index (tables missing)"
             meta = dict(conn.execute("SELECT key, value FROM meta"))
             if meta.get("schema") != SCHEMA_VERSION:
                 conn.close()

@@ -3,12 +3,16 @@ term the glossary avoids (outside quotation marks, and outside the blocks listed
 ``except_in``) gets a warning naming the preferred term.  The glossary's own ``except_in`` ids
 must exist, and a configured glossary must be there."""
 
+import os
 import re
 
 from drafter.check.drafts import STYLE_KINDS, mask_quotes
 from drafter.check.rule import Rule
 from drafter.errors import display_path
 from drafter.load.library import suggest
+
+
+MAX_PER_UNIT = 20   # findings reported per term and paragraph
 
 
 def term_pattern(term: str, case_sensitive: bool = False) -> re.Pattern:
@@ -19,7 +23,7 @@ def term_pattern(term: str, case_sensitive: bool = False) -> re.Pattern:
 
 def check(ctx, report):
     path = ctx.glossary_path
-    if path is not None and not path.is_file():
+    if path is not None and not os.path.isfile(path):
         report(f"glossary file not found ({display_path(path)}; set check.glossary to null in "
                "drafter.yaml to go without one)", ctx.ws.settings_file
                if ctx.ws.settings_file.is_file() else path)
@@ -47,7 +51,9 @@ def check_draft(d, report):
                 continue
             masked = mask_quotes(unit.text)
             for avoid, pattern in patterns:
-                for match in pattern.finditer(masked):
+                for n, match in enumerate(pattern.finditer(masked)):
+                    if n == MAX_PER_UNIT:   # one paragraph repeating a term: enough said
+                        break
                     found = unit.text[match.start():match.end()]
                     path, line, col = d.locate(unit, found)
                     report(f"prefer '{entry.use}' to '{found}'{why}", path, line, col)

@@ -60,6 +60,8 @@ def _read_reference(path: Path) -> bytes:
         if not zipfile.is_zipfile(io.BytesIO(data)):
             raise RenderError("not a readable .docx reference document (not a zip package)",
                               path)
+        from drafter.ziplimits import check_package
+        check_package(data, path, "reference document")
         _REFERENCE_CACHE.clear()
         _REFERENCE_CACHE[key] = data
     return data
