@@ -295,7 +295,7 @@ def test_unanswerable_questions_get_no_text(name):
         assert by_id[qid]["status"] == "placeholder" and by_id[qid]["positions"] == [], qid
 
 
-@pytest.mark.xfail(strict=True, reason="the ranker (branch h10) is confident that 'harmonised "
+@pytest.mark.xfail(strict=True, reason="the ranker is confident that 'harmonised "
                    "across Member States' (spectrum licences) is about Internet fragmentation")
 def test_unanswerable_questions_get_no_text_on_the_eu_consultation():
     expected = dict(unseen_cases())["ec-digital-networks-act.yaml"]
