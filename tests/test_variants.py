@@ -251,7 +251,8 @@ def test_approve_records_who_and_when_and_keeps_the_rest_byte_for_byte(workspace
 
 def test_approve_keeps_comments_crlf_and_replaces_earlier_approval(workspace):
     path = workspace / BACKDOORS_US
-    text = path.read_text().replace("status: draft\n", "status: draft   # written by the policy team\n"
+    text = path.read_text().replace("status: draft\n",
+                                    "status: draft   # written by the policy team\n"
                                     "approved_by: Someone Else\n")
     path.write_bytes(text.replace("\n", "\r\n").encode())
     lib = library(workspace)
