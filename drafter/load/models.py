@@ -111,6 +111,8 @@ class PositionMeta(Strict):
     status: Status
     last_reviewed: dt.date
     note: Optional[str] = None
+    approved_by: Optional[str] = Field(default=None, description="who approved the wording")
+    approved_on: Optional[dt.date] = Field(default=None, description="when it was approved")
 
     @field_validator("summary")
     @classmethod
