@@ -185,9 +185,10 @@ class WebApp:
     def flash(self, request: Request, message: str, kind: str = "info") -> None:
         request.session.setdefault("flash", []).append([kind, message])
 
-    def page(self, request: Request, name: str, status: int = 200, **context) -> HTMLResponse:
+    def page(self, request: Request, template_name: str, status: int = 200,
+             **context) -> HTMLResponse:
         flashes = request.session.pop("flash", []) if "session" in request.scope else []
-        template = self.env.get_template(name)
+        template = self.env.get_template(template_name)
         html = template.render(
             nav=NAV, user=self.user(request) if "session" in request.scope else None,
             sign_in=self.settings.sign_in, csrf=self.csrf(request)

@@ -50,6 +50,11 @@ class Resident:
     """The warm pipeline session and suggestion index of one workspace."""
 
     def __init__(self, workspace):
+        # yaml-rs 0.1.6 (the optional "fast" header parser) crashed the process with a
+        # segmentation fault when a second server thread of one process rebuilt the index;
+        # the web reads block headers with PyYAML instead, with the same results.
+        import drafter.suggest.index as index_module
+        index_module.yaml_rs = None
         self.workspace = workspace
         self.lock = threading.RLock()
         self._signature = None
