@@ -27,6 +27,11 @@ def _missing(message: str):
     pytest.skip(message)
 
 
+def pytest_configure(config):
+    # Starlette's TestClient warns that it would rather use "httpx2"; httpx works the same.
+    config.addinivalue_line("filterwarnings", "ignore:Using `httpx` with `starlette")
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))

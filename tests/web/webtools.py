@@ -3,10 +3,7 @@
 from __future__ import annotations
 
 import re
-import warnings
 from pathlib import Path
-
-warnings.filterwarnings("ignore", message="Using `httpx` with `starlette.testclient`")
 
 
 def make_app(root: Path, **settings):
