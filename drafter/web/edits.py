@@ -367,8 +367,10 @@ def approve_block(path: Path, token: str, person: str, today: dt.date | None = N
                            "opened: nothing was approved. Read the current wording, then "
                            "approve again.", path)
         text = read_text(path)
-        new_text = set_front_matter(text, {"status": "approved", "approved_by": person,
-                                           "approved_on": today, "last_reviewed": today}, path)
+        # two date objects: one object twice would be dumped as a YAML anchor and alias
+        new_text = set_front_matter(text, {
+            "status": "approved", "approved_by": person, "approved_on": today,
+            "last_reviewed": dt.date.fromordinal(today.toordinal())}, path)
         folder = Path(tempfile.mkdtemp(prefix="drafter-approve-"))
         try:
             trial = folder / path.name
