@@ -215,6 +215,17 @@ class WebApp:
         if problem:
             self.flash(request, f"Saved, but not committed: {problem}", "warning")
 
+    def template_name(self, request: Request) -> str | None:
+        """The ``template`` query parameter: one of the workspace's template names (never a
+        path: ``drafter draft --template`` also takes paths, a request may not)."""
+        from drafter.compose.templates import list_templates
+
+        name = request.query_params.get("template") or None
+        if name is not None and name not in {t.name for t in
+                                             list_templates(Path(self.ws.templates))}:
+            raise LoadError(f"no template named '{name}' in the workspace", code="not-found")
+        return name
+
     # -- consultations --------------------------------------------------------------------
 
     def statuses(self, cf):
@@ -455,7 +466,7 @@ class WebApp:
     async def consultation(self, request: Request):
         self.need(request)
         path = consultation_path(self.ws, request.path_params["rel"])
-        template = request.query_params.get("template") or None
+        template = self.template_name(request)
         house = request.query_params.get("house") or None
         return self.page(request, "consultation.html",
                          **self._consultation_context(request, path, template, house))
@@ -506,7 +517,7 @@ class WebApp:
         self.need(request)
         path = consultation_path(self.ws, request.path_params["rel"])
         session = self.resident.session()
-        draft = session.draft(path, template=request.query_params.get("template") or None)
+        draft = session.draft(path, template=self.template_name(request))
         return HTMLResponse(session.render(draft, "html"))
 
     async def download(self, request: Request):
@@ -516,7 +527,7 @@ class WebApp:
         if fmt not in ("docx", "pdf", "md"):
             raise HTTPException(404, f"No download as '{fmt}': DOCX, PDF or Markdown.")
         session = self.resident.session()
-        draft = session.draft(path, template=request.query_params.get("template") or None)
+        draft = session.draft(path, template=self.template_name(request))
         house = request.query_params.get("house")
         reference = inside(self.ws.root, house) if house else None
         if reference is not None and (reference.suffix != ".docx" or not reference.is_file()):
@@ -650,9 +661,22 @@ class WebApp:
 
     # -- review edits ---------------------------------------------------------------------
 
+    UPLOAD_DAYS = 2
+
     def _uploads(self) -> Path:
+        """Where uploaded DOCX files wait to be applied (``.drafter/web/uploads``); files older
+        than two days are removed."""
+        import time
+
         folder = Path(self.ws.state_dir) / "web" / "uploads"
         folder.mkdir(parents=True, exist_ok=True)
+        old = time.time() - self.UPLOAD_DAYS * 86400
+        for path in folder.glob("*.docx"):
+            try:
+                if path.stat().st_mtime < old:
+                    path.unlink()
+            except OSError:
+                pass
         return folder
 
     def _upload(self, token: str) -> Path:

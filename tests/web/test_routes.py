@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+from pathlib import Path
 
 import pytest
 
@@ -90,6 +91,9 @@ def test_answer_with_the_token_is_saved_keeping_comments(web, workspace):
     "/c/%2Fetc%2Fpasswd",
     "/c/examples/..%2Forg.yaml/download/docx",
     "/c/examples/cisa-circia-rfi.yaml/download/docx?house=..%2F..%2F..%2Fetc%2Fpasswd",
+    "/c/examples/cisa-circia-rfi.yaml/download/md?template=%2Fetc%2Fpasswd",
+    "/c/examples/cisa-circia-rfi.yaml/preview?template=..%2F..%2Forg.yaml",
+    "/c/examples/cisa-circia-rfi.yaml?template=..%2Ftemplates%2F_filing.jinja",
     "/library/..%2F..%2Fetc%2Fpasswd",
     "/static/..%2F..%2F..%2F..%2Fetc%2Fpasswd",
 ])
@@ -357,3 +361,28 @@ def test_batch_runs_in_the_background_with_a_summary(web, workspace):
     assert "finished" in status and "<progress" in status
     assert "<caption>Summary</caption>" in status
     assert "failed" in status and "built" in status
+
+
+def test_markdown_download_uses_the_chosen_template(web):
+    from drafter.load.consultation import load_consultation
+
+    default = web.get(CISA + "/download/md")
+    assert default.status_code == 200
+    assert default.headers["content-disposition"] == \
+        'attachment; filename="cisa-circia-rfi.md"'
+    chosen = web.get(CISA + "/download/md?template=eu-position-paper")
+    assert chosen.status_code == 200 and chosen.text != default.text
+    title = load_consultation(Path(__file__).resolve().parents[2] / CISA[3:]).model.title
+    assert title.split(" ")[0] in default.text
+
+
+@pytest.mark.real_clients
+def test_pdf_download_through_libreoffice(web):
+    from conftest import require_tool
+
+    require_tool("soffice")
+    page = web.get(CISA)
+    assert "Download PDF" in page.text
+    pdf = web.get(CISA + "/download/pdf")
+    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+    assert pdf.headers["content-type"] == "application/pdf"
