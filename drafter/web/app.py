@@ -168,10 +168,8 @@ class WebApp:
             form = await request.form(max_files=2, max_fields=200,
                                       max_part_size=self.settings.upload_limit)
         except _TooLarge:
-            raise
+            raise                            # the upload limit's 413 page
         except Exception as exc:  # noqa: BLE001 - malformed multipart bodies
-            if type(exc).__name__ == "_TooLarge":
-                raise
             raise HTTPException(400, f"The form could not be read: {exc}") from None
         expected = request.session.get("csrf")
         given = form.get("csrf")

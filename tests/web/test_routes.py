@@ -386,3 +386,34 @@ def test_pdf_download_through_libreoffice(web):
     pdf = web.get(CISA + "/download/pdf")
     assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
     assert pdf.headers["content-type"] == "application/pdf"
+
+
+def test_drafter_serve_prints_the_url_and_serves(workspace):
+    import subprocess
+    import sys
+    import time
+    import urllib.request
+
+    from web.conftest import free_port
+
+    port = free_port()
+    proc = subprocess.Popen([sys.executable, "-m", "drafter", "serve", "--port", str(port)],
+                            cwd=workspace, stderr=subprocess.PIPE, text=True)
+    try:
+        line = proc.stderr.readline()
+        assert line.strip() == (f"drafter: serving {workspace.resolve()} at "
+                                f"http://127.0.0.1:{port}/; Ctrl-C stops")
+        deadline = time.monotonic() + 20
+        while True:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/") as response:
+                    body = response.read().decode()
+                break
+            except OSError:
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.1)
+        assert "<h1>Consultations</h1>" in body
+    finally:
+        proc.terminate()
+        proc.wait(10)
