@@ -93,8 +93,14 @@ def _imported_from_bytes(data: bytes, name: str, reader, where: str) -> Imported
 def import_federal_register(number: str, base: str | None = None,
                             timeout: float = TIMEOUT_SECONDS) -> Imported:
     """Consultation fields from Federal Register document ``number``, fetched from the API."""
+    return fetch_notice(number, base, timeout)[0]
+
+
+def fetch_notice(number: str, base: str | None = None,
+                 timeout: float = TIMEOUT_SECONDS) -> tuple[Imported, bytes]:
+    """:func:`import_federal_register`, with the fetched JSON bytes beside the fields."""
     data, url = fetch_federal_register(number, base, timeout)
-    return _imported_from_bytes(data, f"{number.strip()}.json", from_federal_register, url)
+    return _imported_from_bytes(data, f"{number.strip()}.json", from_federal_register, url), data
 
 
 def import_notice(data: bytes, name: str) -> Imported:
