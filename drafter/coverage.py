@@ -6,10 +6,13 @@ One plan decides what a draft says for each question; the composer (Q&A template
 1. ``answers[id].skip`` set: **skipped** (deliberately, for the reason given);
 2. ``answers[id].positions`` or ``answers[id].text``: **answered**;
 3. ``answers[id].suggested`` (picks recorded by ``drafter suggest --write``): **suggested**;
-4. otherwise the library's confident suggestions, computed now: **suggested**.  A block is
-   written out once per filing: where the file already uses it for another question, or else
-   where it scores best; other questions it suits refer to that answer;
-5. nothing: **missing** (the draft shows a placeholder that ``drafter check`` flags).
+4. otherwise the library's suggestions that the ranker marks *confident* and that *fit* the
+   consultation (:mod:`drafter.compose.wording`: jurisdiction, a reusable wording, a role that
+   answers questions), computed now: **suggested**.  A block is written out once per filing:
+   never again when the file already uses it, else for the question where it scores best;
+   another question it suits gets its own next pick, never a mere cross-reference;
+5. nothing: **placeholder** (the draft shows a visible placeholder, with the top candidates
+   and their reasons as a Word comment, and ``drafter check`` flags it).
 
 Drafts mark every suggested answer for review.
 """
@@ -19,8 +22,24 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Callable
 
-ANSWERED, SUGGESTED, SKIPPED, MISSING = "answered", "suggested", "skipped", "missing"
-STATUSES = (ANSWERED, SUGGESTED, SKIPPED, MISSING)
+ANSWERED, SUGGESTED, SKIPPED, PLACEHOLDER = "answered", "suggested", "skipped", "placeholder"
+MISSING = PLACEHOLDER          # the former name of the status
+STATUSES = (ANSWERED, SUGGESTED, SKIPPED, PLACEHOLDER)
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """One ranked suggestion for a question, and whether the draft may use it."""
+
+    position: str
+    score: float
+    why: str
+    confident: bool
+    fits: bool
+
+    def as_json(self) -> dict:
+        return {"position": self.position, "score": self.score, "why": self.why,
+                "confident": self.confident, "fits": self.fits}
 
 
 @dataclass
@@ -31,32 +50,40 @@ class QuestionStatus:
     positions: list[str] = field(default_factory=list)
     reason: str | None = None          # why a question is skipped
     recorded: bool = False             # suggestions written in the file (not computed now)
-    # position id -> the question whose answer carries the block's text (suggestions only)
-    references: dict[str, str] = field(default_factory=dict)
+    # the ranker's suggestions for an open question, best first (automatic answers only)
+    candidates: list[Candidate] = field(default_factory=list)
+
+    @property
+    def automatic(self) -> bool:
+        """True when the draft's answer is picked by drafter, not chosen in the file."""
+        return self.status == SUGGESTED
 
     def as_json(self) -> dict:
         out = {"id": self.id, "status": self.status, "positions": list(self.positions),
-               "reason": self.reason}
-        if self.references:
-            out["see"] = dict(self.references)
+               "reason": self.reason, "automatic": self.automatic}
+        if self.status == SUGGESTED:
+            out["recorded"] = self.recorded
+        if self.candidates:
+            out["candidates"] = [c.as_json() for c in self.candidates]
         return out
 
 
 def plan(consultation, recorded: Callable[[str, list[str]], list[str]],
-         live: Callable[[object], list[tuple[str, float]]]) -> list[QuestionStatus]:
+         live: Callable[[object], list[Candidate]]) -> list[QuestionStatus]:
     """The status of every question of a consultation model, in order.
 
     ``recorded(question_id, ids)`` returns the usable ones of the file's suggested ids (known,
-    not retired) and raises for unknown ids; ``live(question)`` returns the confident
-    suggestions for a question as (id, score), best first; it is only called for questions
-    the file leaves open.
+    not retired) and raises for unknown ids; ``live(question)`` returns the ranked
+    suggestions for a question as :class:`Candidate` (best first, with ``confident`` from the
+    ranker and ``fits`` for this consultation); it is only called for questions the file
+    leaves open.
     """
     out: list[QuestionStatus] = []
-    home: dict[str, int] = {}            # position id -> index of the question that shows it
+    taken: set[str] = set(consultation.positions)   # blocks the filing already shows
     open_questions = []
     for q in consultation.questions:
         answer = consultation.answers.get(q.id)
-        status = QuestionStatus(q.id, q.text, MISSING)
+        status = QuestionStatus(q.id, q.text, PLACEHOLDER)
         if answer is not None and answer.skip:
             status.status, status.reason = SKIPPED, answer.skip
         elif answer is not None and (answer.positions or answer.text):
@@ -66,23 +93,21 @@ def plan(consultation, recorded: Callable[[str, list[str]], list[str]],
             status.positions = recorded(q.id, list(answer.suggested))
         else:
             open_questions.append((len(out), q))
-        for pid in status.positions:
-            home.setdefault(pid, len(out))
+        taken.update(status.positions)
         out.append(status)
-    picks = {i: live(q) for i, q in open_questions}
-    best: dict[str, tuple[float, int]] = {}
-    for i, ranked in picks.items():
-        for pid, score in ranked:
-            if pid not in home and (pid not in best or score > best[pid][0]):
-                best[pid] = (score, i)
-    home.update({pid: i for pid, (_, i) in best.items()})
-    for i, ranked in picks.items():
-        if ranked:
-            out[i].status, out[i].positions = SUGGESTED, [pid for pid, _ in ranked]
-    for i, item in enumerate(out):
-        if item.status == SUGGESTED:
-            item.references = {pid: out[home[pid]].id for pid in item.positions
-                               if home[pid] != i}
+    ranked = {i: live(q) for i, q in open_questions}
+    home: dict[str, tuple[float, int]] = {}       # block -> (best score, question index)
+    for i, candidates in ranked.items():
+        out[i].candidates = list(candidates)
+        for c in candidates:
+            if c.confident and c.fits and c.position not in taken:
+                if c.position not in home or c.score > home[c.position][0]:
+                    home[c.position] = (c.score, i)
+    for i, candidates in ranked.items():
+        picks = [c.position for c in candidates
+                 if c.position in home and home[c.position][1] == i]
+        if picks:
+            out[i].status, out[i].positions = SUGGESTED, picks
     return out
 
 

@@ -61,15 +61,19 @@ class Session:
         return self._org
 
     def draft(self, consultation: Path | ConsultationFile, template: str | None = None,
-              options: dict | None = None, variables: dict | None = None) -> Draft:
-        """Compose and parse one filing; ``variables`` override the consultation's own."""
+              options: dict | None = None, variables: dict | None = None,
+              force: bool = False) -> Draft:
+        """Compose and parse one filing; ``variables`` override the consultation's own.
+
+        ``force`` drafts with a template that does not serve the consultation's jurisdiction.
+        """
         cf = consultation if isinstance(consultation, ConsultationFile) \
             else load_consultation(Path(consultation))
         if variables:
             merged = {**cf.model.variables, **variables}
             cf = replace(cf, model=cf.model.model_copy(update={"variables": merged}))
         composition = compose(cf, self.library, self.org, self.workspace.templates, template,
-                              bytecode_cache=self.bytecode_cache)
+                              bytecode_cache=self.bytecode_cache, force=force)
         doc_options = dict(composition.options)
         doc_options.update(options or {})
         document = parse_markdown(composition.markdown, composition.meta, doc_options)

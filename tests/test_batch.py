@@ -130,21 +130,37 @@ def test_matrix_is_consultations_times_templates_in_every_format(workspace):
     write(workspace / "batches" / "deadline.yaml", """\
 output_dir: ../build
 matrix:
-  consultations: [../examples/ntia-botnets-comments.yaml, ../examples/eu-manifesto-2024.yaml]
-  templates: [us-agency-comments, eu-position-paper]
+  consultations: [../examples/ntia-botnets-comments.yaml,
+                  ../examples/ntia-international-internet-policy.yaml]
+  templates: [us-agency-comments, us-rfc-responses]
   formats: [docx, txt]
 """)
     result = run_cli("batch", "batches/deadline.yaml", cwd=workspace)
     assert result.code == 0, result.err
     names = [j["name"] for j in manifest(workspace, "build")["jobs"]]
     assert names == ["ntia-botnets-comments-us-agency-comments",
-                     "ntia-botnets-comments-eu-position-paper",
-                     "eu-manifesto-2024-us-agency-comments",
-                     "eu-manifesto-2024-eu-position-paper"]
+                     "ntia-botnets-comments-us-rfc-responses",
+                     "ntia-international-internet-policy-us-agency-comments",
+                     "ntia-international-internet-policy-us-rfc-responses"]
     assert len(list((workspace / "build").glob("*.docx"))) == 4
     assert len(list((workspace / "build").glob("*.txt"))) == 4
     templates = [j["template"] for j in manifest(workspace, "build")["jobs"]]
-    assert templates == ["us-agency-comments", "eu-position-paper"] * 2
+    assert templates == ["us-agency-comments", "us-rfc-responses"] * 2
+
+
+def test_matrix_job_with_a_template_of_another_jurisdiction_fails_alone(workspace):
+    write(workspace / "batches" / "deadline.yaml", """\
+output_dir: ../build
+matrix:
+  consultations: [../examples/eu-manifesto-2024.yaml]
+  templates: [eu-position-paper, us-agency-comments]
+""")
+    result = run_cli("batch", "batches/deadline.yaml", cwd=workspace)
+    assert result.code == 1
+    assert ("eu-manifesto-2024-us-agency-comments: examples/eu-manifesto-2024.yaml:7: error: "
+            "template 'us-agency-comments' serves US, UK, other, not EU") in result.err
+    jobs = manifest(workspace, "build")["jobs"]
+    assert [j["status"] for j in jobs] == ["built", "failed"]
 
 
 def test_job_variables_merge_over_defaults_and_the_consultation(workspace):

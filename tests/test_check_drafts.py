@@ -14,7 +14,8 @@ def test_placeholders_in_a_block_point_at_the_block(workspace):
               "{{ '{{' }} name }}.")
     path = consultation(workspace, "wip", ["thanks-for-opportunity", "unfinished"])
     code, diags = check(workspace, path)
-    found = of(diags, "placeholder")
+    # the caption's placeholder for the address the test agency does not give is the template's
+    found = [d for d in of(diags, "placeholder") if "agency's address" not in d["message"]]
     assert code == 0 and {d["severity"] for d in found} == {"warning"}
     messages = [d["message"] for d in found]
     assert messages == ["leftover placeholder 'TODO'", "leftover placeholder '[[source]]'",
@@ -29,7 +30,8 @@ def test_unanswered_question_placeholder_points_at_the_question(workspace):
                     "jurisdiction: US\ndate: 2018-02-12\ntemplate: us-agency-comments\n"
                     "questions:\n  - id: '1'\n    text: Zqxv wprt blorf?\n")  # matches no block
     code, diags = check(workspace, path)
-    found = of(diags, "placeholder", "examples/questions.yaml")
+    found = [d for d in of(diags, "placeholder", "examples/questions.yaml")
+             if "question" in d["message"]]
     assert found and found[0]["line"] == 8
     assert "answer to question 1" in found[0]["message"]
 

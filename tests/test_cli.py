@@ -55,7 +55,7 @@ def test_format_option_overrides_and_unknown_extension_is_refused(tmp_path):
 
 def test_template_option_by_name_overrides_the_consultation(tmp_path):
     out = tmp_path / "as-eu.txt"
-    result = run_cli("draft", EXAMPLES / "ntia-botnets-comments.yaml", "--template", "eu-position-paper", "-o", out)
+    result = run_cli("draft", EXAMPLES / "ntia-botnets-comments.yaml", "--template", "eu-position-paper", "--force", "-o", out)
     assert result.code == 0, result.err
     assert "template eu-position-paper" in result.err
     assert out.read_text().startswith("Request for Comments on Promoting")

@@ -117,7 +117,7 @@ def test_undefined_variable_in_block_names_block_file_and_line(workspace, tmp_pa
     block.write_text(text.rstrip("\n") + "\n\nSee {{ org.nickname }}.\n")
     body_lines = text.rstrip("\n").count("\n") + 3
     path = tmp_path / "c.yaml"
-    path.write_text(MINIMAL_US + "positions: [eu-oppose-backdoors]\n")
+    path.write_text(MINIMAL_US + "positions: [eu-oppose-backdoors]\nvariant: as-filed\n")
     with pytest.raises(TemplateError) as err:
         _compose(workspace, path)
     assert Path(err.value.path) == block

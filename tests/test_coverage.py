@@ -1,85 +1,114 @@
-"""drafter coverage: answered / suggested / skipped / missing, the same plan the draft uses."""
+"""drafter coverage: answered / suggested / skipped / placeholder, the same plan the draft uses."""
 
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 from conftest import run_cli
-from drafter.coverage import ANSWERED, MISSING, SKIPPED, SUGGESTED, plan
+from drafter.coverage import ANSWERED, PLACEHOLDER, SKIPPED, SUGGESTED, Candidate, plan
 from drafter.load.models import Consultation
 
 PRIVACY = "examples/ntia-consumer-privacy-rfc.yaml"
+FTC = Path(__file__).resolve().parent / "data" / "unseen" / "ftc-data-security-anpr.yaml"
 
 
 def statuses(result) -> dict:
     return {q["id"]: q for q in json.loads(result.out)["questions"]}
 
 
-def test_coverage_of_a_partly_answered_consultation(workspace):
+def test_coverage_of_an_answered_consultation(workspace):
     result = run_cli("coverage", PRIVACY, "--format", "json", cwd=workspace)
     assert result.code == 0, result.err
     data = json.loads(result.out)
     by_id = statuses(result)
     assert list(by_id) == [str(i) for i in range(1, 9)]
-    assert by_id["2"] == {"id": "2", "status": "answered",
+    assert by_id["2"] == {"id": "2", "status": "answered", "automatic": False,
                           "positions": ["address-internet-fragmentation"], "reason": None}
-    assert by_id["6"]["status"] == "answered"
-    assert by_id["7"] == {"id": "7", "status": "skipped", "positions": [],
+    assert by_id["5"]["status"] == "answered" and by_id["5"]["positions"] == []   # own text
+    assert by_id["7"] == {"id": "7", "status": "skipped", "positions": [], "automatic": False,
                           "reason": "enforcement resources are outside the coalition's remit in "
                                     "this filing"}
-    assert by_id["8"] == {"id": "8", "status": "missing", "positions": [], "reason": None}
-    assert by_id["4"]["status"] == "suggested" and by_id["4"]["positions"]
-    assert data["summary"] == {"answered": 2, "suggested": 4, "skipped": 1, "missing": 1}
+    assert data["summary"] == {"answered": 7, "suggested": 0, "skipped": 1, "placeholder": 0}
 
 
-def test_block_used_elsewhere_is_referred_to(workspace):
-    by_id = statuses(run_cli("coverage", PRIVACY, "-f", "json", cwd=workspace))
-    # privacy-security-standards answers question 6 by hand; question 1 refers to it.
-    assert "privacy-security-standards" in by_id["1"]["positions"]
-    assert by_id["1"]["see"] == {"privacy-security-standards": "6"}
+def test_coverage_reports_automatic_answers_and_placeholders_with_candidates():
+    result = run_cli("coverage", FTC, "-f", "json")
+    by_id = statuses(result)
+    q1 = by_id["1"]
+    assert q1["status"] == "suggested" and q1["automatic"] and not q1["recorded"]
+    assert q1["positions"] and all(
+        c["confident"] and c["fits"] for c in q1["candidates"] if c["position"] in q1["positions"])
+    q6 = by_id["6"]
+    assert q6["status"] == "placeholder" and q6["positions"] == [] and not q6["automatic"]
+    assert q6["candidates"] and all(set(c) == {"position", "score", "why", "confident", "fits"}
+                                    for c in q6["candidates"])
+    assert json.loads(result.out)["summary"] == {"answered": 0, "suggested": 4, "skipped": 0,
+                                                 "placeholder": 2}
 
 
 def test_coverage_table_and_strict(workspace):
-    result = run_cli("coverage", PRIVACY, cwd=workspace)
+    result = run_cli("coverage", FTC, cwd=workspace)
     assert result.code == 0
     lines = result.out.splitlines()
-    assert lines[0].startswith("Q1     suggested  privacy-security-standards (see Q6)")
-    assert "Q7     skipped    (enforcement resources are outside" in result.out
-    assert "Q8     missing    -" in result.out
-    assert lines[-1] == "8 questions: 2 answered, 4 suggested, 1 skipped, 1 missing"
-    assert run_cli("coverage", PRIVACY, "--strict", cwd=workspace).code == 1
+    assert lines[0].startswith("Q1     suggested   ") and "[automatic]" in " ".join(lines[:2])
+    assert any(line.startswith("Q6     placeholder candidates: ") for line in lines)
+    assert lines[-1] == "6 questions: 0 answered, 4 suggested, 0 skipped, 2 placeholder"
+    assert run_cli("coverage", FTC, "--strict", cwd=workspace).code == 1
+    # own text lines say so
+    privacy = run_cli("coverage", PRIVACY, cwd=workspace)
+    assert "Q5     answered    (own text)" in privacy.out
 
 
-def test_strict_passes_when_nothing_is_missing(workspace):
-    path = workspace / "examples" / "ntia-consumer-privacy-rfc.yaml"
-    path.write_text(path.read_text().replace(
-        '  "7":\n    skip:', '  "8":\n    skip: covered by our answer to question 6\n  "7":\n    skip:'))
-    result = run_cli("coverage", path, "--strict", "-f", "json", cwd=workspace)
+def test_strict_passes_when_everything_is_answered_or_skipped(workspace):
+    result = run_cli("coverage", PRIVACY, "--strict", cwd=workspace)
     assert result.code == 0, result.out
-    assert statuses(result)["8"]["status"] == "skipped"
 
 
 def test_recorded_suggestions_count_as_suggested(workspace):
-    path = workspace / "examples" / "cisa-circia-rfi.yaml"
+    path = workspace / "examples" / "ftc.yaml"
+    path.write_text((workspace / "examples" / "cisa-circia-rfi.yaml")
+                    .read_text().split("questions:")[0]
+                    + "questions:\n  - {id: '1', text: Should providers keep strong encryption "
+                      "and oppose backdoors for law enforcement access to encrypted data?}\n")
     assert run_cli("suggest", path, "--write", cwd=workspace).code == 0
+    text = path.read_text()
+    assert "suggested: [" in text and "\npositions:" not in text.split("questions:")[1]
     result = run_cli("coverage", path, cwd=workspace)
     assert "[recorded]" in result.out and "[automatic]" not in result.out
-    assert result.out.splitlines()[-1] == ("8 questions: 0 answered, 8 suggested, 0 skipped, "
-                                           "0 missing")
+    assert result.out.splitlines()[-1] == ("1 question: 0 answered, 1 suggested, 0 skipped, "
+                                           "0 placeholder")
 
+
+def test_suggest_write_without_questions_never_touches_positions(workspace):
+    path = workspace / "examples" / "paper.yaml"
+    before = ("title: Consultation on the security of online services and data protection\n"
+              "agency: {name: European Commission, short_name: Commission}\n"
+              "kind: public-consultation\njurisdiction: EU\n"
+              "abstract: Encryption, lawful access to data, due process and transparency about "
+              "government requests for data.\npositions: [eu-members-in-europe]\n")
+    path.write_text(before)
+    result = run_cli("suggest", path, "--write", cwd=workspace)
+    assert result.code == 0, result.err
+    after = path.read_text()
+    assert after.startswith(before)            # appended, the positions list left as it was
+    added = after[len(before):].splitlines()
+    assert added[0] == "suggested:" and len(added) >= 3
+    assert all(line.endswith("# suggested by drafter suggest: review") for line in added[1:])
+    assert "combat-abuse-keep-encryption" in added[1]
 
 def test_unknown_or_retired_recorded_suggestions(workspace):
     path = workspace / "examples" / "ntia-consumer-privacy-rfc.yaml"
     text = path.read_text()
-    path.write_text(text.replace('answers:\n', 'answers:\n  "8":\n    suggested: [goverment-'
-                                 'facilitator-educator]\n'))
+    path.write_text(text.replace('  "8":\n    positions: [encryption-multistakeholder-engagement]',
+                                 '  "8":\n    suggested: [goverment-facilitator-educator]'))
     result = run_cli("coverage", path, cwd=workspace)
     assert result.code == 2
-    assert result.err.strip() == (
-        "examples/ntia-consumer-privacy-rfc.yaml:54: error: unknown position id "
-        "'goverment-facilitator-educator' (did you mean 'government-facilitator-educator'?)")
-    path.write_text(text.replace('answers:\n', 'answers:\n  "8":\n    suggested: [coalition-'
-                                 'charter-members]\n'))
+    assert "error: unknown position id 'goverment-facilitator-educator' (did you mean " \
+           "'government-facilitator-educator'?)" in result.err
+    assert result.err.startswith("examples/ntia-consumer-privacy-rfc.yaml:")
+    path.write_text(text.replace('  "8":\n    positions: [encryption-multistakeholder-engagement]',
+                                 '  "8":\n    suggested: [coalition-charter-members]'))
     block = workspace / "positions" / "coalition" / "coalition-charter-members.md"
     block.write_text(block.read_text().replace("status: draft", "status: retired"))
     by_id = statuses(run_cli("coverage", path, "-f", "json", cwd=workspace))
@@ -103,25 +132,34 @@ def test_duplicate_question_ids_exit_2(workspace):
     assert result.code == 2 and "duplicate question id 'q1'" in result.err
 
 
-def test_plan_places_each_block_where_it_scores_best():
+def c(pid, score, confident=True, fits=True):
+    return Candidate(pid, score, "why", confident, fits)
+
+
+def test_plan_places_each_block_where_it_scores_best_and_never_only_refers():
     consultation = Consultation.model_validate({
         "title": "T", "agency": {"name": "A", "short_name": "A"}, "kind": "rfc",
-        "jurisdiction": "US",
-        "questions": [{"id": str(i), "text": f"q{i}"} for i in range(1, 6)],
+        "jurisdiction": "US", "positions": ["general"],
+        "questions": [{"id": str(i), "text": f"q{i}"} for i in range(1, 8)],
         "answers": {"1": {"positions": ["chosen"]}, "2": {"skip": "not ours"},
                     "3": {"suggested": ["kept", "gone"]}},
     })
-    live = {"4": [("chosen", 0.9), ("shared", 0.6)], "5": [("shared", 0.8), ("own", 0.7)]}
+    live = {"4": [c("chosen", 0.9), c("shared", 0.6), c("own", 0.5)],
+            "5": [c("shared", 0.8), c("general", 0.7)],
+            "6": [c("weak", 0.9, confident=False), c("misfit", 0.8, fits=False)],
+            "7": [c("shared", 0.3)]}
 
     def recorded(qid, ids):
         return [i for i in ids if i != "gone"]
 
     result = plan(consultation, recorded, lambda q: live.get(q.id, []))
     assert [(s.id, s.status) for s in result] == [
-        ("1", ANSWERED), ("2", SKIPPED), ("3", SUGGESTED), ("4", SUGGESTED), ("5", SUGGESTED)]
+        ("1", ANSWERED), ("2", SKIPPED), ("3", SUGGESTED), ("4", SUGGESTED), ("5", SUGGESTED),
+        ("6", PLACEHOLDER), ("7", PLACEHOLDER)]
     assert result[2].positions == ["kept"] and result[2].recorded
-    assert result[3].positions == ["chosen", "shared"]
-    assert result[3].references == {"chosen": "1", "shared": "5"}   # shown where it scores best
-    assert result[4].references == {}
-    assert plan(consultation.model_copy(update={"answers": {}}), recorded,
-                lambda q: [])[0].status == MISSING
+    assert result[3].positions == ["own"]          # 'chosen' is shown at 1, 'shared' scores best at 5
+    assert result[4].positions == ["shared"]       # 'general' is already in the filing
+    assert result[5].positions == [] and [x.position for x in result[5].candidates] == [
+        "weak", "misfit"]                           # not confident / does not fit: placeholder
+    assert result[6].positions == []               # its only pick is written at 5: no reference
+    assert not any(hasattr(s, "references") for s in result)

@@ -16,7 +16,7 @@ from drafter.writers.docx import oxml
 from tests.conftest import EXAMPLES, ROOT, run_cli
 from tests.docxread import NS, q
 
-NAME = re.compile(r"^(?:T(\d+)|B(\d+)_([0-9a-f]{6})_([A-Za-z0-9_]+))$")
+NAME = re.compile(r"^(?:T(\d+)|B(\d+)_([0-9a-f]{6})(?:V[ueg])?_([A-Za-z0-9_]+))$")
 
 
 @pytest.fixture(scope="module")
@@ -48,7 +48,8 @@ def test_every_paragraph_has_one_decodable_mark(session, example):
     data = session.render(draft, "docx")
     document = xml_parts(data)["word/document.xml"]
     ids = [b.id for b in session.library]
-    hashes = {b.id: b.hash for b in draft.composition.used}
+    # the hash of the wording each block's paragraphs carry (as filed, or its variant)
+    hashes = {b: c.wording.hash for b, c in draft.composition.choices.items()}
     seqs = []
     for p in document.iter(q("p")):
         marks = p.findall("w:bookmarkStart", NS)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 
 import docx
 import pytest
@@ -16,6 +17,7 @@ from drafter.model.text import inline_text, walk
 from drafter.pipeline import Session
 
 QA_EXAMPLES = ("cisa-circia-rfi", "ntia-consumer-privacy-rfc", "ec-lawful-access-questionnaire")
+FTC = ROOT / "tests" / "data" / "unseen" / "ftc-data-security-anpr.yaml"
 
 
 def draft(path, root=ROOT):
@@ -55,45 +57,61 @@ def test_every_question_verbatim_in_order(name):
     assert quotes == [q.text for q in questions]
 
 
-def test_answered_skipped_suggested_and_missing():
+def test_answered_and_skipped_are_not_marked():
     result = draft(EXAMPLES / "ntia-consumer-privacy-rfc.yaml")
     md = result.composition.markdown
     sections = dict(re.findall(r"## Question (\d+)\n\n(.*?)(?=\n\{\.unnumbered\}|\Z)", md, re.S))
     # 2: chosen block and custom text, not marked for review
     assert 'block="address-internet-fragmentation"' in sections["2"]
     assert "A single federal standard that preempts" in sections["2"]
-    assert ".suggested" not in sections["2"]
+    assert ".suggested" not in sections["2"] and ".review-note" not in sections["2"]
     # 7: skipped on purpose
     assert "*No response to this question.*" in sections["7"]
-    # 4: the library's confident suggestion, in a longer fence around the block's own div
-    assert sections["4"].count(":::: {.suggested}") == 1
-    assert "*Suggested position: review before filing.*" in sections["4"]
-    assert re.search(r':::: \{\.suggested\}\n.*?\n::: \{\.block block="eu-free-flow-of-data" '
-                     r'hash="[0-9a-f]{10}"\}\n.*?\n:::\n\n::::', sections["4"], re.S)
-    # 1: a block already used for question 6 is referred to, not repeated
-    assert "See also our response to Question 6." in sections["1"]
-    assert md.count('block="privacy-security-standards"') == 1
-    # 8: nothing fits: a placeholder for drafter check
-    assert "**[[TODO: answer to question 8]]**" in sections["8"]
-    warnings = [d.format() for d in result.diagnostics]
-    assert any("answered with suggested positions, marked for review: question 1, 3, 4, 5"
-               in w and "[suggested-answers]" in w for w in warnings)
+
+
+def test_suggested_and_placeholder_answers():
+    result = draft(FTC)
+    md = result.composition.markdown
+    sections = dict(re.findall(r"## Question (\d+)\n\n(.*?)(?=\n\{\.unnumbered\}|\Z)", md, re.S))
+    # 3: the library's confident suggestion that fits, in a longer fence around the block's div,
+    # opened by a highlighted note
+    assert sections["3"].count(":::: {.suggested}") == 1
+    assert re.search(r':::: \{\.suggested\}\n::: \{\.review-note\}\n\*\*\[Suggested answer, '
+                     r'picked automatically: review before filing\.\]\*\*\n:::\n\n'
+                     r'::: \{\.block block="eu-free-flow-of-data" variant="us" '
+                     r'hash="[0-9a-f]{10}"\}\n.*?\n:::\n\n::::', sections["3"], re.S)
+    # 6: nothing fits: a placeholder for drafter check, with the candidates as a comment
+    assert re.search(r'::: \{\.review-note \.answer-placeholder comment="No answer was filled in '
+                     r'automatically for question 6\. \|\| Candidates \(add one to answers\.6\.'
+                     r'positions to use it\): \|\| [^"]+"\}\n\*\*\[\[TODO: answer to question 6\]\]'
+                     r'\*\*\n:::', sections["6"])
+    # a block is written once per filing; no answer is a mere cross-reference
+    blocks = re.findall(r'block="([^"]+)"', md)
+    assert len(blocks) == len(set(blocks))
+    assert "our response to Question" not in md
+    lines = [d.format() for d in result.diagnostics]
+    assert not any("[suggested-answers]" in w for w in lines)
 
 
 def test_suggested_divs_in_the_document_model():
-    result = draft(EXAMPLES / "cisa-circia-rfi.yaml")
+    result = draft(FTC)
     divs = [n for n in walk(result.document.children)
             if isinstance(n, Div) and "suggested" in n.classes]
-    assert len(divs) == 8
-    first_with_block = next(d for d in divs if any(isinstance(c, Div) for c in d.children))
-    inner = [c for c in first_with_block.children if isinstance(c, Div)]
+    assert len(divs) == 4
+    first = divs[0]
+    inner = [c for c in first.children if isinstance(c, Div) and "block" in c.classes]
     assert inner[0].attrs["block"] and inner[0].children[0].source.block == inner[0].attrs["block"]
-    note = first_with_block.children[0]
-    assert inline_text(note.children) == "Suggested position: review before filing."
+    assert inner[0].children[0].source.variant == "us"
+    note = first.children[0]
+    assert "review-note" in note.classes
+    assert inline_text(note.children[0].children) == (
+        "[Suggested answer, picked automatically: review before filing.]")
 
 
-@pytest.mark.parametrize("name", QA_EXAMPLES)
+@pytest.mark.parametrize("name", QA_EXAMPLES + ("unseen-ftc",))
 def test_draft_matches_coverage(name, workspace):
+    if name == "unseen-ftc":
+        shutil.copy(FTC, workspace / "examples" / "unseen-ftc.yaml")
     cov = json.loads(run_cli("coverage", f"examples/{name}.yaml", "-f", "json",
                              cwd=workspace).out)
     md = draft(workspace / "examples" / f"{name}.yaml", workspace).composition.markdown
@@ -105,10 +123,9 @@ def test_draft_matches_coverage(name, workspace):
         if item["status"] == "suggested":
             assert ":::: {.suggested}" in body
             review = body.split(":::: {.suggested}", 1)[1].split("\n::::\n", 1)[0]
-            shown = set(re.findall(r'block="([^"]+)"', review))
-            referred = set(item.get("see", {}))
-            assert shown | referred == set(item["positions"])
-        elif item["status"] == "missing":
+            shown = re.findall(r'block="([^"]+)"', review)
+            assert shown == item["positions"]
+        elif item["status"] == "placeholder":
             assert f"[[TODO: answer to question {item['id']}]]" in body
         elif item["status"] == "answered":
             assert ".suggested" not in body
@@ -116,10 +133,9 @@ def test_draft_matches_coverage(name, workspace):
 
 
 def test_recorded_suggestions_are_what_the_draft_uses(workspace):
-    path = workspace / "examples" / "cisa-circia-rfi.yaml"
-    text = path.read_text()
-    path.write_text(text.replace("positions:\n  - thanks", 'answers:\n  "3":\n    suggested: '
-                                 '[privacy-security-standards]\npositions:\n  - thanks'))
+    path = workspace / "examples" / "ftc.yaml"
+    path.write_text(FTC.read_text() + 'answers:\n  "3":\n    suggested: '
+                    '[privacy-security-standards]\n')
     md = draft(path, workspace).composition.markdown
     section = md.split("## Question 3\n", 1)[1].split("## Question 4", 1)[0]
     assert re.findall(r'block="([^"]+)"', section) == ["privacy-security-standards"]
@@ -127,14 +143,12 @@ def test_recorded_suggestions_are_what_the_draft_uses(workspace):
 
 
 def test_unknown_recorded_suggestion_is_a_positioned_error(workspace):
-    path = workspace / "examples" / "cisa-circia-rfi.yaml"
-    path.write_text(path.read_text().replace(
-        "positions:\n  - thanks", 'answers:\n  "3":\n    suggested: [privacy-security-standard]'
-        "\npositions:\n  - thanks"))
+    path = workspace / "examples" / "ftc.yaml"
+    path.write_text(FTC.read_text() + 'answers:\n  "3":\n    suggested: [privacy-security-standard]\n')
     result = run_cli("draft", path, "-o", workspace / "x.md", cwd=workspace)
     assert result.code == 2
     assert result.err.strip() == (
-        "examples/cisa-circia-rfi.yaml:53: error: unknown position id "
+        "examples/ftc.yaml:38: error: unknown position id "
         "'privacy-security-standard' (did you mean 'privacy-security-standards'?)")
     assert not (workspace / "x.md").exists()
 
@@ -150,4 +164,12 @@ def test_question_examples_draft_to_docx(tmp_path):
         for q in model.questions:
             assert f"Question {q.id}" in texts
             assert q.text in texts
-        assert "Suggested position: review before filing." in texts
+    doc = docx.Document(str(_draft_docx(FTC, tmp_path)))
+    assert "[Suggested answer, picked automatically: review before filing.]" in [
+        p.text for p in doc.paragraphs]
+
+
+def _draft_docx(path, tmp_path):
+    out = tmp_path / "ftc.docx"
+    assert run_cli("draft", path, "-o", out).code == 0
+    return out

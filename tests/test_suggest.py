@@ -9,6 +9,8 @@ import shutil
 import sqlite3
 from pathlib import Path
 
+from drafter.load.library import block_files
+
 import pytest
 
 from conftest import EXAMPLES, run_cli
@@ -52,7 +54,7 @@ def age_library(ws: Path) -> None:
 
 def test_index_built_once_then_reused(workspace):
     age_library(workspace)
-    count = len(list((workspace / "positions").rglob("*.md")))
+    count = len(block_files(workspace / "positions"))
     first = open_index(workspace)
     assert (first.stats.mode, first.stats.reason) == ("rebuilt", "no index yet")
     assert first.stats.reparsed == count == len(first)
@@ -118,7 +120,7 @@ def test_corrupt_index_is_rebuilt_transparently(workspace, damage, reason):
     index = open_index(workspace)
     assert index.stats.mode == "rebuilt"
     assert index.stats.reason.startswith(reason)
-    assert len(index) == len(list((workspace / "positions").rglob("*.md")))
+    assert len(index) == len(block_files(workspace / "positions"))
     result = run_cli("suggest", "examples/cisa-circia-rfi.yaml", "-f", "json", cwd=workspace)
     assert result.code == 0 and json.loads(result.out)["questions"]
 

@@ -178,6 +178,8 @@ def _build(task: Task) -> Outcome:
 
     files = [str(job.consultation.resolve())]
     files.extend(str(Path(b.path).resolve()) for b in composition.used)
+    files.extend(str(Path(c.wording.path).resolve())          # the variants used
+                 for c in (getattr(composition, "choices", None) or {}).values())
     if reference is not None:
         files.append(str(Path(reference).resolve()))
     template_folder = Path(composition.template.path).resolve().parent

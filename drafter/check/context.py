@@ -78,8 +78,8 @@ class CheckContext:
             return None
 
     def _load(self) -> None:
-        from drafter.load.library import Library, block_files, load_block, load_seed_ids, \
-            load_topics
+        from drafter.load.library import Library, attach_variants, block_files, load_block, \
+            load_proceedings, load_seed_ids, load_topics, variant_files
         from drafter.load.models import CheckSettings
         from drafter.load.org import load_org
         from drafter.load.workspace import load_settings
@@ -110,7 +110,22 @@ class CheckContext:
         first: dict[str, object] = {}
         for block in self.blocks:
             first.setdefault(block.id, block)
-        self.library = Library(list(first.values()), dict(self.topics or {}), ws.positions)
+        variant_problems: list = []
+        for path in variant_files(ws.positions):
+            self.files.add(path.resolve())
+        self.blocks = attach_variants(self.blocks, ws.positions, variant_problems)
+        first = {}
+        for block in self.blocks:
+            first.setdefault(block.id, block)
+        # A variant of a block that failed to load is not an orphan: its block is reported.
+        self.load_problems.extend(
+            p for p in variant_problems
+            if not (p.code == "orphan-variant" and p.path is not None
+                    and Path(p.path).name.split(".", 1)[0] in self.broken_ids))
+        proceedings = self._attempt(ws.seeds_index, load_proceedings, ws.seeds_index) \
+            if ws.seeds_index.is_file() else None
+        self.library = Library(list(first.values()), dict(self.topics or {}), ws.positions,
+                               proceedings or {})
 
         self.templates = []
         if ws.templates.is_dir():

@@ -83,6 +83,16 @@ class DraftContext:
         self.glossary_path = glossary_path
         self.today = today or dt.date.today()
         self.blocks = {b.id: b for b in composition.used}
+        # block id -> the wording the filing uses (the block itself, or one of its variants)
+        choices = getattr(composition, "choices", {}) or {}
+        self.wordings = {bid: (choices[bid].wording if bid in choices else b)
+                         for bid, b in self.blocks.items()}
+
+    def as_filed_at_home(self, block_id: str | None) -> bool:
+        """True when the block's as-filed wording is used in its own proceeding: the words are
+        the filing's own, kept as filed (the seed rebuilds)."""
+        choice = (getattr(self.composition, "choices", {}) or {}).get(block_id)
+        return choice is not None and choice.variant == "as-filed" and choice.home
 
     @property
     def model(self):
@@ -148,7 +158,7 @@ class DraftContext:
 
     def locate(self, unit: TextUnit, snippet: str):
         """(path, line, col) of ``snippet`` of ``unit`` in the file a reviewer would edit."""
-        block = self.blocks.get(unit.block) if unit.block else None
+        block = self.wordings.get(unit.block) if unit.block else None
         if block is not None:
             where = _find(block.body, snippet, unit.text)
             if where is not None:

@@ -13,50 +13,49 @@ import click
 @click.argument("consultation", type=click.Path(path_type=Path, dir_okay=False))
 @click.option("-f", "--format", "fmt", type=click.Choice(("table", "json")), default="table",
               show_default=True)
-@click.option("--strict", is_flag=True, help="Exit 1 when any question is missing an answer.")
+@click.option("--strict", is_flag=True,
+              help="Exit 1 when any question has only a placeholder or an automatic answer.")
 @click.pass_obj
 def coverage(opts, consultation, fmt, strict):
     """Show how the draft of CONSULTATION answers each question.
 
-    answered: positions or text chosen in the file; suggested: only automatic picks (recorded by
-    drafter suggest --write, or the library's confident suggestions), marked for review in the
-    draft; skipped: left out on purpose, with a reason; missing: nothing fits, the draft has a
-    placeholder.
+    answered: positions or text chosen in the file; suggested: picked automatically (recorded
+    by drafter suggest --write, or the library's confident suggestions that fit the
+    consultation), marked for review in the draft; skipped: left out on purpose, with a reason;
+    placeholder: nothing fits, the draft shows a placeholder with the candidates. JSON gives,
+    per question, the status, the positions, whether the answer is automatic and the ranked
+    candidates with their reasons, confidence and fit.
     """
-    from drafter.coverage import MISSING, plan, summary
+    from drafter.coverage import PLACEHOLDER, SUGGESTED, plan, summary
     from drafter.errors import LoadError
     from drafter.load.consultation import load_consultation
     from drafter.suggest import Suggester
+    from drafter.suggest.drafting import candidates
 
     cf = load_consultation(consultation)
     model = cf.model
-    suggester = Suggester.for_workspace(opts.workspace) if model.questions else None
-    if suggester is not None and opts.debug:
-        click.echo(suggester.index.describe(), err=True)
-    statuses = {}
-    if suggester is not None:
-        known = suggester.index.statuses(
-            {pid for a in model.answers.values() for pid in [*a.positions, *a.suggested]})
-
-        def check(ids, qid, field):
-            for i, pid in enumerate(ids):
-                if pid not in known:
-                    from drafter.load.library import suggest as did_you_mean
-                    raise LoadError(f"unknown position id '{pid}'"
-                                    f"{did_you_mean(pid, suggester.index.ids())}", cf.path,
-                                    cf.line_of("answers", qid, field, i), code="unknown-position")
-
+    statuses = []
+    if model.questions:
+        session = opts.session()
+        library = session.library
         for qid, answer in model.answers.items():
-            check(answer.positions, qid, "positions")
-            check(answer.suggested, qid, "suggested")
+            for field in ("positions", "suggested"):
+                for i, pid in enumerate(getattr(answer, field)):
+                    library.get(pid, cf.path, cf.line_of("answers", qid, field, i))
+        from drafter.compose.composer import choose_template
+        info = choose_template(cf, opts.workspace.templates, force=True)
+        variant = info.options.get("variant")
+        suggester = Suggester.for_workspace(opts.workspace)
+        if opts.debug:
+            click.echo(suggester.index.describe(), err=True)
 
         def recorded(qid, ids):
-            return [pid for pid in ids if known.get(pid) != "retired"]
+            return [pid for pid in ids if library.blocks[pid].meta.status.value != "retired"]
 
         def live(question):
             ranked = suggester.question(question.text, model.jurisdiction, question.id,
-                                        explain=0)
-            return [(s.position, s.score) for s in ranked.confident]
+                                        explain=3)
+            return candidates(ranked, library, model, variant)
 
         statuses = plan(model, recorded, live)
     counts = summary(statuses) if statuses else {}
@@ -72,21 +71,25 @@ def coverage(opts, consultation, fmt, strict):
         for item in statuses:
             if item.status == "skipped":
                 detail = f"({item.reason})"
+            elif item.status == "answered" and not item.positions:
+                detail = "(own text)"
             elif item.positions:
-                detail = ", ".join(pid + (f" (see Q{item.references[pid]})"
-                                          if pid in item.references else "")
-                                   for pid in item.positions)
-                if item.status == "suggested":
+                detail = ", ".join(item.positions)
+                if item.status == SUGGESTED:
                     detail += "  [recorded]" if item.recorded else "  [automatic]"
+            elif item.candidates:
+                detail = "candidates: " + ", ".join(
+                    c.position + ("" if c.fits else " (does not fit)")
+                    + ("" if c.confident else " (not confident)") for c in item.candidates[:3])
             else:
-                detail = "-"
-            head = f"Q{item.id:<5} {item.status:<10} "
+                detail = "no position of the library on this question"
+            head = f"Q{item.id:<5} {item.status:<11} "
             lines.extend(textwrap.wrap(detail, 100, initial_indent=head,
                                        subsequent_indent=" " * len(head)))
         total = len(statuses)
         lines.append("")
         lines.append(f"{total} question{'s' if total != 1 else ''}: " + ", ".join(
-            f"{counts[s]} {s}" for s in ("answered", "suggested", "skipped", "missing")))
+            f"{counts[s]} {s}" for s in ("answered", "suggested", "skipped", "placeholder")))
         click.echo("\n".join(lines))
-    if strict and counts.get(MISSING):
+    if strict and (counts.get(PLACEHOLDER) or counts.get(SUGGESTED)):
         raise SystemExit(1)

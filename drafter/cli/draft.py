@@ -56,14 +56,18 @@ def record_draft(workspace, consultation: Path, output: Path, fmt: str, data: by
 @click.option("--annotate", is_flag=True, help="Add a Word comment on each position block.")
 @click.option("--update-fields", is_flag=True,
               help="Fill the table of contents and page fields through LibreOffice.")
+@click.option("--force", is_flag=True,
+              help="Draft even with a template that does not serve the consultation's "
+                   "jurisdiction.")
 @click.pass_obj
-def draft(opts, consultation, output, template, fmt, reference_docx, annotate, update_fields):
+def draft(opts, consultation, output, template, fmt, reference_docx, annotate, update_fields,
+          force):
     """Draft a filing from CONSULTATION (a YAML file)."""
     from drafter.output import atomic_write
 
     output, fmt = output_plan(consultation, output, fmt)
     session = opts.session()
-    result = session.draft(consultation, template=template)
+    result = session.draft(consultation, template=template, force=force)
     data = session.render(result, fmt, reference_docx=reference_docx, annotate=annotate,
                           update_fields=update_fields)
     atomic_write(output, data)

@@ -15,6 +15,9 @@ def block_json(block, body: bool = True) -> dict:
         "status": m.status.value, "last_reviewed": m.last_reviewed.isoformat(),
         "source": m.source.model_dump(exclude_none=True), "hash": block.hash,
         "path": str(block.path),
+        "variants": {name: {"audience": list(v.meta.audience), "status": v.meta.status.value,
+                            "hash": v.hash, "path": str(v.path)}
+                     for name, v in block.variants.items()},
     }
     if body:
         out["body"] = block.body
@@ -67,6 +70,9 @@ def show(opts, block_id, fmt):
     click.echo(f"  source:        {m.source.describe()}")
     click.echo(f"  status:        {m.status.value} (last reviewed {m.last_reviewed})")
     click.echo(f"  file:          {block.path}")
+    for name, v in block.variants.items():
+        click.echo(f"  {'variant ' + name + ':':<15}{' ' if len(name) > 5 else ''}{v.meta.status.value}, for "
+                   f"{', '.join(v.meta.audience)} ({v.path.name})")
     click.echo("")
     click.echo(block.body.rstrip())
 
@@ -106,3 +112,34 @@ def used_in(opts, block_id, history, fmt):
     click.echo(f"{len(rows)} filing(s) used {block_id}"
                + (f": {current} with its current text, {len(rows) - current} with another"
                   if block is not None and rows else ""), err=True)
+
+
+@positions.command("approve")
+@click.argument("block_id")
+@click.option("--variant", metavar="V",
+              help="The wording to approve: us, eu, general (default: the as-filed text).")
+@click.option("--by", "by", metavar="NAME",
+              help="Who approves (default: the signatory in org.yaml).")
+@click.option("--on", "on", metavar="YYYY-MM-DD",
+              help="The date of the approval (default: today).")
+@click.pass_obj
+def approve(opts, block_id, variant, by, on):
+    """Approve one wording of a position: status, approved_by and approved_on are set in its
+    file's front matter; the rest of the file is kept byte for byte."""
+    import datetime as dt
+
+    from drafter.errors import DrafterError
+    from drafter.review import approve as approve_wording
+
+    session = opts.session()
+    if not by:
+        signatory = session.org.signatory
+        by = signatory.name if signatory is not None else ""
+    when = None
+    if on:
+        try:
+            when = dt.date.fromisoformat(on)
+        except ValueError:
+            raise DrafterError(f"--on: not a date (YYYY-MM-DD): '{on}'", code="usage") from None
+    path = approve_wording(session.library, block_id, variant, by=by, on=when)
+    click.echo(f"approved {block_id} ({variant or 'as-filed'}) by {by}: {path}", err=True)

@@ -17,6 +17,8 @@ import click
 KINDS = {
     "consultation": ("drafter.load.models", "Consultation", "drafter consultation file"),
     "position": ("drafter.load.models", "PositionMeta", "drafter position block front matter"),
+    "variant": ("drafter.load.models", "VariantMeta",
+                "drafter position variant front matter (<id>.<variant>.md)"),
     "batch": ("drafter.batch.models", "BatchFile", "drafter batch file"),
     "glossary": ("drafter.load.models", "Glossary", "drafter glossary (glossary.yaml)"),
     "settings": ("drafter.load.models", "WorkspaceSettings", "drafter settings (drafter.yaml)"),

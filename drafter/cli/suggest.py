@@ -72,12 +72,15 @@ def suggest(opts, consultation, fmt, top, write):
         if results:
             open_ids = {q.id for q in model.questions
                         if not _answered(model.answers.get(q.id))}
-            picks = {r.id: [s.position for s in r.confident] for r in results
-                     if r.id in open_ids}
+            fits = _fit(opts, model)
+            picks = {r.id: [s.position for s in r.confident if fits(s.position)]
+                     for r in results if r.id in open_ids}
             count = record_suggestions(cf.path, picks, order=[q.id for q in model.questions])
             what = "question" if count == 1 else "questions"
         else:
-            count = record_suggestions(cf.path, {}, [s.position for s in whole.confident])
+            fits = _fit(opts, model, answering=False)
+            count = record_suggestions(cf.path, {}, [s.position for s in whole.confident
+                                                     if fits(s.position)])
             what = "position" if count == 1 else "positions"
         click.echo(f"recorded suggestions for {count} {what} in {cf.path}" if count else
                    f"nothing to record in {cf.path}: every question is answered or has no "
@@ -93,6 +96,23 @@ def suggest(opts, consultation, fmt, top, write):
         click.echo(json.dumps(data, indent=2, ensure_ascii=False))
     else:
         click.echo(_table(results, whole))
+
+
+def _fit(opts, model, answering: bool = True):
+    """position id -> whether drafter may use it automatically in this consultation."""
+    from drafter.compose.wording import choose, fits_answer
+
+    library = opts.session().library
+
+    def fits(pid):
+        block = library.blocks.get(pid)
+        if block is None:
+            return False
+        if answering:
+            return fits_answer(library, block, model)
+        return block.meta.status.value != "retired" and choose(library, block, model).fits
+
+    return fits
 
 
 def _answered(answer) -> bool:

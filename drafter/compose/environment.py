@@ -20,7 +20,8 @@ _UNSAFE_GLOBALS = ("lipsum", "cycler", "joiner")
 
 
 class WorkspaceLoader(jinja2.BaseLoader):
-    """Templates by name from the template folders, and position bodies as ``position:ID``.
+    """Templates by name from the template folders, and position bodies as ``position:ID``
+    (as-filed) or ``position:ID@VARIANT``.
 
     Names are looked up in the folders only: no absolute path and no ``..`` can reach a file
     outside them.
@@ -35,10 +36,11 @@ class WorkspaceLoader(jinja2.BaseLoader):
         if template.startswith(BLOCK_PREFIX):
             if self.library is None:
                 raise jinja2.TemplateNotFound(template)
-            block = self.library.get(template[len(BLOCK_PREFIX):])
-            filename = str(block.path)
-            self.line_offsets[filename] = block.body_line - 1
-            return block.body, filename, lambda: True
+            block_id, _, variant = template[len(BLOCK_PREFIX):].partition("@")
+            wording = self.library.get(block_id).wording(variant or None)
+            filename = str(wording.path)
+            self.line_offsets[filename] = wording.body_line - 1
+            return wording.body, filename, lambda: True
         candidates = [template] if template.endswith(TEMPLATE_SUFFIX) else [
             template + TEMPLATE_SUFFIX, template]
         if ".." in Path(template).parts or os.path.isabs(template):

@@ -25,6 +25,12 @@ def md_escape(value) -> str:
     return _MD_SPECIAL.sub(r"\\\1", str(value))
 
 
+def possessive(name) -> str:
+    """``"NTIA"`` -> ``"NTIA’s"``; a name ending in s takes only the apostrophe."""
+    name = str(name)
+    return name + ("’" if name.endswith("s") else "’s")
+
+
 def indent(text: str, width: int) -> str:
     pad = " " * width
     return "\n".join(pad + line if line.strip() else "" for line in str(text).split("\n"))

@@ -24,7 +24,7 @@ from pathlib import Path
 from drafter.errors import DrafterError, display_path
 from drafter.harvest.compare import align, block_diff
 from drafter.harvest.docxread import (core_title, is_generated, normalize, open_path,
-                                      read_paragraphs, resolve_ids)
+                                      read_paragraphs, resolve_ids, wording_of)
 
 CONSULTATION_FOLDERS = ("examples", "consultations")
 
@@ -38,6 +38,7 @@ class BlockResult:
     edited: list[str]
     titled: bool  # the block's first drafted paragraph is its title
     outdated: bool = False
+    variant: str = ""  # the wording the filing used: "" (as filed) or a variant name
 
     @property
     def diff(self) -> str:
@@ -141,11 +142,13 @@ def harvest(session, edited: Path, consultation: Path | None = None,
     ids = resolve_ids(marks.values(), library)
 
     original: dict[str, list[str]] = {}
+    variants: dict[str, str] = {}     # block id -> the wording the draft made now uses
     template_texts, unmarked_texts = set(), set()
     for p in drafted_paras:
         mark = p.mark
         if mark is not None and mark.kind == "B" and ids.get(mark.name):
             original.setdefault(ids[mark.name], []).append(p.text)
+            variants.setdefault(ids[mark.name], mark.variant)
         elif mark is not None:
             template_texts.add(normalize(p.text))
         else:
@@ -164,7 +167,7 @@ def harvest(session, edited: Path, consultation: Path | None = None,
                 unknown.append(mark.name)
                 continue
             edited_by_block.setdefault(block_id, []).append(p.text)
-            if not library.blocks[block_id].hash.startswith(mark.hash6):
+            if not wording_of(library, block_id, mark.variant).hash.startswith(mark.hash6):
                 outdated.add(block_id)
             last_block = block_id
         elif is_generated(p) or not text:
@@ -185,8 +188,11 @@ def harvest(session, edited: Path, consultation: Path | None = None,
         else:
             status = "edited"
         titled = normalize(paras[0]) == normalize(block.meta.title)
-        result.blocks.append(BlockResult(block_id, status, block.path, paras, now, titled,
-                                         outdated=block_id in outdated))
+        variant = variants.get(block_id, "")
+        result.blocks.append(BlockResult(block_id, status,
+                                         wording_of(library, block_id, variant).path, paras, now,
+                                         titled, outdated=block_id in outdated,
+                                         variant=variant))
     if not any(m.kind == "B" for p in edited_paras for m in p.marks + p.inside):
         result.notes.append("the document has no provenance bookmarks: was it drafted by "
                             "drafter (or copied into a new document)?")
@@ -232,7 +238,7 @@ def rewrites(session, result: HarvestResult, today: dt.date | None = None):
     for b in result.of("edited"):
         if b.outdated:
             continue
-        block = session.library.blocks[b.id]
+        block = wording_of(session.library, b.id, b.variant)
         pairs = align(b.original, b.edited)
         body_pairs, notes = [], []
         for i, j in pairs:

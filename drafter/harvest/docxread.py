@@ -21,7 +21,8 @@ from pathlib import Path
 from drafter.errors import DrafterError
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
-_BLOCK_MARK = re.compile(r"^B(\d+)_([0-9a-f]{6})_(\w+)$")
+_BLOCK_MARK = re.compile(r"^B(\d+)_([0-9a-f]{6})(?:V([a-z]))?_(\w+)$")
+_VARIANTS = {"u": "us", "e": "eu", "g": "general"}
 _TEMPLATE_MARK = re.compile(r"^T(\d+)$")
 _SKIP = {W + "pPr", W + "rPr", W + "del", W + "moveFrom", W + "instrText", W + "delText",
          W + "txbxContent", W + "fldData"}
@@ -35,6 +36,7 @@ class Mark:
     hash6: str = ""
     encoded: str = ""  # the block id as encoded in the name (maybe cut)
     name: str = ""
+    variant: str = ""  # the wording: "" (as filed) or a variant name
 
 
 @dataclass
@@ -56,7 +58,8 @@ class Para:
 def parse_mark(name: str) -> Mark | None:
     m = _BLOCK_MARK.match(name or "")
     if m:
-        return Mark("B", int(m.group(1)), m.group(2), m.group(3), name)
+        return Mark("B", int(m.group(1)), m.group(2), m.group(4), name,
+                    _VARIANTS.get(m.group(3) or "", ""))
     m = _TEMPLATE_MARK.match(name or "")
     if m:
         return Mark("T", int(m.group(1)), name=name)
@@ -186,6 +189,12 @@ def resolve_id(mark: Mark, ids) -> str | None:
     return None
 
 
+def wording_of(library, block_id: str, variant: str = ""):
+    """The block (as filed) or its variant that a bookmark's paragraph came from."""
+    block = library.blocks[block_id]
+    return block.variants.get(variant, block) if variant else block
+
+
 def resolve_ids(marks, library) -> dict[str, str | None]:
     """Bookmark name -> block id, preferring, among cut names, the id whose hash matches."""
     out = {}
@@ -194,7 +203,8 @@ def resolve_ids(marks, library) -> dict[str, str | None]:
         found = resolve_id(mark, ids)
         if found is None:
             candidates = [i for i in ids if i.replace("-", "_").startswith(mark.encoded)]
-            same_hash = [i for i in candidates if library.blocks[i].hash.startswith(mark.hash6)]
+            same_hash = [i for i in candidates
+                         if wording_of(library, i, mark.variant).hash.startswith(mark.hash6)]
             found = same_hash[0] if len(same_hash) == 1 else None
         out[mark.name] = found
     return out

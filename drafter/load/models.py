@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from enum import Enum
-from typing import Literal, Optional
+from typing import Literal, Optional, Union
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
@@ -111,8 +111,8 @@ class PositionMeta(Strict):
     status: Status
     last_reviewed: dt.date
     note: Optional[str] = None
-    approved_by: Optional[str] = Field(default=None, description="who approved the wording")
-    approved_on: Optional[dt.date] = Field(default=None, description="when it was approved")
+    approved_by: Optional[str] = None
+    approved_on: Optional[dt.date] = None
 
     @field_validator("summary")
     @classmethod
@@ -123,6 +123,36 @@ class PositionMeta(Strict):
 
     def applies_to(self, jurisdiction: str) -> bool:
         return "any" in self.jurisdictions or jurisdiction in self.jurisdictions
+
+
+VARIANTS = ("us", "eu", "general")
+AS_FILED = "as-filed"
+
+
+class DerivedFrom(Strict):
+    """Where a variant's wording was derived from: another wording of the same position."""
+
+    variant: str = Field(default=AS_FILED, description="'as-filed' or a variant name")
+    seed: Optional[str] = Field(default=None, description="the seed of that wording")
+
+
+class VariantMeta(Strict):
+    """The front matter of a reusable wording, ``positions/<folder>/<id>.<variant>.md``."""
+
+    id: str = Field(pattern=ID_PATTERN, description="the position's id")
+    variant: Literal["us", "eu", "general"]
+    audience: list[Literal["US", "EU", "UK", "other", "any"]] = Field(
+        min_length=1, description="the jurisdictions this wording speaks to")
+    status: Status = Field(description="project-written text is draft until a reviewer "
+                                       "approves it (drafter positions approve)")
+    derived_from: Optional[DerivedFrom] = None
+    approved_by: Optional[str] = None
+    approved_on: Optional[dt.date] = None
+    last_reviewed: Optional[dt.date] = None
+    note: Optional[str] = None
+
+    def speaks_to(self, jurisdiction: str) -> bool:
+        return "any" in self.audience or jurisdiction in self.audience
 
 
 # --- organisation facts ---------------------------------------------------------------------
@@ -168,6 +198,22 @@ class Agency(Strict):
     short_name: str = Field(min_length=1)
     address: Optional[str] = None
     addressee: Optional[str] = None
+    ref: Optional[str] = Field(
+        default=None,
+        description="how the filing refers to the agency after its first mention ('the "
+                    "Commission', 'NTIA'); default: 'the Commission' for a name ending in "
+                    "Commission, the short name when it is an acronym, else 'the <short name>'")
+
+    def reference(self) -> str:
+        """``ref``, else derived from the name and short name (see ``ref``)."""
+        if self.ref:
+            return self.ref
+        if self.name.rstrip().endswith("Commission"):
+            return "the Commission"
+        short = self.short_name
+        if re.fullmatch(r"[A-Z][A-Z0-9&]+", short):
+            return short
+        return f"the {short}"
 
 
 class Kind(str, Enum):
@@ -215,7 +261,21 @@ class Consultation(Strict):
     questions: list[Question] = Field(default_factory=list)
     template: Optional[str] = None
     reference_docx: Optional[str] = None
+    proceeding: Optional[str] = Field(
+        default=None,
+        description="the seed (seeds/index.yaml) that was filed in this very proceeding: its "
+                    "as-filed wording is used as filed here")
+    variant: Optional[Literal["us", "eu", "general", "as-filed"]] = Field(
+        default=None,
+        description="the wording to use for every block that has it (else each block's "
+                    "wording is chosen for the jurisdiction)")
+    variants: dict[str, Literal["us", "eu", "general", "as-filed"]] = Field(
+        default_factory=dict, description="position id -> the wording to use for that block")
     positions: list[str] = Field(default_factory=list)
+    suggested: list[str] = Field(
+        default_factory=list,
+        description="positions picked automatically for a consultation without questions "
+                    "(drafter suggest --write), not in the filing until moved to 'positions'")
     answers: dict[str, Answer] = Field(default_factory=dict)
     variables: dict[str, object] = Field(default_factory=dict)
     filer: Optional[Person] = None
@@ -290,6 +350,28 @@ class CheckSettings(Strict):
         default=4, ge=1,
         description="warn when a broad term of the glossary is used bare this many times in a "
                     "draft without being defined there")
+    bound_phrases: list[Union[str, BoundPhrase]] = Field(
+        default_factory=lambda: [p if isinstance(p, str) else BoundPhrase(**p)
+                                 for p in BOUND_PHRASES],
+        description="phrases that refer to the proceeding a block was first filed in; drafter "
+                    "check flags them in any other filing (case-insensitive, whole words)")
+
+
+class BoundPhrase(Strict):
+    """A phrase that refers to another proceeding, unless the filing is for ``allowed_in``."""
+
+    phrase: str = Field(min_length=1)
+    allowed_in: list[Literal["US", "EU", "UK", "other"]] = Field(
+        default_factory=list, description="jurisdictions where the phrase is at home")
+
+
+BOUND_PHRASES = (
+    "this draft", "the draft report", "this very report", "this report", "the report",
+    "Section III", "Goals & Actions", "Goals and Actions", "this Manifesto",
+    "the proposed EU CSA regulation", "botnet recommendations",
+    {"phrase": "EU policymakers", "allowed_in": ["EU"]},
+    {"phrase": "benefit the EU", "allowed_in": ["EU"]},
+)
 
 
 class WorkspaceSettings(Strict):

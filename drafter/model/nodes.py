@@ -18,6 +18,7 @@ from typing import Union
 class Provenance:
     block: str
     hash: str
+    variant: str = ""      # the block's wording: "" (as filed) or a variant name
 
 
 # -- inlines -------------------------------------------------------------------------------

@@ -149,7 +149,8 @@ class _Builder:
             classes, attrs = parse_div_info(tok.info)
             pushed = "block" in classes and "block" in attrs
             if pushed:
-                self.provenance.append(Provenance(attrs["block"], attrs.get("hash", "")))
+                self.provenance.append(Provenance(attrs["block"], attrs.get("hash", ""),
+                                                      attrs.get("variant", "")))
                 if tok.map:
                     self.block_spans.append((tok.map[0], tok.map[1], self.provenance[-1]))
             children = self.blocks_until("container_div_close")

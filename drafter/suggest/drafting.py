@@ -2,22 +2,29 @@
 
 ``suggested(question_id)`` is what a Q&A template writes for a question the consultation file
 leaves unanswered (see :mod:`drafter.coverage`): the picks recorded by ``drafter suggest
---write``, else the library's confident suggestions; false when there are none.  Printed, it
-is the blocks in a fenced div with class ``suggested`` (a longer fence around the block divs, as
-pandoc nests divs) with a visible note; a block already written out for another question is
-referred to instead of repeated::
+--write``, else the library's confident suggestions that fit the consultation.  Printed, it is
+the blocks in a fenced div with class ``suggested`` (a longer fence around the block divs, as
+pandoc nests divs) opened by a highlighted note::
 
     :::: {.suggested}
-    *Suggested position: review before filing.*
-
-    ::: {.block block="id" hash="..."}
-    ...
+    ::: {.review-note}
+    **[Suggested answer, picked automatically: review before filing.]**
     :::
 
-    *See also our response to Question 8.*
+    ::: {.block block="id" variant="us" hash="..."}
+    ...
+    :::
     ::::
 
-The DOCX writer turns ``.suggested`` divs into a Word comment; every format shows the note.
+With nothing to write it is false, and ``placeholder_for(question_id)`` gives the visible
+placeholder with, as a Word comment, the top candidates and why each was (not) used::
+
+    ::: {.review-note .answer-placeholder comment="Candidates for question 3: || ..."}
+    **[[TODO: answer to question 3]]**
+    :::
+
+The DOCX writer highlights ``.review-note`` text and turns a ``comment`` attribute into a Word
+comment; every format shows the note.
 """
 
 from __future__ import annotations
@@ -27,27 +34,54 @@ import weakref
 
 from markupsafe import Markup
 
-from drafter.compose.functions import md_escape
-from drafter.coverage import SUGGESTED, plan
+from drafter.compose.functions import placeholder
+from drafter.coverage import PLACEHOLDER, SUGGESTED, Candidate, plan
 
-REVIEW_NOTE = "*Suggested position: review before filing.*"
+REVIEW_NOTE = "**[Suggested answer, picked automatically: review before filing.]**"
 # One index per loaded library (and process), shared by the drafts of a session.
 _SUGGESTERS: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
+
+
+def suggester_for(library):
+    """The in-memory suggestion index of a loaded library (one per process)."""
+    from drafter.suggest import Suggester
+
+    # Never an index inherited through fork: SQLite connections do not survive it.
+    pid, suggester = _SUGGESTERS.get(library, (None, None))
+    if suggester is None or pid != os.getpid():
+        suggester = Suggester.for_library(library)
+        _SUGGESTERS[library] = (os.getpid(), suggester)
+    return suggester
+
+
+def candidates(ranked, library, consultation, template_variant=None) -> list[Candidate]:
+    """A ranker's suggestions (:class:`drafter.suggest.Ranked`) as candidates with their fit."""
+    from drafter.compose.wording import fits_answer
+
+    out = []
+    for s in ranked.suggestions:
+        block = library.blocks.get(s.position)
+        fits = block is not None and fits_answer(library, block, consultation, template_variant)
+        out.append(Candidate(s.position, s.score, s.why, bool(s.confident), fits))
+    return out
+
+
+def _attribute(text: str) -> str:
+    """Text safe inside a double-quoted div attribute."""
+    return " ".join(str(text).replace('"', "'").replace("\\", "/").split())
 
 
 class DraftSuggestions:
     def __init__(self, composer):
         self.composer = composer
         self._plan: dict | None = None
-        self.used: dict[str, list[str]] = {}       # question id -> block ids, automatic
+        self.shown: dict[str, object] = {}       # question id -> QuestionStatus, as drafted
 
     def plan(self) -> dict:
         if self._plan is None:
-            from drafter.suggest import Suggester
-
             cf = self.composer.consultation
             library = self.composer.library
-            suggester = None
+            variant = self.composer.template.options.get("variant")
 
             def recorded(qid, ids):
                 blocks = [library.get(pid, cf.path, cf.line_of("answers", qid, "suggested", i))
@@ -55,16 +89,9 @@ class DraftSuggestions:
                 return [b.id for b in blocks if b.meta.status.value != "retired"]
 
             def live(question):
-                nonlocal suggester
-                if suggester is None:
-                    # Never an index inherited through fork: SQLite connections do not survive it.
-                    pid, suggester = _SUGGESTERS.get(library, (None, None))
-                    if suggester is None or pid != os.getpid():
-                        suggester = Suggester.for_library(library)
-                        _SUGGESTERS[library] = (os.getpid(), suggester)
-                ranked = suggester.question(question.text, cf.model.jurisdiction, question.id,
-                                            explain=0)
-                return [(s.position, s.score) for s in ranked.confident]
+                ranked = suggester_for(library).question(
+                    question.text, cf.model.jurisdiction, question.id, explain=3)
+                return candidates(ranked, library, cf.model, variant)
 
             self._plan = {item.id: item for item in plan(cf.model, recorded, live)}
         return self._plan
@@ -72,38 +99,45 @@ class DraftSuggestions:
     def answer(self, question_id, view) -> "SuggestedAnswer":
         item = self.plan().get(str(question_id))
         if item is None or item.status != SUGGESTED:
-            return SuggestedAnswer([], [])
-        self.used[item.id] = item.positions
-        own = [view(self.composer.library.get(pid)) for pid in item.positions
-               if pid not in item.references]
-        order = [q.id for q in self.composer.consultation.model.questions]
-        see = sorted(set(item.references.values()), key=order.index)
-        return SuggestedAnswer(own, see)
+            return SuggestedAnswer([])
+        self.shown[item.id] = item
+        return SuggestedAnswer([view(self.composer.library.get(pid)) for pid in item.positions])
+
+    def placeholder(self, question_id) -> Markup:
+        item = self.plan().get(str(question_id))
+        qid = str(question_id)
+        text = placeholder(f"answer to question {qid}")
+        if item is not None and item.status == PLACEHOLDER:
+            self.shown[item.id] = item
+        lines = [f"No answer was filled in automatically for question {qid}."]
+        if item is not None and item.candidates:
+            lines.append("Candidates (add one to answers." + qid + ".positions to use it):")
+            for c in item.candidates[:3]:
+                state = ("confident" if c.confident else "not confident") + (
+                    "" if c.fits else ", does not fit this consultation")
+                lines.append(f"{c.position} (score {c.score:g}, {state}): {c.why}")
+        else:
+            lines.append("The library has no position on this question.")
+        comment = " || ".join(_attribute(line) for line in lines)
+        return Markup(f'::: {{.review-note .answer-placeholder comment="{comment}"}}\n'
+                      f"{text}\n:::\n")
 
 
 class SuggestedAnswer:
-    """The automatic answer to one question: blocks, and questions whose answers it shares."""
+    """The automatic answer to one question: the blocks picked for it."""
 
-    def __init__(self, blocks: list, see: list[str]):
+    def __init__(self, blocks: list):
         self.blocks = blocks
-        self.see = see
 
     def __bool__(self) -> bool:
-        return bool(self.blocks or self.see)
+        return bool(self.blocks)
 
     def render(self) -> Markup:
         if not self:
             return Markup("")
-        parts = [":::: {.suggested}", REVIEW_NOTE, ""]
+        parts = [":::: {.suggested}", "::: {.review-note}", REVIEW_NOTE, ":::", ""]
         for view in self.blocks:
             parts.append(str(view.render()).rstrip("\n"))
-            parts.append("")
-        if self.see:
-            questions = self.see[0] if len(self.see) == 1 else \
-                ", ".join(self.see[:-1]) + " and " + self.see[-1]
-            label = "Questions" if len(self.see) > 1 else "Question"
-            parts.append(f"*See {'also ' if self.blocks else ''}our response to {label} "
-                         f"{md_escape(questions)}.*")
             parts.append("")
         parts.append("::::")
         return Markup("\n".join(parts) + "\n")
@@ -122,4 +156,7 @@ def draft_globals(composer, view) -> dict:
     def suggested(question_id):
         return helper.answer(question_id, view)
 
-    return {"suggested": suggested}
+    def placeholder_for(question_id):
+        return helper.placeholder(question_id)
+
+    return {"suggested": suggested, "placeholder_for": placeholder_for}

@@ -183,7 +183,8 @@ def _values(meta: PositionMeta, body: str, topic_texts: dict[str, str]) -> tuple
 def _scan(root: str) -> dict[str, tuple[int, int]]:
     """Every block file under ``root``: relative path -> (mtime_ns, size).
 
-    The same files as ``library.block_files``: ``*.md``, not hidden, in any sub-folder.
+    The same files as ``library.block_files``: ``*.md``, not hidden, not variants
+    (``<id>.<variant>.md``), in any sub-folder.
     """
     found: dict[str, tuple[int, int]] = {}
     cut = len(root) + 1
@@ -198,7 +199,7 @@ def _scan(root: str) -> dict[str, tuple[int, int]]:
             for entry in entries:
                 name = entry.name
                 if name.endswith(".md"):
-                    if name.startswith("."):
+                    if name.startswith(".") or "." in name[:-3]:  # hidden, or a variant
                         continue
                     try:
                         st = entry.stat()

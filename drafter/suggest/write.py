@@ -1,7 +1,7 @@
 """Recording accepted suggestions in a consultation file, keeping everything else as written.
 
 The file is read with ruamel.yaml's round-trip loader; only the ``answers`` mapping (and, for a
-consultation without questions, the ``positions`` list) is changed and dumped again, in the
+consultation without questions, the top-level ``suggested`` list) is changed and dumped again, in the
 file's own indentation, and spliced back in place of the old lines.  The rest of the file (key
 order, comments, quoting, line wrapping, blank lines) is left byte for byte.  The result is read
 back and checked before it replaces the file.
@@ -100,8 +100,8 @@ def _splice(text: str, doc: CommentedMap, key: str, yaml: YAML, original: set,
 def record_suggestions(path: Path, picks: dict[str, list[str]],
                        whole: list[str] | None = None, order: list[str] | None = None) -> int:
     """Write ``picks`` (question id -> position ids) as ``answers[id].suggested`` for questions
-    the file does not answer yet, and ``whole`` at the end of ``positions`` (marked by a
-    comment) for a consultation without questions.  New answers go in question ``order``.
+    the file does not answer yet, and ``whole`` at the end of the top-level ``suggested`` list
+    (marked by a comment) for a consultation without questions: never into ``positions``.  New answers go in question ``order``.
     Returns the number of entries written."""
     path = Path(path)
     text = read_text(path)
@@ -141,17 +141,18 @@ def record_suggestions(path: Path, picks: dict[str, list[str]],
         if written:
             new_text = _splice(text, doc, "answers", yaml, original, after="questions")
     elif whole:
-        positions = doc.get("positions")
-        if not isinstance(positions, CommentedSeq):
-            positions = CommentedSeq()
-            doc["positions"] = positions
+        chosen = doc.get("positions") or []
+        suggested = doc.get("suggested")
+        if not isinstance(suggested, CommentedSeq):
+            suggested = CommentedSeq()
+            doc["suggested"] = suggested
         for pid in whole:
-            if pid not in positions:
-                positions.append(pid)
-                positions.yaml_add_eol_comment(REVIEW_NOTE, len(positions) - 1)
+            if pid not in suggested and pid not in chosen:
+                suggested.append(pid)
+                suggested.yaml_add_eol_comment(REVIEW_NOTE, len(suggested) - 1)
                 written += 1
         if written:
-            new_text = _splice(text, doc, "positions", yaml, original, after=None)
+            new_text = _splice(text, doc, "suggested", yaml, original, after=None)
     if not written:
         return 0
     _check(new_text, text, path)
@@ -195,7 +196,7 @@ def _check(new_text: str, old_text: str, path: Path) -> None:
     """The new text must parse to the old data plus the suggestions, nothing else."""
     old, _ = parse_yaml(old_text, path)
     new, _ = parse_yaml(new_text, path)
-    strip = {k: v for k, v in new.items() if k not in ("answers", "positions")}
-    if strip != {k: v for k, v in old.items() if k not in ("answers", "positions")}:
+    strip = {k: v for k, v in new.items() if k not in ("answers", "suggested")}
+    if strip != {k: v for k, v in old.items() if k not in ("answers", "suggested")}:
         raise LoadError("could not record the suggestions without changing other keys "
                         "(nothing written)", path)

@@ -193,6 +193,11 @@ class PdfWriter:
     def write(self, doc: Document, ctx: WriteContext) -> bytes:
         from drafter.writers.docx.writer import DocxBuilder
 
-        builder = DocxBuilder(doc, ctx)
+        from dataclasses import replace
+
+        # Word comments stay out of the PDF (LibreOffice's export through UNO fails on them,
+        # and a PDF shows no comments): the note paragraphs and highlights remain.
+        builder = DocxBuilder(doc, replace(ctx, annotate=False))
+        builder.review_comments = False
         data = builder.build()
         return export_pdfs([data], ctx.diagnostics, has_toc=builder.has_toc)[0]

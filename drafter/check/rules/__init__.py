@@ -17,6 +17,9 @@ NAMES = (
     # drafts
     "stance_conflict", "placeholder", "deadline", "length_limit", "glossary",
     "should_overuse", "broad_term",
+    # the pre-filing gate: what a person must still review, and text from elsewhere
+    "unreviewed_answer", "outside_fit", "as_filed_elsewhere", "doubled_word",
+    "dangling_colon", "python_literal", "bound_phrase",
 )
 
 RULES = tuple(importlib.import_module(f"{__name__}.{name}").RULE for name in NAMES)

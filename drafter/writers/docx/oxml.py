@@ -360,16 +360,43 @@ def add_hyperlink(paragraph_el, part, href: str):
 _BOOKMARK_OK = re.compile(r"[^A-Za-z0-9_]")
 
 
-def bookmark_name(kind: str, seq: int, block_id: str = "", block_hash: str = "") -> str:
+VARIANT_CODES = {"us": "u", "eu": "e", "general": "g"}
+
+
+def bookmark_name(kind: str, seq: int, block_id: str = "", block_hash: str = "",
+                  variant: str = "") -> str:
     """Word's rules: a letter first, only [A-Za-z0-9_], at most 40 characters.
 
-    Block paragraphs: ``B<seq>_<hash6>_<id>`` (the id with ``-`` as ``_``, cut to fit);
-    template paragraphs: ``T<seq>``.
+    Block paragraphs: ``B<seq>_<hash6>_<id>`` (the id with ``-`` as ``_``, cut to fit), or
+    ``B<seq>_<hash6>V<code>_<id>`` for a variant's wording (code ``u`` us, ``e`` eu, ``g``
+    general); template paragraphs: ``T<seq>``.
     """
     if kind == "T":
         return f"T{seq}"
-    head = f"B{seq}_{block_hash[:6]}_"
+    code = VARIANT_CODES.get(variant, "")
+    head = f"B{seq}_{block_hash[:6]}" + (f"V{code}" if code else "") + "_"
     return (head + _BOOKMARK_OK.sub("_", block_id.replace("-", "_")))[:40]
+
+
+_AFTER_HIGHLIGHT = tuple(qn("w:" + t) for t in (
+    "u", "effect", "bdr", "shd", "fitText", "vertAlign", "rtl", "cs", "em", "lang",
+    "eastAsianLayout", "specVanish", "oMath"))
+
+
+def highlight_run(r, color: str = "yellow") -> None:
+    """Give run ``r`` a highlight (``w:highlight``, in its schema place in ``w:rPr``)."""
+    rpr = r.find(qn("w:rPr"))
+    if rpr is None:
+        rpr = el("w:rPr")
+        r.insert(0, rpr)
+    if rpr.find(qn("w:highlight")) is not None:
+        return
+    mark = el("w:highlight", {"w:val": color})
+    later = next((child for child in rpr if child.tag in _AFTER_HIGHLIGHT), None)
+    if later is None:
+        rpr.append(mark)
+    else:
+        later.addprevious(mark)
 
 
 def prepend(p, *nodes) -> None:

@@ -89,6 +89,8 @@ class DocxBuilder:
         self.notes = {n.number: n for n in doc.footnotes}
         self.footnotes = footnotes.Footnotes(self.document, self.styles)
         self.annotator = None
+        self.reviewer = None       # comments of review divs (placeholders' candidates)
+        self.review_comments = True
         if ctx.annotate:
             from drafter.writers.docx.comments import Annotator
             self.annotator = Annotator(self.document, self.styles,
@@ -161,7 +163,8 @@ class DocxBuilder:
         self.bookmark_seq += 1
         seq = self.bookmark_seq
         if source is not None:
-            name = oxml.bookmark_name("B", seq, source.block, source.hash)
+            name = oxml.bookmark_name("B", seq, source.block, source.hash,
+                                      getattr(source, "variant", ""))
         else:
             name = oxml.bookmark_name("T", seq)
         self.bookmarks.append((p, seq, name))
@@ -294,13 +297,30 @@ class DocxBuilder:
         inner = replace(state, style=style or state.style, align=align,
                         keep_next=state.keep_next or "keep" in classes or "signature" in classes,
                         hanging=state.hanging or "re" in classes)
+        start = len(self.made)
         if self.annotator is not None and "block" in classes and not self.in_note:
-            start = len(self.made)
             self.blocks(node.children, inner)
             if len(self.made) > start:
                 self._annotate(node, self.made[start], self.made[-1])
         else:
             self.blocks(node.children, inner)
+        if not self.in_note and len(self.made) > start:
+            self._review(node, self.made[start:])
+
+    def _review(self, node: Div, made: list) -> None:
+        """``.review-note`` divs are highlighted; a ``comment`` attribute (lines joined by
+        `` || ``) becomes a Word comment over the div's paragraphs."""
+        if "review-note" in node.classes:
+            for p in made:
+                for r in p.iter(qn("w:r")):
+                    oxml.highlight_run(r)
+        text = node.attrs.get("comment")
+        if text and self.review_comments:
+            if self.reviewer is None:
+                from drafter.writers.docx.comments import Annotator
+                self.reviewer = Annotator(self.document, self.styles,
+                                          package.document_time(self.doc.meta))
+            self.reviewer.add(made[0], made[-1], [line.strip() for line in text.split(" || ")])
 
     def _annotate(self, node: Div, first_p, last_p) -> None:
         from drafter.writers.docx.comments import describe
