@@ -227,23 +227,30 @@ class WebApp:
     # -- consultations --------------------------------------------------------------------
 
     def statuses(self, cf):
-        """Each question's status as ``drafter coverage`` reports it, and the ranked
-        suggestions per question (id -> Ranked)."""
+        """Each question's status as ``drafter coverage`` reports it (and the draft has it),
+        and the ranked suggestions per question (id -> Ranked)."""
+        from drafter.compose.composer import choose_template
         from drafter.coverage import plan
+        from drafter.suggest.drafting import candidates
 
         model = cf.model
         if not model.questions:
             return [], {}
+        library = self.resident.session().library
+        for qid, answer in model.answers.items():
+            for key in ("positions", "suggested"):
+                for i, pid in enumerate(getattr(answer, key)):
+                    library.get(pid, cf.path, cf.line_of("answers", qid, key, i))
+        variant = choose_template(cf, Path(self.ws.templates), force=True).options.get(
+            "variant")
         suggester = self.resident.suggester()
-        known = suggester.index.statuses(
-            {pid for a in model.answers.values() for pid in [*a.positions, *a.suggested]})
         ranked = {r.id: r for r in suggester.questions(model, limit=5, explain=5)}
 
         def recorded(qid, ids):
-            return [pid for pid in ids if pid in known and known[pid] != "retired"]
+            return [pid for pid in ids if library.blocks[pid].meta.status.value != "retired"]
 
         def live(question):
-            return [(s.position, s.score) for s in ranked[question.id].confident]
+            return candidates(ranked[question.id], library, model, variant)
 
         return plan(model, recorded, live), ranked
 
@@ -593,7 +600,9 @@ class WebApp:
                 register.close()
         source = block.meta.source
         seeds = session.seed_titles()
-        variants = getattr(block.meta, "variants", None) or []
+        variants = [{"name": name, "meta": v.meta, "body": v.body, "token":
+                     edits.file_token(v.path), "rel": relative(self.ws, v.path)}
+                    for name, v in block.variants.items()]
         current = read_text(block.path)
         return {"block": block, "meta": block.meta, "rel": relative(self.ws, block.path),
                 "seed": seeds.get(source.seed, source.seed) if source else None,
@@ -647,14 +656,20 @@ class WebApp:
         self.need(request, reviewer=True)
         block = self._block(request.path_params["id"])
         form = await self.form(request)
+        variant = str(form.get("variant") or "") or None
+        if variant is not None and variant not in block.variants:
+            raise LoadError(f"position '{block.id}' has no variant '{variant}'",
+                            code="not-found")
         person = self._approver(request)
         try:
-            approve(self.ws, block, str(form.get("token") or ""), person, self.today())
+            path = approve(self.resident.session().library, block, variant,
+                           str(form.get("token") or ""), person, self.today())
         except edits.Conflict as exc:
             return self.page(request, "position.html", status=409,
                              **self._position_context(block, conflict=exc.message))
-        self.commit(request, [block.path], f"Approve position {block.id}")
-        self.flash(request, f"Approved {block.id} ({person}, {self.today().isoformat()}).")
+        what = f"{block.id} ({variant} variant)" if variant else block.id
+        self.commit(request, [path], f"Approve position {what}")
+        self.flash(request, f"Approved {what} ({person}, {self.today().isoformat()}).")
         return RedirectResponse(f"/library/{quote(block.id)}", status_code=303)
 
     # -- review edits ---------------------------------------------------------------------
@@ -865,10 +880,20 @@ class WebApp:
                             status_code=500)
 
 
-def approve(workspace, block, token: str, person: str, today: dt.date) -> None:
-    """Approve a position block: ``drafter.review.approve`` when this drafter has it, else
-    :func:`drafter.web.edits.approve_block` (status, approved_by, approved_on)."""
-    edits.approve_block(block.path, token, person, today)
+def approve(library, block, variant: str | None, token: str, person: str,
+            today: dt.date) -> Path:
+    """Approve one wording of a position with :func:`drafter.review.approve` (the function
+    ``drafter positions approve`` calls), after checking the file's version token; returns
+    the file written."""
+    from drafter.review import approve as approve_wording
+
+    path = block.wording(variant).path
+    with edits._LOCK:
+        if edits.file_token(path) != token:
+            raise edits.Conflict("this wording was changed by someone else since this page "
+                                 "was opened: nothing was approved. Read the current "
+                                 "wording, then approve again.", path)
+        return approve_wording(library, block.id, variant, by=person, on=today)
 
 
 def _is_docx(data: bytes) -> bool:

@@ -12,7 +12,6 @@ answering different questions do not conflict), of the whole file for position b
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 import json
 import os
@@ -329,56 +328,3 @@ def save_block(workspace, path: Path, text: str, token: str, block_id: str) -> l
             raise BlockRefused(findings, path)
         atomic_write(path, text.encode("utf-8"))
         return findings
-
-
-def set_front_matter(text: str, values: dict, path: Path) -> str:
-    """``text`` (a position block) with ``values`` set in its front matter through the ruamel
-    round trip (comments and order kept); the body is left byte for byte."""
-    import io
-
-    from drafter.load import frontmatter
-    from drafter.suggest.write import _yaml
-
-    front, _, _ = frontmatter.split(text, path)
-    first_end = text.find("\n")
-    close = frontmatter._CLOSE.search(text, first_end)
-    yaml = _yaml(front)
-    doc = yaml.load(front)
-    if not isinstance(doc, CommentedMap):
-        raise LoadError("front matter must be a YAML mapping", path, 2)
-    for key, value in values.items():
-        doc[key] = value
-    out = io.StringIO()
-    yaml.dump(doc, out)
-    return text[:first_end + 1] + out.getvalue() + text[close.start() + 1:]
-
-
-def approve_block(path: Path, token: str, person: str, today: dt.date | None = None) -> None:
-    """Mark a position block reviewed and approved: ``status: approved``, ``approved_by``,
-    ``approved_on`` and ``last_reviewed`` set in its front matter.  Raises :class:`Conflict`
-    when the file changed since ``token``; LoadError when the result would not load."""
-    from drafter.load.library import load_block
-
-    path = Path(path)
-    today = today or dt.date.today()
-    with _LOCK:
-        if file_token(path) != token:
-            raise Conflict("this position was changed by someone else since this page was "
-                           "opened: nothing was approved. Read the current wording, then "
-                           "approve again.", path)
-        text = read_text(path)
-        # two date objects: one object twice would be dumped as a YAML anchor and alias
-        new_text = set_front_matter(text, {
-            "status": "approved", "approved_by": person, "approved_on": today,
-            "last_reviewed": dt.date.fromordinal(today.toordinal())}, path)
-        folder = Path(tempfile.mkdtemp(prefix="drafter-approve-"))
-        try:
-            trial = folder / path.name
-            trial.write_text(new_text, encoding="utf-8")
-            try:
-                load_block(trial)
-            except DrafterError as exc:
-                raise LoadError(exc.message, path, exc.line) from None
-        finally:
-            shutil.rmtree(folder, ignore_errors=True)
-        atomic_write(path, new_text.encode("utf-8"))

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 import pytest
 
 from drafter.web import edits
@@ -92,18 +90,6 @@ def test_unknown_question_is_refused(consultation):
 
     with pytest.raises(LoadError, match="no question '9'"):
         edits.edit_answer(consultation, "9", "x", edits.set_text("x"))
-
-
-def test_approve_writes_dates_without_yaml_anchors(tmp_path):
-    from pathlib import Path
-    root = Path(__file__).resolve().parents[2]
-    path = tmp_path / "eu-oppose-backdoors.md"
-    path.write_bytes((root / "positions" / "encryption" / "eu-oppose-backdoors.md").read_bytes())
-    edits.approve_block(path, edits.file_token(path), "Rita Reviewer", dt.date(2027, 1, 2))
-    text = path.read_text()
-    assert "&id" not in text and "*id" not in text
-    assert "last_reviewed: 2027-01-02\n" in text and "approved_on: 2027-01-02\n" in text
-    assert "approved_by: Rita Reviewer\n" in text
 
 
 def test_check_block_text_reports_at_the_edited_line(workspace):

@@ -338,7 +338,7 @@ def test_approve_sets_status_approver_and_date_keeping_comments(workspace):
     assert page.status_code == 303
     new = path.read_text()
     assert re.search(r"^status: approved +# needs a look$", new, re.M)
-    assert "approved_on: 2026-12-01" in new and "last_reviewed: 2026-12-01" in new
+    assert "approved_on: 2026-12-01" in new
     assert re.search(r"^approved_by: \S", new, re.M)
     assert new.split("\n---\n", 1)[1] == text.split("\n---\n", 1)[1]
     from drafter.load.library import load_block
@@ -364,16 +364,18 @@ def test_batch_runs_in_the_background_with_a_summary(web, workspace):
 
 
 def test_markdown_download_uses_the_chosen_template(web):
-    from drafter.load.consultation import load_consultation
-
-    default = web.get(CISA + "/download/md")
+    botnets = "/c/examples/ntia-botnets-comments.yaml"
+    default = web.get(botnets + "/download/md")
     assert default.status_code == 200
     assert default.headers["content-disposition"] == \
-        'attachment; filename="cisa-circia-rfi.md"'
-    chosen = web.get(CISA + "/download/md?template=eu-position-paper")
+        'attachment; filename="ntia-botnets-comments.md"'
+    chosen = web.get(botnets + "/download/md?template=us-rfc-responses")
     assert chosen.status_code == 200 and chosen.text != default.text
-    title = load_consultation(Path(__file__).resolve().parents[2] / CISA[3:]).model.title
-    assert title.split(" ")[0] in default.text
+    assert "Stakeholder Action Against Botnets" in default.text
+    refused = web.get(botnets + "/download/md?template=eu-position-paper")
+    assert refused.status_code == 400
+    assert "eu-position-paper" in html.unescape(refused.text)
+    assert "Traceback" not in refused.text
 
 
 @pytest.mark.real_clients
