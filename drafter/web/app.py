@@ -287,7 +287,9 @@ class WebApp:
                                    + (f", {counts['suggested']} suggested"
                                       if counts["suggested"] else "")
                                    + (f", {counts['skipped']} skipped"
-                                      if counts["skipped"] else "")) if counts else \
+                                      if counts["skipped"] else "")
+                                   + (f", {counts['placeholder']} with a placeholder"
+                                      if counts["placeholder"] else "")) if counts else \
                     "no questions"
                 row["last"] = (last.get(str(path.resolve())) or "")[:16].replace("T", " ")
             except DrafterError as exc:

@@ -419,3 +419,36 @@ def test_drafter_serve_prints_the_url_and_serves(workspace):
     finally:
         proc.terminate()
         proc.wait(10)
+
+
+def test_approve_a_variant_through_drafter_review(workspace):
+    import datetime as dt
+    import re
+
+    web = client(make_app(workspace, today=dt.date(2026, 12, 2)))
+    html_text = web.get("/library/eu-oppose-backdoors").text
+    assert "Variant us" in html_text
+    form = html_text.split('name="variant" value="us"', 1)[0].rsplit("<form", 1)[1]
+    token = re.search(r'name="token" value="([^"]+)"', form).group(1)
+    variant = workspace / "positions" / "encryption" / "eu-oppose-backdoors.us.md"
+    as_filed = (workspace / "positions" / "encryption" / "eu-oppose-backdoors.md").read_bytes()
+    assert "status: draft" in variant.read_text()
+    page = web.post("/library/eu-oppose-backdoors/approve", data={
+        "csrf": csrf_of(html_text), "token": token, "variant": "us"}, follow_redirects=False)
+    assert page.status_code == 303
+    text = variant.read_text()
+    assert "status: approved" in text and "approved_on: 2026-12-02" in text
+    assert (workspace / "positions" / "encryption" / "eu-oppose-backdoors.md").read_bytes() \
+        == as_filed
+    unknown = web.post("/library/eu-oppose-backdoors/approve", data={
+        "csrf": csrf_of(html_text), "token": token, "variant": "mars"})
+    assert unknown.status_code == 404 and "has no variant 'mars'" in html.unescape(unknown.text)
+
+
+def test_coverage_counts_placeholders(web, workspace):
+    (workspace / "examples" / "odd.yaml").write_text(
+        "title: Odd questions\nagency: {name: Agency X, short_name: AX}\nkind: rfi\n"
+        "jurisdiction: US\nquestions:\n  - {id: '1', text: 'Zebra quagga okapi?'}\n")
+    page = web.get("/c/examples/odd.yaml")
+    assert "0 of 1 answered, 1 with a placeholder" in page.text
+    assert "0 of 1 answered, 1 with a placeholder" in web.get("/").text
