@@ -588,7 +588,10 @@ class WebApp:
             raise LoadError(f"no position '{block_id}' in the library", code="not-found")
         return library.blocks[block_id]
 
-    def _position_context(self, block, text=None, findings=None, conflict=None):
+    def _position_context(self, block, text=None, findings=None, conflict=None,
+                          editing: str | None = None):
+        """The position page; ``text`` and ``findings`` belong to the editor of ``editing``
+        (a variant name, None for the as-filed file)."""
         from drafter.load.yamlsrc import read_text
         from drafter.register import open_register
 
@@ -603,8 +606,14 @@ class WebApp:
         source = block.meta.source
         seeds = session.seed_titles()
         variants = [{"name": name, "meta": v.meta, "body": v.body, "token":
-                     edits.file_token(v.path), "rel": relative(self.ws, v.path)}
+                     edits.file_token(v.path), "rel": relative(self.ws, v.path),
+                     "editing": editing == name,
+                     "file_text": text if editing == name and text is not None
+                     else read_text(v.path),
+                     "findings": (findings or []) if editing == name else []}
                     for name, v in block.variants.items()]
+        if editing is not None:
+            text, findings = None, None
         current = read_text(block.path)
         return {"block": block, "meta": block.meta, "rel": relative(self.ws, block.path),
                 "seed": seeds.get(source.seed, source.seed) if source else None,
@@ -625,19 +634,25 @@ class WebApp:
         block = self._block(request.path_params["id"])
         form = await self.form(request)
         text = str(form.get("text") or "")
+        variant = str(form.get("variant") or "") or None
+        if variant is not None and variant not in block.variants:
+            raise LoadError(f"position '{block.id}' has no variant '{variant}'",
+                            code="not-found")
+        path = block.wording(variant).path
         try:
-            warnings = edits.save_block(self.ws, block.path, text, str(form.get("token") or ""),
+            warnings = edits.save_block(self.ws, path, text, str(form.get("token") or ""),
                                         block.id)
         except edits.Conflict as exc:
             return self.page(request, "position.html", status=409, **self._position_context(
-                block, text=text, conflict=exc.message))
+                block, text=text, conflict=exc.message, editing=variant))
         except edits.BlockRefused as exc:
             return self.page(request, "position.html", status=400, **self._position_context(
-                block, text=text, findings=exc.findings))
-        self.commit(request, [block.path], f"Edit position {block.id}")
-        self.flash(request, f"Saved {block.id}" + (f" ({len(warnings)} warning"
-                                                    f"{'' if len(warnings) == 1 else 's'})"
-                                                    if warnings else "") + ".")
+                block, text=text, findings=exc.findings, editing=variant))
+        what = f"{block.id} ({variant} variant)" if variant else block.id
+        self.commit(request, [path], f"Edit position {what}")
+        self.flash(request, f"Saved {what}" + (f" ({len(warnings)} warning"
+                                               f"{'' if len(warnings) == 1 else 's'})"
+                                               if warnings else "") + ".")
         for w in warnings:
             self.flash(request, f"line {w.line}: {w.message}" if w.line else w.message,
                        "warning")

@@ -126,7 +126,7 @@ def test_library_edit_with_check_errors_then_approve(workspace, serve, page):
     box = page.get_by_label("Block file")
     original = box.input_value()
     box.fill(original.replace("topics: [backdoors", "topics: [no-such-topic"))
-    page.get_by_role("button", name="Save").click()
+    page.get_by_role("button", name="Save", exact=True).click()
     alert = page.locator(".findings")
     expect(alert).to_contain_text("Not saved")
     expect(alert).to_contain_text("no-such-topic")
@@ -139,7 +139,7 @@ def test_library_edit_with_check_errors_then_approve(workspace, serve, page):
     edited = original.replace("which inherently weaken", "which always weaken")
     assert edited != original
     page.get_by_label("Block file").fill(edited)
-    page.get_by_role("button", name="Save").click()
+    page.get_by_role("button", name="Save", exact=True).click()
     expect(page.get_by_role("status").first).to_contain_text("Saved eu-oppose-backdoors")
     assert "which always weaken" in path.read_text()
 

@@ -452,3 +452,27 @@ def test_coverage_counts_placeholders(web, workspace):
     page = web.get("/c/examples/odd.yaml")
     assert "0 of 1 answered, 1 with a placeholder" in page.text
     assert "0 of 1 answered, 1 with a placeholder" in web.get("/").text
+
+
+def test_edit_a_variant_with_check_errors_then_save(web, workspace):
+    import re
+
+    variant = workspace / "positions" / "encryption" / "eu-oppose-backdoors.us.md"
+    html_text = web.get("/library/eu-oppose-backdoors").text
+    form = html_text.split('<label for="variant-text-us">', 1)[0].rsplit("<form", 1)[1]
+    token = re.search(r'name="token" value="([^"]+)"', form).group(1)
+    original = variant.read_text()
+    bad = original.replace("audience: [US]", "audience: [Mars]")
+    refused = web.post("/library/eu-oppose-backdoors/save", data={
+        "csrf": csrf_of(html_text), "token": token, "variant": "us", "text": bad})
+    assert refused.status_code == 400
+    line = bad.splitlines().index("audience: [Mars]") + 1
+    assert f"line {line}: error:" in refused.text and "audience" in refused.text
+    assert "[Mars]" in refused.text                 # the reviewer's text stays in the editor
+    assert variant.read_text() == original
+    good = original.replace("inherently weakens", "always weakens")
+    saved = web.post("/library/eu-oppose-backdoors/save", data={
+        "csrf": csrf_of(html_text), "token": token, "variant": "us", "text": good},
+        follow_redirects=False)
+    assert saved.status_code == 303
+    assert variant.read_text() == good
