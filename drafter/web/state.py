@@ -51,8 +51,9 @@ class Resident:
 
     def __init__(self, workspace):
         # yaml-rs 0.1.6 (the optional "fast" header parser) crashed the process with a
-        # segmentation fault when a second server thread of one process rebuilt the index;
-        # the web reads block headers with PyYAML instead, with the same results.
+        # segmentation fault inside yaml_rs.loads when a second server thread of one process
+        # rebuilt the index (seen twice, not reproducible at will); a server's requests may
+        # run on any thread, so the web reads block headers with PyYAML, with the same results.
         import drafter.suggest.index as index_module
         index_module.yaml_rs = None
         self.workspace = workspace

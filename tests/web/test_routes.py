@@ -476,3 +476,26 @@ def test_edit_a_variant_with_check_errors_then_save(web, workspace):
         follow_redirects=False)
     assert saved.status_code == 303
     assert variant.read_text() == good
+
+
+def test_two_servers_in_one_process_rebuild_the_index(tmp_path, serve):
+    """yaml-rs once crashed the process (segmentation fault) when a second server thread
+    rebuilt the index; the server reads block headers with PyYAML since."""
+    import drafter.suggest.index as index_module
+
+    import shutil
+    import urllib.request
+
+    root = Path(__file__).resolve().parents[2]
+    for n in range(2):
+        dest = tmp_path / f"ws{n}"
+        for name in ("positions", "templates", "seeds", "examples"):
+            shutil.copytree(root / name, dest / name)
+        for name in ("org.yaml", "drafter.yaml", "glossary.yaml"):
+            shutil.copy(root / name, dest / name)
+        server = serve(make_app(dest))
+        with urllib.request.urlopen(server.url + "/") as page:
+            assert "examples/cisa-circia-rfi.yaml" in page.read().decode()
+        with urllib.request.urlopen(server.url + "/library?q=encryption+backdoors") as page:
+            assert "Oppose backdoors" in page.read().decode()
+        assert index_module.yaml_rs is None
