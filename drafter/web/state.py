@@ -50,12 +50,6 @@ class Resident:
     """The warm pipeline session and suggestion index of one workspace."""
 
     def __init__(self, workspace):
-        # yaml-rs 0.1.6 (the optional "fast" header parser) crashed the process with a
-        # segmentation fault inside yaml_rs.loads when a second server thread of one process
-        # rebuilt the index (seen twice, not reproducible at will); a server's requests may
-        # run on any thread, so the web reads block headers with PyYAML, with the same results.
-        import drafter.suggest.index as index_module
-        index_module.yaml_rs = None
         self.workspace = workspace
         self.lock = threading.RLock()
         self._signature = None
@@ -96,7 +90,18 @@ class Resident:
         with self.lock:
             self.refresh()
             if self._suggester is None:
-                self._suggester = Suggester.for_workspace(self.workspace)
+                # yaml-rs 0.1.6 (the optional "fast" header parser) crashed the process with
+                # a segmentation fault inside yaml_rs.loads when a second server thread of one
+                # process rebuilt the index (seen twice, not reproducible at will); a server's
+                # requests may run on any thread, so the index is refreshed here with PyYAML,
+                # with the same results.
+                import drafter.suggest.index as index_module
+
+                fast, index_module.yaml_rs = index_module.yaml_rs, None
+                try:
+                    self._suggester = Suggester.for_workspace(self.workspace)
+                finally:
+                    index_module.yaml_rs = fast
             return self._suggester
 
 

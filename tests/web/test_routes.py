@@ -480,8 +480,10 @@ def test_edit_a_variant_with_check_errors_then_save(web, workspace):
 
 def test_two_servers_in_one_process_rebuild_the_index(tmp_path, serve):
     """yaml-rs once crashed the process (segmentation fault) when a second server thread
-    rebuilt the index; the server reads block headers with PyYAML since."""
+    rebuilt the index; the server refreshes the index with PyYAML since."""
     import drafter.suggest.index as index_module
+
+    fast = index_module.yaml_rs
 
     import shutil
     import urllib.request
@@ -498,4 +500,4 @@ def test_two_servers_in_one_process_rebuild_the_index(tmp_path, serve):
             assert "examples/cisa-circia-rfi.yaml" in page.read().decode()
         with urllib.request.urlopen(server.url + "/library?q=encryption+backdoors") as page:
             assert "Oppose backdoors" in page.read().decode()
-        assert index_module.yaml_rs is None
+        assert index_module.yaml_rs is fast         # only set aside while refreshing
