@@ -460,6 +460,8 @@ class WebApp:
                          and Path(self.ws.root).resolve() in p.resolve().parents})
         return {
             "rel": rel, "model": model, "questions": questions, "counts": counts,
+            "chosen": [{"id": pid, "title": library.blocks[pid].meta.title
+                        if pid in library else pid} for pid in model.positions],
             "total": len(statuses), "preview": preview, "error": error,
             "checks": [{"severity": d.severity, "message": d.message, "line": d.line,
                         "code": d.code} for d in checks],

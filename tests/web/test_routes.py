@@ -501,3 +501,11 @@ def test_two_servers_in_one_process_rebuild_the_index(tmp_path, serve):
         with urllib.request.urlopen(server.url + "/library?q=encryption+backdoors") as page:
             assert "Oppose backdoors" in page.read().decode()
         assert index_module.yaml_rs is fast         # only set aside while refreshing
+
+
+def test_consultation_without_questions_lists_its_positions(web):
+    page = web.get("/c/examples/ntia-botnets-comments.yaml")
+    assert page.status_code == 200
+    assert "Positions in this filing" in page.text
+    assert '<code>market-driven-botnet-mitigation</code>' in page.text
+    assert "No questions: the filing is drafted from the chosen positions." in page.text
