@@ -75,8 +75,8 @@ def plan(consultation, recorded: Callable[[str, list[str]], list[str]],
     ``recorded(question_id, ids)`` returns the usable ones of the file's suggested ids (known,
     not retired) and raises for unknown ids; ``live(question)`` returns the ranked
     suggestions for a question as :class:`Candidate` (best first, with ``confident`` from the
-    ranker and ``fits`` for this consultation); it is only called for questions the file
-    leaves open.
+    ranker and ``fits`` for this consultation), or as (id, score) pairs taken as confident and
+    fitting; it is only called for questions the file leaves open.
     """
     out: list[QuestionStatus] = []
     taken: set[str] = set(consultation.positions)   # blocks the filing already shows
@@ -95,7 +95,9 @@ def plan(consultation, recorded: Callable[[str, list[str]], list[str]],
             open_questions.append((len(out), q))
         taken.update(status.positions)
         out.append(status)
-    ranked = {i: live(q) for i, q in open_questions}
+    ranked = {i: [c if isinstance(c, Candidate) else Candidate(c[0], c[1], "", True, True)
+                  for c in live(q)]                 # (id, score) pairs: confident and fitting
+              for i, q in open_questions}
     home: dict[str, tuple[float, int]] = {}       # block -> (best score, question index)
     for i, candidates in ranked.items():
         out[i].candidates = list(candidates)

@@ -123,13 +123,17 @@ class Session:
                 if isinstance(s, dict) and "id" in s}
 
     def render(self, draft: Draft, fmt: str, reference_docx: Path | None = None,
-               annotate: bool = False, update_fields: bool = False) -> bytes:
+               annotate: bool = False, update_fields: bool = False,
+               comments: bool = True) -> bytes:
+        """The filing in ``fmt``; ``comments=False`` leaves the Word comments of review notes
+        out of a DOCX (as the PDF writer does)."""
         writer = get_writer(fmt)
         ctx = WriteContext(
             source_markdown=draft.composition.markdown,
             reference_docx=self.reference_docx(draft, reference_docx),
             annotate=annotate,
             update_fields=update_fields,
+            comments=comments,
             blocks={b.id: b for b in draft.composition.used},
             sources=self.seed_titles() if annotate else {},
             diagnostics=draft.diagnostics,

@@ -312,3 +312,14 @@ def test_unseen_draft_marks_automatic_answers_and_comments_placeholders(tmp_path
     assert "No answer was filled in automatically for question 5." in comments
     assert "Candidates (add one to answers.5.positions to use it):" in comments
     assert "[[TODO: answer to question 6]]" in doc.text()
+
+
+def test_check_reports_a_consultation_whose_template_serves_another_jurisdiction(workspace):
+    path = workspace / "examples" / "eu-manifesto-2024.yaml"
+    path.write_text(path.read_text().replace("template: eu-position-paper",
+                                             "template: us-agency-comments"))
+    result = run_cli("check", path, cwd=workspace)
+    assert result.code == 1
+    assert ("examples/eu-manifesto-2024.yaml:9: error: template 'us-agency-comments' serves US, "
+            "UK, other, not EU (European Union policymakers): choose another template, or "
+            "--force to draft anyway [render-error]") in result.out

@@ -98,7 +98,8 @@ def test_watch_rerenders_on_every_kind_of_change_and_survives_errors(workspace):
 def test_watch_keeps_the_last_good_preview_on_error(workspace):
     ws = discover(start=workspace)
     out = workspace / "live.html"
-    steps = Script([_edit(workspace / THANKS, "{{ agency.name }}", "{{ agency.nme }}")])
+    steps = Script([_edit(workspace / THANKS, "{{ agency.name | possessive }}",
+                          "{{ agency.nme | possessive }}")])
     lines: list[str] = []
     pv.watch(lambda: Session(ws), ws, workspace / NTIA, out, interval=0, max_cycles=2,
              echo=lines.append, sleep=steps)

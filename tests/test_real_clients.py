@@ -76,7 +76,10 @@ def documents(house_refs):
     session = Session(discover(start=ROOT))
     docs = {}
     for name in EXAMPLE_NAMES:
-        docs[name] = session.render(session.draft(EXAMPLES / f"{name}.yaml"), "docx")
+        # without Word comments, as the PDF writer builds them (LibreOffice's PDF export
+        # through UNO fails on comments)
+        docs[name] = session.render(session.draft(EXAMPLES / f"{name}.yaml"), "docx",
+                                    comments=False)
     ntia = session.draft(EXAMPLES / "ntia-botnets-comments.yaml")
     for numbering, ref in house_refs.items():
         docs[f"house-numbering-{numbering}"] = session.render(ntia, "docx", reference_docx=ref)

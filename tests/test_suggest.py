@@ -9,15 +9,18 @@ import shutil
 import sqlite3
 from pathlib import Path
 
-from drafter.load.library import block_files
+import yaml
+
 
 import pytest
 
 from conftest import EXAMPLES, run_cli
 from drafter.errors import LoadError
 from drafter.load.consultation import load_consultation
-from drafter.load.library import load_library
+from drafter.load.library import block_files, load_library
 from drafter.suggest import Index, Suggester
+
+UNSEEN_FTC = Path(__file__).resolve().parent / "data" / "unseen" / "ftc-data-security-anpr.yaml"
 
 BACKDOOR_QUESTION = ("Should providers be required to give law enforcement exceptional access "
                      "to encrypted communications?")
@@ -292,8 +295,21 @@ def test_suggest_rejects_duplicate_question_ids(workspace):
 
 # --- --write -----------------------------------------------------------------------------------
 
-def test_write_keeps_comments_and_formatting(workspace):
+def _partly_answered(workspace):
+    """The consumer-privacy example with questions 1, 3, 4, 5 and 8 left open again."""
     path = workspace / "examples" / "ntia-consumer-privacy-rfc.yaml"
+    head, rest = path.read_text().split("answers:\n", 1)
+    tail = rest.split("positions:\n", 1)[1]
+    path.write_text(head + "answers:\n"
+                    '  "2":\n    positions: [address-internet-fragmentation]\n'
+                    '  "6":\n    positions: [privacy-security-standards, encryption-promote-trust]\n'
+                    '  "7":\n    skip: enforcement resources are outside our remit\n'
+                    "positions:\n" + tail)
+    return path
+
+
+def test_write_keeps_comments_and_formatting(workspace):
+    path = _partly_answered(workspace)
     original = path.read_text() + "\n# Filing furniture, chosen by hand.\nvariables: {short_title: 'Privacy'}\n"
     path.write_text(original)
     result = run_cli("suggest", path, "--write", cwd=workspace)
@@ -316,14 +332,16 @@ def test_write_keeps_comments_and_formatting(workspace):
 
 
 def test_write_adds_answers_after_the_questions(workspace):
-    path = workspace / "examples" / "cisa-circia-rfi.yaml"
+    path = workspace / "examples" / "ftc.yaml"
+    shutil.copy(UNSEEN_FTC, path)
+    path.write_text(path.read_text() + "positions:\n  - thanks-for-opportunity\n")
     result = run_cli("suggest", path, "--write", cwd=workspace)
     assert result.code == 0, result.err
     text = path.read_text()
     assert text.index("\nanswers:\n") < text.index("\npositions:\n")
     assert text.index("\nquestions:\n") < text.index("\nanswers:\n")
     model = load_consultation(path).model
-    assert set(model.answers) == {q.id for q in model.questions}
+    assert set(model.answers) == {"1", "2", "3", "4"}   # the questions with a fitting pick
     assert all(a.suggested for a in model.answers.values())
 
 
@@ -332,11 +350,9 @@ def test_write_for_a_consultation_without_questions(workspace):
     before = load_consultation(path).model.positions
     result = run_cli("suggest", path, "--write", cwd=workspace)
     assert result.code == 0
-    after = load_consultation(path).model.positions
-    assert after[:len(before)] == before
-    added = after[len(before):]
-    assert all(f"- {pid}  # suggested by drafter suggest: review" in path.read_text()
-               for pid in added)
+    model = load_consultation(path).model
+    assert model.positions == before          # picks are suggestions, never accepted positions
+    assert not set(model.suggested) & set(before)
 
 
 def test_parallel_build_gives_the_same_index(workspace, monkeypatch):

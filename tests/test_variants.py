@@ -310,3 +310,20 @@ def test_harvest_writes_an_edit_back_to_the_variant_file(workspace, tmp_path):
     assert result.code == 0, result.err
     assert "among trusted partners through targeted programs" in variant.read_text()
     assert hashlib.sha256(as_filed.read_bytes()).hexdigest() == before
+
+
+def test_recorded_suggestion_that_does_not_answer_questions_is_flagged(workspace):
+    path = write_consultation(workspace, "rec.yaml", "jurisdiction: US\nquestions:\n"
+                              "  - {id: '1', text: Who are you?}\n"
+                              "answers:\n  '1': {suggested: [coalition-members]}\n")
+    result = run_cli("check", path, cwd=workspace)
+    assert "position 'coalition-members' (profile) answers question 1" in result.out
+    assert "question 1 is answered with coalition-members, recorded by drafter suggest " \
+           "--write and not reviewed" in result.out
+
+
+def test_possessive_never_writes_s_apostrophe_s():
+    from drafter.compose.functions import possessive
+    assert possessive("NTIA") == "NTIA’s"
+    assert possessive("European Union policymakers") == "European Union policymakers’"
+    assert possessive("European Commission") == "European Commission’s"

@@ -92,7 +92,9 @@ def run_trials(ctx) -> Trials:
             continue
         try:
             chosen = choose_template(cf, ctx.ws.templates)
-        except DrafterError:
+        except DrafterError as exc:
+            if exc.code == "template-jurisdiction":     # drafted only with --force: a finding
+                record(exc, cf, None)
             trials.skipped.add(cf.path)
             continue
         if not (all_templates or ctx.selected(cf.path)

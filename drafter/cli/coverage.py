@@ -27,7 +27,6 @@ def coverage(opts, consultation, fmt, strict):
     candidates with their reasons, confidence and fit.
     """
     from drafter.coverage import PLACEHOLDER, SUGGESTED, plan, summary
-    from drafter.errors import LoadError
     from drafter.load.consultation import load_consultation
     from drafter.suggest import Suggester
     from drafter.suggest.drafting import candidates

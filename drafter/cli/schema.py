@@ -88,7 +88,7 @@ def json_schema(kind: str) -> dict:
 @click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False),
               help="Write the schema to this file (default: print it).")
 def schema(kind, output):
-    """Print the JSON Schema of a file KIND: consultation, position, batch, glossary,
+    """Print the JSON Schema of a file KIND: consultation, position, variant, batch, glossary,
     settings, topics or org."""
     text = json.dumps(json_schema(kind), indent=2, ensure_ascii=False) + "\n"
     if output is None:

@@ -72,9 +72,7 @@ def suggest(opts, consultation, fmt, top, write):
         if results:
             open_ids = {q.id for q in model.questions
                         if not _answered(model.answers.get(q.id))}
-            fits = _fit(opts, model)
-            picks = {r.id: [s.position for s in r.confident if fits(s.position)]
-                     for r in results if r.id in open_ids}
+            picks = _planned_picks(opts, model, results, open_ids)
             count = record_suggestions(cf.path, picks, order=[q.id for q in model.questions])
             what = "question" if count == 1 else "questions"
         else:
@@ -96,6 +94,23 @@ def suggest(opts, consultation, fmt, top, write):
         click.echo(json.dumps(data, indent=2, ensure_ascii=False))
     else:
         click.echo(_table(results, whole))
+
+
+def _planned_picks(opts, model, results, open_ids) -> dict[str, list[str]]:
+    """The automatic answers a draft would write (drafter.coverage.plan): confident picks that
+    fit, each block where it scores best, for the questions the file leaves open."""
+    from drafter.coverage import SUGGESTED, Candidate, plan
+
+    fits = _fit(opts, model)
+    ranked = {r.id: r for r in results}
+
+    def live(question):
+        return [Candidate(s.position, s.score, s.why, bool(s.confident), fits(s.position))
+                for s in ranked[question.id].suggestions]
+
+    statuses = plan(model, lambda qid, ids: ids, live)
+    return {s.id: list(s.positions) for s in statuses
+            if s.status == SUGGESTED and not s.recorded and s.id in open_ids}
 
 
 def _fit(opts, model, answering: bool = True):

@@ -101,7 +101,13 @@ class DraftSuggestions:
         if item is None or item.status != SUGGESTED:
             return SuggestedAnswer([])
         self.shown[item.id] = item
-        return SuggestedAnswer([view(self.composer.library.get(pid)) for pid in item.positions])
+        blocks = [self.composer.library.get(pid) for pid in item.positions]
+        if item.recorded:                    # picks written in the file may be of any role
+            from drafter.compose.wording import answers_questions
+            for block in blocks:
+                if not answers_questions(block):
+                    self.composer.role_mismatches.setdefault(block.id, []).append(item.id)
+        return SuggestedAnswer([view(block) for block in blocks])
 
     def placeholder(self, question_id) -> Markup:
         item = self.plan().get(str(question_id))

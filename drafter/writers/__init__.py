@@ -24,6 +24,7 @@ class WriteContext:
     reference_docx: Path | None = None
     annotate: bool = False
     update_fields: bool = False
+    comments: bool = True       # Word comments of review notes (a placeholder's candidates)
     blocks: dict = field(default_factory=dict)  # block id -> load.library.Block, for annotations
     sources: dict = field(default_factory=dict)  # seed id -> seed title, for annotations
     diagnostics: Diagnostics = field(default_factory=Diagnostics)

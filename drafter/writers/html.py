@@ -22,6 +22,7 @@ h1,h2,h3,h4{font-family:Helvetica,Arial,sans-serif;line-height:1.25}
 .block:hover::before{content:attr(data-block);font:11px monospace;color:#7a9cc6;float:right}
 .num{margin-right:.5em}
 .todo{background:#fff3b0}
+.review-note p{background:#fff3b0;display:inline}
 blockquote{border-left:3px solid #ccc;margin-left:0;padding-left:1em;color:#444}
 table{border-collapse:collapse}td,th{border:1px solid #bbb;padding:.2em .5em}
 .footnotes{font-size:.9em;border-top:1px solid #ccc;margin-top:2em}

@@ -197,7 +197,6 @@ class PdfWriter:
 
         # Word comments stay out of the PDF (LibreOffice's export through UNO fails on them,
         # and a PDF shows no comments): the note paragraphs and highlights remain.
-        builder = DocxBuilder(doc, replace(ctx, annotate=False))
-        builder.review_comments = False
+        builder = DocxBuilder(doc, replace(ctx, annotate=False, comments=False))
         data = builder.build()
         return export_pdfs([data], ctx.diagnostics, has_toc=builder.has_toc)[0]

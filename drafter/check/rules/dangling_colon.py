@@ -16,6 +16,7 @@ def _flat(nodes):
 
 
 def check_draft(d, report):
+    from drafter.check.drafts import TextUnit
     from drafter.model.nodes import BlockQuote, CodeBlock, ListBlock, Paragraph, Table
     from drafter.model.text import inline_text
 
@@ -30,7 +31,6 @@ def check_draft(d, report):
         if isinstance(following, (ListBlock, Table, BlockQuote, CodeBlock)):
             continue
         block = node.source.block if getattr(node, "source", None) is not None else None
-        from drafter.check.drafts import TextUnit
         unit = TextUnit(text, block, "paragraph")
         tail = " ".join(text.split()[-4:])
         path, line, col = d.locate(unit, tail)

@@ -12,8 +12,11 @@ def check(ctx, report):
         err = trial.error
         if err.code in CLAIMED:
             continue
-        what = f"template {trial.template}" if trial.template else "the block"
         path = err.path if err.path is not None else trial.consultation
+        if err.code == "template-jurisdiction":
+            report(err.message, path, err.line, err.col)
+            continue
+        what = f"template {trial.template}" if trial.template else "the block"
         report(f"{err.message} (rendering {what} with {display_path(trial.consultation)})",
                path, err.line, err.col)
 

@@ -90,7 +90,7 @@ class DocxBuilder:
         self.footnotes = footnotes.Footnotes(self.document, self.styles)
         self.annotator = None
         self.reviewer = None       # comments of review divs (placeholders' candidates)
-        self.review_comments = True
+        self.review_comments = ctx.comments
         if ctx.annotate:
             from drafter.writers.docx.comments import Annotator
             self.annotator = Annotator(self.document, self.styles,
