@@ -223,3 +223,25 @@ def test_two_sessions_editing_one_answer_conflict(workspace, serve, browser):
     assert "First text." in text and "Second text." not in text
     first.context.close()
     second.context.close()
+
+
+def test_fetch_a_federal_register_notice_then_create(workspace, serve, page):
+    expect = _expect()
+    from web.fakeapi import FakeFederalRegister
+
+    circia = (ROOT / "tests" / "data" / "import" / "cisa-circia-rfi.json").read_bytes()
+    with FakeFederalRegister({"2022-19551": circia}) as api:
+        server = serve(make_app(workspace, federal_register_url=api.base))
+        page.goto(server.url + "/new")
+        page.get_by_label("Federal Register document number").fill("2022-19551")
+        page.get_by_role("button", name="Fetch").click()
+        expect(page.get_by_label("Title")).to_have_value(re.compile(
+            r"^Request for Information on the Cyber Incident Reporting"))
+        expect(page.get_by_label("Agency short name")).to_have_value("CISA")
+        page.get_by_label("Questions").fill("1. What should count as a covered entity?")
+        page.get_by_role("button", name="Create").click()
+        expect(page.get_by_role("heading", level=1)).to_contain_text("Cyber Incident Reporting")
+        expect(page.get_by_role("region", name="Question 1")).to_contain_text(
+            "What should count as a covered entity?")
+    written = list((workspace / "consultations").glob("*.yaml"))
+    assert len(written) == 1 and "docket: CISA-2022-0010" in written[0].read_text()
