@@ -323,3 +323,13 @@ def test_check_reports_a_consultation_whose_template_serves_another_jurisdiction
     assert ("examples/eu-manifesto-2024.yaml:9: error: template 'us-agency-comments' serves US, "
             "UK, other, not EU (European Union policymakers): choose another template, or "
             "--force to draft anyway [render-error]") in result.out
+
+
+def test_html_preview_shows_a_placeholder_s_candidates_as_a_tooltip(tmp_path):
+    out = tmp_path / "ofcom.html"
+    assert run_cli("draft", UNSEEN / "ofcom-online-safety.yaml", "-o", out).code == 0
+    html = out.read_text()
+    assert re.search(r'<div class="review-note answer-placeholder" title="No answer was filled '
+                     r'in automatically for question 5\.\nCandidates \(add one to answers\.5\.'
+                     r'positions to use it\):\n[^"]+">', html)
+    assert ".review-note p{background:#fff3b0" in html

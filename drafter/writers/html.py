@@ -118,6 +118,10 @@ class HtmlRenderer:
                 data = ""
                 if "block" in node.classes:
                     data = f' data-block="{escape(node.attrs.get("block", ""), True)}"'
+                if "review-note" in node.classes and node.attrs.get("comment"):
+                    # the Word comment of a placeholder (its candidates), as a tooltip
+                    tip = "\n".join(p.strip() for p in node.attrs["comment"].split(" || "))
+                    data += f' title="{escape(tip, True)}"'
                 out.append(f'<div class="{escape(classes, True)}"{data}>{self.blocks(node.children)}</div>')
         return "\n".join(out)
 
