@@ -28,6 +28,8 @@ def display_path(path: str | os.PathLike | None) -> str | None:
     """A path as the user would type it: relative to the current directory when inside it."""
     if path is None:
         return None
+    if isinstance(path, str) and "://" in path:
+        return path                      # a URL (a fetched document): kept as it is
     p = Path(path)
     try:
         return str(p.resolve().relative_to(Path.cwd().resolve()))

@@ -28,6 +28,8 @@ COMMANDS = {
     "schema": "drafter.cli.schema:schema",
     "batch": "drafter.cli.batch:batch",
     "register": "drafter.cli.register:register",
+    "serve": "drafter.cli.serve:serve",
+    "users": "drafter.cli.users:users",
 }
 
 

@@ -58,9 +58,23 @@ def default_output(fields: dict, folder: Path | None = None) -> Path:
     return (folder or Path()) / (stem + ".yaml")
 
 
-def _interactive_questions() -> list[dict]:
+def questions_from_text(text: str, source: str = "<input>") -> list[dict]:
+    """Questions (``{"id", "text"}``) from pasted text: a numbered list as ``--questions``
+    reads it, else one question per non-empty line, numbered from 1."""
     from drafter.importers import parse_questions
 
+    lines = [line for line in text.splitlines() if line.strip()]
+    if not lines:
+        return []
+    try:
+        return [{"id": q.id, "text": q.text} for q in parse_questions("\n".join(lines),
+                                                                     Path(source))]
+    except Exception:  # noqa: BLE001 - not numbered: one question per line
+        return [{"id": str(i), "text": " ".join(line.split())} for i, line in
+                enumerate(lines, start=1)]
+
+
+def _interactive_questions() -> list[dict]:
     click.echo("Questions: paste a numbered list, or type one question per line; "
                "an empty line ends the list.", err=True)
     lines = []
@@ -69,14 +83,53 @@ def _interactive_questions() -> list[dict]:
         if not line.strip():
             break
         lines.append(line)
-    if not lines:
-        return []
-    text = "\n".join(lines)
-    try:
-        return [{"id": q.id, "text": q.text} for q in parse_questions(text, Path("<input>"))]
-    except Exception:  # noqa: BLE001 - not numbered: one question per line
-        return [{"id": str(i), "text": " ".join(line.split())} for i, line in
-                enumerate(lines, start=1)]
+    return questions_from_text("\n".join(lines))
+
+
+def merge_fields(imported=None, questions=None, *, title=None, agency=None, agency_short=None,
+                 kind=None, jurisdiction=None, docket=None, deadline=None) -> dict:
+    """Consultation fields: an importer's (``Imported`` or None), then ``questions`` (list of
+    ``{"id", "text"}``), then the given values over them (None leaves a field as it is)."""
+    fields: dict = dict(imported.fields) if imported is not None else {}
+    if questions:
+        fields["questions"] = list(questions)
+    overrides = {"title": title, "kind": kind, "jurisdiction": jurisdiction, "docket": docket,
+                 "deadline": deadline}
+    fields.update({k: v for k, v in overrides.items() if v is not None})
+    if agency or agency_short:
+        current = dict(fields.get("agency") or {})
+        if agency:
+            from drafter.importers.common import short_name
+            current["name"] = agency
+            current.setdefault("short_name", agency_short or short_name(agency))
+        if agency_short:
+            current["short_name"] = agency_short
+        fields["agency"] = current
+    return fields
+
+
+def missing_fields(fields: dict) -> list[str]:
+    """The required keys still empty, of ``title``, ``agency``, ``kind``, ``jurisdiction``."""
+    return [name for name, present in (
+        ("title", fields.get("title")),
+        ("agency", (fields.get("agency") or {}).get("name")),
+        ("kind", fields.get("kind")),
+        ("jurisdiction", fields.get("jurisdiction"))) if not present]
+
+
+def file_text(fields: dict, header: list[str], notes: list[str], output: Path) -> str:
+    """The consultation file's text for ``output``, validated like any consultation file
+    (LoadError naming ``output`` otherwise)."""
+    from drafter.importers import consultation_yaml, validate_text
+
+    from drafter.errors import display_path
+
+    header = list(header) or ["Written by drafter new."]
+    header.append("Next: drafter suggest " + Path(display_path(output)).as_posix()
+                  + " (which positions answer what), then drafter draft.")
+    text = consultation_yaml(fields, header, notes)
+    validate_text(text, output)
+    return text
 
 
 def _prompt_missing(fields: dict, ask_questions: bool) -> None:
@@ -131,6 +184,9 @@ def _consultations_folder(opts) -> Path | None:
 @click.option("--from-regulations-gov", "regulations_gov", metavar="DOC.json",
               type=click.Path(path_type=Path, dir_okay=False),
               help="A regulations.gov v4 document record (v4/documents/ID).")
+@click.option("--federal-register", "fr_number", metavar="NUMBER",
+              help="Fetch a Federal Register document by its number (2022-19551) from the "
+                   "public API ($DRAFTER_FEDERAL_REGISTER_URL sets another address).")
 @click.option("--questions", "questions_file", metavar="FILE.txt",
               type=click.Path(path_type=Path, dir_okay=False),
               help="The consultation's questions, pasted as a numbered list.")
@@ -151,73 +207,63 @@ def _consultations_folder(opts) -> Path | None:
               help="Ask for whatever the sources and flags leave out (default when the "
                    "input is a terminal).")
 @click.pass_obj
-def new(opts, federal_register, regulations_gov, questions_file, title, agency, agency_short, kind,
-        jurisdiction, docket, deadline, output, force, interactive):
+def new(opts, federal_register, regulations_gov, fr_number, questions_file, title, agency,
+        agency_short, kind, jurisdiction, docket, deadline, output, force, interactive):
     """Write a new consultation file (YAML).
 
-    From a Federal Register or regulations.gov JSON document, a pasted question list, flags,
-    or prompts; flags override what the documents say.
+    From a Federal Register or regulations.gov JSON document (or one fetched by its Federal
+    Register number), a pasted question list, flags, or prompts; flags override what the
+    documents say.
     """
-    from drafter.errors import LoadError, OutputError
-    from drafter.importers import (consultation_yaml, from_federal_register,
-                                   from_regulations_gov, read_questions, validate_text)
+    from drafter.errors import LoadError, OutputError, display_path
+    from drafter.importers import from_federal_register, from_regulations_gov, read_questions
     from drafter.output import atomic_write, check_inputs
 
-    if federal_register and regulations_gov:
-        raise click.UsageError("give --from-federal-register or --from-regulations-gov, not both")
+    if sum(1 for given in (federal_register, regulations_gov, fr_number) if given) > 1:
+        raise click.UsageError("give one notice, not both: --from-federal-register, "
+                               "--from-regulations-gov or --federal-register")
     if output is not None and output.exists() and not force:
         raise OutputError("already exists (use --force to overwrite)", output)
 
-    fields: dict = {}
     header = []
     notes: list[str] = []
     imported = None
+    source = federal_register or regulations_gov
     if federal_register:
         imported = from_federal_register(federal_register)
     elif regulations_gov:
         imported = from_regulations_gov(regulations_gov)
+    elif fr_number:
+        from drafter.importers.fetch import document_url, import_federal_register
+        imported = import_federal_register(fr_number)
+        source = document_url(fr_number)
     if imported is not None:
-        fields.update(imported.fields)
         header.append(f"Imported from the {imported.source} by drafter new.")
         notes.extend(imported.notes)
         for warning in imported.warnings:
-            click.echo(f"{federal_register or regulations_gov}: warning: {warning}", err=True)
+            click.echo(f"{source}: warning: {warning}", err=True)
+    questions = None
     if questions_file:
         parsed = read_questions(questions_file)
         from drafter.importers.questions import sequence_warnings
         for line, message in sequence_warnings(parsed):
             click.echo(f"{questions_file}:{line}: warning: {message}", err=True)
-        fields["questions"] = [{"id": q.id, "text": q.text} for q in parsed]
+        questions = [{"id": q.id, "text": q.text} for q in parsed]
         header.append(f"Questions from {questions_file.name}: check them against the notice.")
 
-    overrides = {"title": title, "kind": kind, "jurisdiction": jurisdiction, "docket": docket,
-                 "deadline": deadline}
-    fields.update({k: v for k, v in overrides.items() if v is not None})
-    if agency or agency_short:
-        current = dict(fields.get("agency") or {})
-        if agency:
-            from drafter.importers.common import short_name
-            current["name"] = agency
-            current.setdefault("short_name", agency_short or short_name(agency))
-        if agency_short:
-            current["short_name"] = agency_short
-        fields["agency"] = current
+    fields = merge_fields(imported, questions, title=title, agency=agency,
+                          agency_short=agency_short, kind=kind, jurisdiction=jurisdiction,
+                          docket=docket, deadline=deadline)
     published, closes = fields.get("published"), fields.get("deadline")
     if published and closes and closes < published:
-        where = federal_register or regulations_gov or "drafter new"
-        click.echo(f"{where}: warning: the comment deadline {closes.isoformat()} is before the "
-                   f"publication date {published.isoformat()}: check 'deadline' against the "
-                   "notice", err=True)
-    missing = [name for name, present in (
-        ("--title", fields.get("title")),
-        ("--agency", (fields.get("agency") or {}).get("name")),
-        ("--kind", fields.get("kind")),
-        ("--jurisdiction", fields.get("jurisdiction"))) if not present]
+        click.echo(f"{source or 'drafter new'}: warning: the comment deadline "
+                   f"{closes.isoformat()} is before the publication date "
+                   f"{published.isoformat()}: check 'deadline' against the notice", err=True)
+    missing = ["--" + name for name in missing_fields(fields)]
     if interactive or (missing and sys.stdin.isatty()):
         _prompt_missing(fields, ask_questions=not questions_file)
     elif missing:
         # A notice that lacks them is at fault; a question list never has them.
-        source = federal_register or regulations_gov
         raise LoadError("missing " + ", ".join(missing) + (
             " in the notice" if source else "") + " (give them as options, or run "
             "drafter new -i to be asked)", source)
@@ -228,13 +274,7 @@ def new(opts, federal_register, regulations_gov, questions_file, title, agency, 
                           (questions_file, "the question list")])
     if output.exists() and not force:
         raise OutputError("already exists (use --force to overwrite)", output)
-    if not header:
-        header.append("Written by drafter new.")
-    from drafter.errors import display_path
-    header.append("Next: drafter suggest " + Path(display_path(output)).as_posix()
-                  + " (which positions answer what), then drafter draft.")
-    text = consultation_yaml(fields, header, notes)
-    validate_text(text, output)
+    text = file_text(fields, header, notes, output)
     atomic_write(output, text.encode("utf-8"))
     count = len(fields.get("questions") or [])
     click.echo(f"wrote {display_path(output)} ({fields.get('kind')}, "

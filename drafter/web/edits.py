@@ -1,0 +1,330 @@
+"""Changing workspace files from the browser: answers in consultation files, position blocks.
+
+Every change reads the file, checks the version token the page was rendered with, edits it
+with ruamel.yaml's round trip (comments, key order and quoting kept: the same splice
+``drafter suggest --write`` uses), validates the result as the CLI would load it, and replaces
+the file atomically.  A token that no longer matches raises :class:`Conflict`: someone else
+saved first, and nothing is written.
+
+Version tokens are short hashes: of one answer's data for consultation answers (two people
+answering different questions do not conflict), of the whole file for position blocks.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import tempfile
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.scalarstring import LiteralScalarString
+
+from drafter.errors import DrafterError, LoadError
+from drafter.load.yamlsrc import parse_yaml, read_text
+from drafter.output import atomic_write
+
+_LOCK = threading.RLock()     # one writer at a time within the server process
+
+
+class Conflict(DrafterError):
+    """The file changed since the page was rendered: the save is refused, nothing written."""
+
+    code = "conflict"
+
+
+def token_of(value) -> str:
+    """A 16-hex-digit version token for ``value`` (bytes, or any JSON-able data)."""
+    data = value if isinstance(value, bytes) else json.dumps(
+        value, sort_keys=True, default=str, ensure_ascii=False).encode("utf-8")
+    return hashlib.sha256(data).hexdigest()[:16]
+
+
+def _answer_data(data, qid: str):
+    answers = data.get("answers") if isinstance(data, dict) else None
+    if not isinstance(answers, dict):
+        return None
+    for key, value in answers.items():
+        if str(key) == str(qid):
+            return value
+    return None
+
+
+def answer_token(path: Path, qid: str) -> str:
+    """The version token of question ``qid``'s answer in consultation file ``path``."""
+    data, _ = parse_yaml(read_text(Path(path)), Path(path))
+    return token_of(_answer_data(data, qid))
+
+
+def answer_tokens(data, question_ids) -> dict[str, str]:
+    """Version tokens of every question's answer, from the file's parsed data."""
+    return {qid: token_of(_answer_data(data, qid)) for qid in question_ids}
+
+
+def _flow(items) -> CommentedSeq:
+    seq = CommentedSeq(list(items))
+    seq.fa.set_flow_style()
+    return seq
+
+
+def _ids(entry: CommentedMap, key: str) -> list[str]:
+    value = entry.get(key)
+    return [str(v) for v in value] if isinstance(value, list) else []
+
+
+def _set_ids(entry: CommentedMap, key: str, ids: list[str]) -> None:
+    if ids:
+        entry[key] = _flow(ids)
+    elif key in entry:
+        del entry[key]
+
+
+def accept(pid: str) -> Callable[[CommentedMap], str]:
+    """Move position ``pid`` into the answer's ``positions`` (out of ``suggested``)."""
+    def change(entry: CommentedMap) -> str:
+        positions = _ids(entry, "positions")
+        if pid not in positions:
+            positions.append(pid)
+        _set_ids(entry, "positions", positions)
+        _set_ids(entry, "suggested", [p for p in _ids(entry, "suggested") if p != pid])
+        return f"accepted {pid}"
+    return change
+
+
+def reject(pid: str, live: list[str]) -> Callable[[CommentedMap], str]:
+    """Take ``pid`` out of the answer: from ``suggested`` or ``positions`` when it is there;
+    for an automatic pick (``live``, the library's confident suggestions the draft would use),
+    record the other picks as ``suggested`` so the rejected one stays out."""
+    def change(entry: CommentedMap) -> str:
+        suggested, positions = _ids(entry, "suggested"), _ids(entry, "positions")
+        if pid in suggested:
+            _set_ids(entry, "suggested", [p for p in suggested if p != pid])
+        elif pid in positions:
+            _set_ids(entry, "positions", [p for p in positions if p != pid])
+        else:
+            rest = [p for p in live if p != pid and p not in positions]
+            _set_ids(entry, "suggested", rest)
+        return f"rejected {pid}"
+    return change
+
+
+def _clean_text(text: str | None) -> str:
+    text = (text or "").replace("\r\n", "\n").replace("\r", "\n")
+    return "\n".join(line.rstrip() for line in text.strip().split("\n"))
+
+
+def set_text(text: str | None) -> Callable[[CommentedMap], str]:
+    """Set the answer's own Markdown ``text`` (empty: remove it)."""
+    clean = _clean_text(text)
+
+    def change(entry: CommentedMap) -> str:
+        if clean:
+            entry["text"] = LiteralScalarString(clean) if "\n" in clean else clean
+            return "wrote the answer"
+        entry.pop("text", None)
+        return "removed the answer text"
+    return change
+
+
+def set_skip(reason: str | None) -> Callable[[CommentedMap], str]:
+    """Skip the question for ``reason`` (empty: answer it again)."""
+    clean = " ".join((reason or "").split())
+
+    def change(entry: CommentedMap) -> str:
+        if clean:
+            entry["skip"] = clean
+            return f"skipped ({clean})"
+        entry.pop("skip", None)
+        return "no longer skipped"
+    return change
+
+
+def _keep_format(raw: bytes, text: str) -> bytes:
+    if b"\r\n" in raw:
+        text = text.replace("\n", "\r\n")
+    data = text.encode("utf-8")
+    return b"\xef\xbb\xbf" + data if raw.startswith(b"\xef\xbb\xbf") else data
+
+
+def edit_answer(path: Path, qid: str, token: str,
+                change: Callable[[CommentedMap], str]) -> str:
+    """Apply ``change`` to question ``qid``'s answer in consultation file ``path``.
+
+    ``token`` is the answer's version token when the page was rendered.  Returns what
+    ``change`` says it did.  Raises :class:`Conflict` when the answer changed meanwhile,
+    LoadError when the file does not load before or after (nothing written then).
+    """
+    from ruamel.yaml.error import YAMLError
+
+    from drafter.load.consultation import load_consultation
+    from drafter.suggest.write import _existing_key, _position, _quoted, _splice, _yaml
+
+    path = Path(path)
+    with _LOCK:
+        raw = path.read_bytes()
+        text = read_text(path)
+        cf = load_consultation(path)
+        order = [q.id for q in cf.model.questions]
+        if qid not in order:
+            raise LoadError(f"no question '{qid}' in this consultation", path)
+        data, _ = parse_yaml(text, path)
+        if token_of(_answer_data(data, qid)) != token:
+            raise Conflict(f"question {qid}'s answer was changed by someone else since this "
+                           "page was opened: nothing was saved. Your text is kept below; "
+                           "look at the new answer, then save again.", path)
+        yaml = _yaml(text)
+        try:
+            doc = yaml.load(text)
+        except YAMLError as exc:
+            raise LoadError(f"malformed YAML: {exc}", path) from None
+        original = set(doc)
+        answers = doc.get("answers")
+        if not isinstance(answers, CommentedMap):
+            answers = CommentedMap()
+            doc["answers"] = answers
+        key = _existing_key(answers, qid)
+        entry = answers.get(key) if key is not None else None
+        if not isinstance(entry, CommentedMap):
+            entry = CommentedMap()
+            if key is not None:
+                answers[key] = entry
+        said = change(entry)
+        if key is None and len(entry):
+            answers.insert(_position(answers, qid, order), _quoted(answers, qid), entry)
+        elif key is not None and not len(entry):
+            del answers[key]
+        new_text = _splice(text, doc, "answers", yaml, original, after="questions")
+        new_data, _ = parse_yaml(new_text, path)
+        keep = [k for k in set(data) | set(new_data) if k != "answers"]
+        if any(data.get(k) != new_data.get(k) for k in keep):
+            raise LoadError("could not change the answer without changing other keys "
+                            "(nothing written)", path)
+        _validate_consultation(new_text, path)
+        atomic_write(path, _keep_format(raw, new_text))
+        return said
+
+
+def _validate_consultation(text: str, path: Path) -> None:
+    from drafter.load.models import Consultation, validate
+
+    data, smap = parse_yaml(text, path)
+    validate(Consultation, data, path, smap, "consultation")
+
+
+# --- position blocks --------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Finding:
+    """One ``drafter check`` finding about an edited block, at a line of the edited text."""
+
+    severity: str
+    line: int | None
+    message: str
+    code: str
+
+
+def file_token(path: Path) -> str:
+    """The version token of a whole file (its bytes)."""
+    return token_of(Path(path).read_bytes())
+
+
+def _overlay(workspace, block_path: Path, text: str, folder: Path):
+    """A workspace in ``folder`` that sees the real one through symbolic links, except for
+    ``block_path`` whose text is ``text``; returns (workspace, the edited file's path)."""
+    from drafter.load.workspace import Workspace
+
+    root = Path(workspace.root)
+    for entry in root.iterdir():
+        if entry.name in (".drafter", ".git") or entry == Path(workspace.positions):
+            continue
+        os.symlink(entry, folder / entry.name)
+    positions = folder / "positions"
+    rel_block = block_path.resolve().relative_to(Path(workspace.positions).resolve())
+    for src in Path(workspace.positions).rglob("*"):
+        rel = src.relative_to(workspace.positions)
+        if any(part.startswith(".") for part in rel.parts):
+            continue
+        dest = positions / rel
+        if src.is_dir():
+            dest.mkdir(parents=True, exist_ok=True)
+        elif rel != rel_block:
+            dest.parent.mkdir(parents=True, exist_ok=True)
+            os.symlink(src, dest)
+    edited = positions / rel_block
+    edited.parent.mkdir(parents=True, exist_ok=True)
+    edited.write_text(text, encoding="utf-8")
+    templates = Path(workspace.templates)
+    ws = Workspace(root=folder, positions=positions,
+                   templates=(folder / "templates") if templates == root / "templates"
+                   else templates)
+    return ws, edited
+
+
+def check_block_text(workspace, block_path: Path, text: str) -> list[Finding]:
+    """``drafter check``'s findings about ``block_path`` if it held ``text``: the whole
+    workspace is checked as it would be after the save, with nothing written to it."""
+    from drafter.check import check_workspace
+
+    folder = Path(tempfile.mkdtemp(prefix="drafter-check-"))
+    try:
+        ws, edited = _overlay(workspace, Path(block_path), text, folder)
+        result = check_workspace(ws, [edited])
+        out = []
+        for d in result.diagnostics:
+            same = d.path is not None and Path(d.path).resolve() == edited.resolve()
+            out.append(Finding(d.severity, d.line if same else None,
+                               d.message if same else f"{Path(d.path).name if d.path else ''}"
+                               f"{':' + str(d.line) if d.line and d.path else ''}: "
+                               f"{d.message}".lstrip(": "), d.code))
+        return out
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+class BlockRefused(DrafterError):
+    """An edited block that ``drafter check`` finds errors in: nothing was saved."""
+
+    code = "check"
+
+    def __init__(self, findings: list[Finding], path: Path):
+        errors = [f for f in findings if f.severity == "error"]
+        super().__init__(f"{len(errors)} error{'' if len(errors) == 1 else 's'}: nothing was "
+                         "saved", path)
+        self.findings = findings
+
+
+def save_block(workspace, path: Path, text: str, token: str, block_id: str) -> list[Finding]:
+    """Replace position block ``path`` (id ``block_id``) by ``text`` after ``drafter check``
+    passes on it; returns the warnings.  Raises :class:`Conflict` when the file changed since
+    ``token``, :class:`BlockRefused` (with the findings) when the check finds errors or the
+    id changed."""
+    from drafter.load import frontmatter
+
+    path = Path(path)
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if not text.endswith("\n"):
+        text += "\n"
+    with _LOCK:
+        if file_token(path) != token:
+            raise Conflict(f"position '{block_id}' was changed by someone else since this page "
+                           "was opened: nothing was saved. Your text is kept below; compare it "
+                           "with the current wording, then save again.", path)
+        findings = check_block_text(workspace, path, text)
+        found = frontmatter.locate(text)
+        if found is not None:
+            try:
+                data, _ = parse_yaml(found[0], path, line_offset=1)
+            except DrafterError:
+                data = None
+            if isinstance(data, dict) and data.get("id") not in (None, block_id):
+                findings.insert(0, Finding("error", 2, f"the id must stay '{block_id}' (a new "
+                                           "id is a new block: add a file)", "id-changed"))
+        if any(f.severity == "error" for f in findings):
+            raise BlockRefused(findings, path)
+        atomic_write(path, text.encode("utf-8"))
+        return findings
