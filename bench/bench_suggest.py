@@ -80,11 +80,12 @@ t0 = time.perf_counter()
 from drafter.suggest import embed
 model = embed.load()
 t1 = time.perf_counter()
-from drafter.suggest.index import parse_block, indexed_text
+from drafter.load.library import load_library
+from drafter.suggest.index import indexed_text
 texts = []
-for path in sorted(Path({positions!r}).rglob("*.md")):
-    meta, body = parse_block(path, path.read_bytes())
-    text = indexed_text(meta, body, {{}}).meaning
+for block in load_library(Path({positions!r})):
+    text = indexed_text(block.meta, block.body, {{}},
+                        tuple(v.body for v in block.variants.values())).meaning
     if text:
         texts.append(text)
 t2 = time.perf_counter()
