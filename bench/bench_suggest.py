@@ -212,7 +212,10 @@ def main(argv=None) -> int:
           f"{summarize([r['embed'] for r in embedding])} "
           f"({embedding[0]['words']} words, one process, no worker)")
 
-    consultation = ROOT / "examples" / QUESTION_FILES[0]
+    # drafter finds the workspace from the consultation file: it must sit in the big library's
+    consultation = workspace / "examples" / QUESTION_FILES[0]
+    consultation.parent.mkdir(exist_ok=True)
+    shutil.copyfile(ROOT / "examples" / QUESTION_FILES[0], consultation)
     cli_cold, cli_warm = [], []
     for _ in range(max(2, args.runs // 2)):
         shutil.rmtree(state, ignore_errors=True)
