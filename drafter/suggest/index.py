@@ -1,8 +1,10 @@
 """The library's full-text index: SQLite FTS5, cached in the workspace and kept fresh.
 
 The cache lives in ``<workspace>/.drafter/index.sqlite``.  Opening it costs one directory walk:
-each block file's (path, mtime_ns, size) is compared with what the index recorded, and only the
-files that differ are read again; a file whose bytes still hash the same is not re-parsed.  A
+each block file's and each variant file's (path, mtime_ns, size) is compared with what the index
+recorded, and only the blocks whose file or variant files differ are read again; a block whose
+bytes, and its variants', still hash the same is not re-parsed. A block is indexed with the
+bodies of its reusable wordings (``<id>.<variant>.md`` beside it), the text new filings use.  A
 changed topic vocabulary, another library folder, an older schema, or a file SQLite cannot read
 (missing, corrupt, truncated) means a rebuild from nothing, written to a temporary file and
 renamed into place, so a reader never sees half an index.  When the workspace is read-only the
