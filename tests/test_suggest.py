@@ -631,3 +631,23 @@ def test_bad_variant_file_is_a_positioned_error(workspace):
     assert result.code == 2
     assert result.err.strip().startswith("positions/copyright/avoid-overblocking.us.md:3:")
     assert not (workspace / ".drafter" / "index.sqlite").exists()
+
+
+def test_block_file_vanishing_while_indexing_is_a_one_line_error(workspace, monkeypatch):
+    """A file listed by the scan but gone when read was a crash (a row too short to unpack)."""
+    import errno
+
+    import drafter.suggest.index as index_module
+
+    real_read = index_module._read
+
+    def flaky(path):
+        if path.endswith("should-imperatives.md"):
+            raise FileNotFoundError(errno.ENOENT, "No such file or directory", path)
+        return real_read(path)
+
+    monkeypatch.setattr(index_module, "_read", flaky)
+    with pytest.raises(LoadError, match="cannot read: No such file or directory") as err:
+        open_index(workspace)
+    assert Path(err.value.path).name == "should-imperatives.md"
+    assert not (workspace / ".drafter" / "index.sqlite").exists()
