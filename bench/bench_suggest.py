@@ -80,11 +80,12 @@ t0 = time.perf_counter()
 from drafter.suggest import embed
 model = embed.load()
 t1 = time.perf_counter()
-from drafter.suggest.index import parse_block, indexed_text
+from drafter.load.library import load_library
+from drafter.suggest.index import indexed_text
 texts = []
-for path in sorted(Path({positions!r}).rglob("*.md")):
-    meta, body = parse_block(path, path.read_bytes())
-    text = indexed_text(meta, body, {{}}).meaning
+for block in load_library(Path({positions!r})):
+    text = indexed_text(block.meta, block.body, {{}},
+                        tuple(v.body for v in block.variants.values())).meaning
     if text:
         texts.append(text)
 t2 = time.perf_counter()
@@ -211,7 +212,10 @@ def main(argv=None) -> int:
           f"{summarize([r['embed'] for r in embedding])} "
           f"({embedding[0]['words']} words, one process, no worker)")
 
-    consultation = ROOT / "examples" / QUESTION_FILES[0]
+    # drafter finds the workspace from the consultation file: it must sit in the big library's
+    consultation = workspace / "examples" / QUESTION_FILES[0]
+    consultation.parent.mkdir(exist_ok=True)
+    shutil.copyfile(ROOT / "examples" / QUESTION_FILES[0], consultation)
     cli_cold, cli_warm = [], []
     for _ in range(max(2, args.runs // 2)):
         shutil.rmtree(state, ignore_errors=True)

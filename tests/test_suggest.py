@@ -556,3 +556,98 @@ def test_document_frequencies_are_remembered_until_the_library_changes(workspace
     assert reader.document_frequencies(["zebrafish", "encryption"]) == {
         "zebrafish": 1, "encryption": counts["encryption"]}
     reader.close()
+
+
+# --- reusable wordings (variants) are indexed with their block --------------------------------
+
+def test_variant_wording_is_searched_with_its_block(workspace):
+    age_library(workspace)
+    variant = workspace / "positions" / "copyright" / "avoid-overblocking.us.md"
+    rewrite(variant, "excessive blocking", "excessive blocking (quokka filtering)")
+    age(variant)
+    index = open_index(workspace)
+    ranked = Suggester(index).question("Should quokka filtering be limited?", "US")
+    assert ranked.suggestions[0].position == "avoid-overblocking"
+    assert "quokka" in ranked.suggestions[0].why
+
+
+def test_index_refreshes_when_a_variant_changes(workspace):
+    age_library(workspace)
+    open_index(workspace).close()
+    variant = workspace / "positions" / "copyright" / "avoid-overblocking.us.md"
+    rewrite(variant, "excessive blocking", "excessive blocking (quokka filtering)")
+    age(variant)
+    index = open_index(workspace)
+    assert (index.stats.mode, index.stats.reparsed) == ("cached", 1)
+    assert Suggester(index).question("quokka filtering?", "US").suggestions[0].position == \
+        "avoid-overblocking"
+    index.close()
+
+    again = open_index(workspace)                 # nothing changed since: nothing read
+    assert again.stats.reparsed == 0
+    again.close()
+
+    st = variant.stat()                           # same bytes, new time: hashed, not parsed
+    os.utime(variant, ns=(st.st_atime_ns, st.st_mtime_ns - 5_000_000_000))
+    assert open_index(workspace).stats.reparsed == 0
+
+    variant.unlink()                              # a variant gone: its block indexed again
+    index = open_index(workspace)
+    assert (index.stats.reparsed, index.stats.removed) == (1, 0)
+    assert all(s.position != "avoid-overblocking" or "quokka" not in s.why
+               for s in Suggester(index).question("quokka filtering?", "US").suggestions)
+    index.close()
+
+    added = workspace / "positions" / "copyright" / "eu-copyright-challenges.general.md"
+    added.write_text("---\nid: eu-copyright-challenges\nvariant: general\naudience: [UK]\n"
+                     "status: draft\n---\n"
+                     "Wombat licensing deserves a word.\n", encoding="utf-8")
+    age(added)
+    index = open_index(workspace)                 # a variant added: its block indexed again
+    assert index.stats.reparsed == 1
+    assert "wombat" in index.conn.execute(
+        "SELECT f.body FROM fts f JOIN blocks b ON b.rowid = f.rowid "
+        "WHERE b.id = 'eu-copyright-challenges'").fetchone()[0].lower()
+
+
+def test_index_on_disk_holds_what_the_loaded_library_does(workspace):
+    on_disk = open_index(workspace)
+    loaded = Index.from_library(load_library(workspace / "positions"))
+    query = "SELECT b.id, f.title, f.summary, f.topics, f.body, v.vec FROM blocks b " \
+            "JOIN fts f ON f.rowid = b.rowid LEFT JOIN vectors v ON v.rowid = b.rowid ORDER BY b.id"
+    assert on_disk.conn.execute(query).fetchall() == loaded.conn.execute(query).fetchall()
+    bodies = dict(on_disk.conn.execute(
+        "SELECT b.id, f.body FROM blocks b JOIN fts f ON f.rowid = b.rowid"))
+    assert "we urge   to ensure that Internet users" in bodies["avoid-overblocking"]
+
+
+def test_bad_variant_file_is_a_positioned_error(workspace):
+    variant = workspace / "positions" / "copyright" / "avoid-overblocking.us.md"
+    rewrite(variant, "variant: us", "variant: eu")
+    with pytest.raises(LoadError, match="says variant 'eu'") as err:
+        open_index(workspace)
+    assert err.value.path == variant and err.value.line == 3
+    result = run_cli("suggest", "examples/cisa-circia-rfi.yaml", cwd=workspace)
+    assert result.code == 2
+    assert result.err.strip().startswith("positions/copyright/avoid-overblocking.us.md:3:")
+    assert not (workspace / ".drafter" / "index.sqlite").exists()
+
+
+def test_block_file_vanishing_while_indexing_is_a_one_line_error(workspace, monkeypatch):
+    """A file listed by the scan but gone when read was a crash (a row too short to unpack)."""
+    import errno
+
+    import drafter.suggest.index as index_module
+
+    real_read = index_module._read
+
+    def flaky(path):
+        if path.endswith("should-imperatives.md"):
+            raise FileNotFoundError(errno.ENOENT, "No such file or directory", path)
+        return real_read(path)
+
+    monkeypatch.setattr(index_module, "_read", flaky)
+    with pytest.raises(LoadError, match="cannot read: No such file or directory") as err:
+        open_index(workspace)
+    assert Path(err.value.path).name == "should-imperatives.md"
+    assert not (workspace / ".drafter" / "index.sqlite").exists()

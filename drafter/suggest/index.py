@@ -1,8 +1,10 @@
 """The library's full-text index: SQLite FTS5, cached in the workspace and kept fresh.
 
 The cache lives in ``<workspace>/.drafter/index.sqlite``.  Opening it costs one directory walk:
-each block file's (path, mtime_ns, size) is compared with what the index recorded, and only the
-files that differ are read again; a file whose bytes still hash the same is not re-parsed.  A
+each block file's and each variant file's (path, mtime_ns, size) is compared with what the index
+recorded, and only the blocks whose file or variant files differ are read again; a block whose
+bytes, and its variants', still hash the same is not re-parsed. A block is indexed with the
+bodies of its reusable wordings (``<id>.<variant>.md`` beside it), the text new filings use.  A
 changed topic vocabulary, another library folder, an older schema, or a file SQLite cannot read
 (missing, corrupt, truncated) means a rebuild from nothing, written to a temporary file and
 renamed into place, so a reader never sees half an index.  When the workspace is read-only the
@@ -32,8 +34,8 @@ from pydantic import ValidationError
 
 from drafter.errors import DrafterError, LoadError
 from drafter.load import frontmatter
-from drafter.load.library import Library, load_block, suggest as did_you_mean
-from drafter.load.models import PositionMeta
+from drafter.load.library import Library, load_block, load_variant, suggest as did_you_mean
+from drafter.load.models import VARIANTS, PositionMeta, VariantMeta
 from drafter.load.yamlsrc import may_have_aliases
 from drafter.suggest import embed
 from drafter.suggest.text import strip_jinja, topic_text
@@ -43,7 +45,7 @@ try:  # a YAML parser written in Rust: ten times faster on front matter than PyY
 except ImportError:  # pragma: no cover - the dependency is declared; PyYAML is the fallback
     yaml_rs = None
 
-SCHEMA_VERSION = "7"
+SCHEMA_VERSION = "8"
 INDEX_NAME = "index.sqlite"
 TOKENIZER = "porter unicode61 remove_diacritics 2"
 # A file modified this close to the scan may change again within the same mtime tick: it is
@@ -58,6 +60,8 @@ _CHUNKS = 8
 ANSWER_ROLES = ("recommendation", "argument", "concern")
 # The meaning of a block is embedded from its title, summary and the first words of its body.
 MEANING_BODY_WORDS = 80
+# ... and the first words of each of its reusable wordings (0: none).
+MEANING_VARIANT_WORDS = 80
 
 _SCHEMA = f"""
 CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -79,6 +83,12 @@ CREATE TABLE blocks(
 CREATE VIRTUAL TABLE fts USING fts5(title, summary, topics, body, tokenize = '{TOKENIZER}');
 CREATE TABLE terms(term TEXT PRIMARY KEY, docs INTEGER NOT NULL) WITHOUT ROWID;
 CREATE TABLE vectors(rowid INTEGER PRIMARY KEY, vec BLOB NOT NULL);
+CREATE TABLE variants(
+    path TEXT PRIMARY KEY,
+    owner TEXT NOT NULL,
+    mtime_ns INTEGER NOT NULL,
+    size INTEGER NOT NULL
+);
 """
 _INSERT_BLOCK = ("INSERT INTO blocks(rowid, path, mtime_ns, size, sha, id, title, summary,"
                  " topics, jurisdictions, status, role, stance)"
@@ -159,29 +169,37 @@ def _parse_fast(data: bytes) -> tuple[PositionMeta, str] | None:
 def _prepare(job) -> list:
     """Read and parse block files, for the index: runs in a worker process on big builds.
 
-    ``job`` is (root, [(rel, mtime_ns, size, sha or None, data or None), ...], topic texts,
-    whether to embed). Each file gives ``(rel, mtime_ns, size, sha, data, prepared, vector)``
-    where ``prepared`` is (id, topics, block values, indexed text) or None when the fast path
-    could not take it (the caller then parses it again for the exact error), and ``vector`` the
-    stored bytes of its meaning's embedding, or None (not embedded here).
+    ``job`` is (root, [(rel, mtime_ns, size, sha or None, data or None, variant files), ...],
+    topic texts, whether to embed); a block's variant files are relative paths, in
+    ``VARIANTS`` order. Each block gives ``(rel, mtime_ns, size, sha, data, prepared, vector)``
+    where ``sha`` covers the block's file and its variants' (:func:`_digest`), ``prepared`` is
+    (id, topics, block values, indexed text) or None when the fast path could not take the
+    block or one of its variants (the caller then parses them again for the exact error), and
+    ``vector`` the stored bytes of its meaning's embedding, or None (not embedded here).
     """
     root, items, topic_texts, embedding = job
     out = []
-    for rel, mtime_ns, size, sha, data in items:
+    for rel, mtime_ns, size, sha, data, variant_rels in items:
         if data is None:
             try:
                 data = _read(root + "/" + rel)
             except OSError:
-                out.append((rel, mtime_ns, size, None, None, None))   # reported by the caller
+                out.append([rel, mtime_ns, size, None, None, None, None])  # the caller reports
                 continue
-        if sha is None:
-            sha = hashlib.sha256(data).hexdigest()
+        try:
+            variant_data = [_read(root + "/" + v) for v in variant_rels]
+        except OSError:
+            variant_data = None
+        if sha is None and variant_data is not None:
+            sha = _digest(data, variant_data)
         fast = _parse_fast(data)
         prepared = None
-        if fast is not None:
-            meta, body = fast
-            prepared = _values(meta, body, topic_texts)
-            data = None
+        if fast is not None and variant_data is not None:
+            bodies = [_variant_fast(v, d) for v, d in zip(variant_rels, variant_data)]
+            if all(b is not None for b in bodies):
+                meta, body = fast
+                prepared = _values(meta, body, topic_texts, tuple(bodies))
+                data = None
         out.append([rel, mtime_ns, size, sha, data, prepared, None])
     model = embed.load() if embedding else None
     if model is not None:
@@ -190,6 +208,55 @@ def _prepare(job) -> list:
         for item, vector in zip(todo, vectors):
             item[6] = vector.tobytes()
     return out
+
+
+def _digest(data: bytes, variants: list[bytes]) -> str:
+    """SHA-256 of a block file's bytes and its variant files' (in order): what the index
+    compares to tell whether a block must be indexed again."""
+    if not variants:
+        return hashlib.sha256(data).hexdigest()
+    h = hashlib.sha256(data)
+    for item in variants:
+        h.update(b"\0%d\0" % len(item))
+        h.update(item)
+    return h.hexdigest()
+
+
+def _variant_fast(rel: str, data: bytes) -> str | None:
+    """The body of a variant file, or None when the fast path cannot vouch for it (then
+    :func:`drafter.load.library.load_variant` reads it, for the error at its line)."""
+    if yaml_rs is None:
+        return None
+    try:
+        text = data.decode("utf-8-sig").replace("\r\n", "\n").replace("\r", "\n")
+        parts = frontmatter.locate(text)
+        if parts is None or may_have_aliases(parts[0]):
+            return None
+        fields = yaml_rs.loads(parts[0])
+        if not isinstance(fields, dict):
+            return None
+        meta = VariantMeta.model_validate(fields)
+        stem_id, stem_variant = rel.rsplit("/", 1)[-1][:-3].rsplit(".", 1)
+        body = parts[1].strip("\n")
+        if meta.id != stem_id or meta.variant != stem_variant or not body.strip():
+            return None
+        return body + "\n"
+    except (ValidationError, ValueError, TypeError, UnicodeDecodeError):
+        return None
+    except Exception as exc:  # noqa: BLE001 - yaml_rs raises its own error classes
+        if type(exc).__module__.split(".")[0] != "yaml_rs":
+            raise
+        return None
+
+
+def _variant_owner(rel: str) -> tuple[str, str] | None:
+    """(block file, variant name) of a variant file's relative path, or None when its name
+    is no variant drafter knows (the library loader reports it)."""
+    folder, _, name = rel.rpartition("/")
+    stem_id, _, variant = name[:-3].rpartition(".")
+    if variant not in VARIANTS or not stem_id or "." in stem_id:
+        return None
+    return (folder + "/" if folder else "") + stem_id + ".md", variant
 
 
 @dataclass(frozen=True)
@@ -208,39 +275,54 @@ class IndexedText:
         return (self.title, self.summary, self.topics, self.body)
 
 
-def indexed_text(meta: PositionMeta, body: str, topic_texts: dict[str, str]) -> IndexedText:
+def indexed_text(meta: PositionMeta, body: str, topic_texts: dict[str, str],
+                 variants: tuple[str, ...] = ()) -> IndexedText:
     """The indexable text of one block: the single place that decides what of a block is
-    searched, by words and by meaning (other texts of a block, such as variant bodies, belong
-    here too).
+    searched, by words and by meaning.
 
-    ``topic_texts`` maps a topic id to its label and keywords. Jinja expressions are not
-    content and are left out. The meaning is the title, summary and body, as a reader takes
-    them in.
+    ``topic_texts`` maps a topic id to its label and keywords; ``variants`` are the bodies of
+    the block's reusable wordings (``<id>.<variant>.md``, in ``VARIANTS`` order), the text new
+    filings use: their words are searched with the body's. Jinja expressions are not content
+    and are left out. The meaning is the title, summary and the lead of the body, as a reader
+    takes them in, then the lead of each variant.
     """
     topics = " ; ".join(topic_texts.get(t, t) for t in meta.topics)
     body = strip_jinja(body) if "{" in body else body
+    wordings = tuple(strip_jinja(v) if "{" in v else v for v in variants)
     meaning = ""
     if meta.role.value in ANSWER_ROLES and meta.status.value != "retired":
-        lead = " ".join(body.split(maxsplit=MEANING_BODY_WORDS)[:MEANING_BODY_WORDS])
-        meaning = " ".join(" ".join(part.split()) for part in (meta.title, meta.summary, lead))
+        parts = [meta.title, meta.summary, _lead(body, MEANING_BODY_WORDS)]
+        if MEANING_VARIANT_WORDS:
+            parts.extend(_lead(v, MEANING_VARIANT_WORDS) for v in wordings)
+        meaning = " ".join(" ".join(part.split()) for part in parts)
+    if wordings:
+        body = "\n\n".join((body.rstrip("\n"),) + tuple(v.strip("\n") for v in wordings)) + "\n"
     return IndexedText(meta.title, meta.summary, topics, body, meaning)
 
 
-def _values(meta: PositionMeta, body: str, topic_texts: dict[str, str]) -> tuple:
+def _lead(text: str, words: int) -> str:
+    """The first ``words`` words of ``text``, joined by single spaces."""
+    return " ".join(text.split(maxsplit=words)[:words])
+
+
+def _values(meta: PositionMeta, body: str, topic_texts: dict[str, str],
+            variants: tuple[str, ...] = ()) -> tuple:
     """(id, topics, block columns, indexed text) of a parsed block, without row ids."""
     # Topic ids and jurisdictions are plain kebab-case words: stored comma-separated.
     block = (meta.id, meta.title, meta.summary, ",".join(meta.topics),
              ",".join(meta.jurisdictions), meta.status.value, meta.role.value, meta.stance.value)
-    return meta.id, tuple(meta.topics), block, indexed_text(meta, body, topic_texts)
+    return meta.id, tuple(meta.topics), block, indexed_text(meta, body, topic_texts, variants)
 
 
-def _scan(root: str) -> dict[str, tuple[int, int]]:
-    """Every block file under ``root``: relative path -> (mtime_ns, size).
+def _scan(root: str) -> tuple[dict[str, tuple[int, int]], dict[str, tuple[int, int]]]:
+    """Every block file and every variant file under ``root``: two maps of relative path ->
+    (mtime_ns, size).
 
-    The same files as ``library.block_files``: ``*.md``, not hidden, not variants
-    (``<id>.<variant>.md``), in any sub-folder.
+    The same files as ``library.block_files`` (``*.md``, not hidden, not variants) and
+    ``library.variant_files`` (``<id>.<variant>.md``), in any sub-folder.
     """
     found: dict[str, tuple[int, int]] = {}
+    variants: dict[str, tuple[int, int]] = {}
     cut = len(root) + 1
     stack = [root]
     while stack:
@@ -253,7 +335,7 @@ def _scan(root: str) -> dict[str, tuple[int, int]]:
             for entry in entries:
                 name = entry.name
                 if name.endswith(".md"):
-                    if name.startswith(".") or "." in name[:-3]:  # hidden, or a variant
+                    if name.startswith("."):
                         continue
                     try:
                         st = entry.stat()
@@ -262,10 +344,11 @@ def _scan(root: str) -> dict[str, tuple[int, int]]:
                     if entry.is_dir(follow_symlinks=False):
                         stack.append(entry.path)
                         continue
-                    found[entry.path[cut:].replace(os.sep, "/")] = (st.st_mtime_ns, st.st_size)
+                    into = variants if "." in name[:-3] else found
+                    into[entry.path[cut:].replace(os.sep, "/")] = (st.st_mtime_ns, st.st_size)
                 elif entry.is_dir(follow_symlinks=False):
                     stack.append(entry.path)
-    return found
+    return found, variants
 
 
 def _chain(first, rest):
@@ -459,7 +542,8 @@ class Index:
         texts = index._topic_texts()
         blocks, words, meanings = [], [], []
         for rowid, block in enumerate(library, start=1):
-            _, _, columns, text = _values(block.meta, block.body, texts)
+            _, _, columns, text = _values(block.meta, block.body, texts,
+                                          tuple(v.body for v in block.variants.values()))
             blocks.append((rowid, block.path.as_posix(), 0, 0, "", *columns))
             words.append((rowid, *text.columns))
             if text.meaning:
@@ -483,29 +567,43 @@ class Index:
         return {tid: topic_text((tid,), self.topics) for tid in self.topics}
 
     def _refresh(self, root: str) -> None:
-        """Bring the index in line with the files, reading only those that changed."""
+        """Bring the index in line with the files, reading only those that changed.
+
+        A block is indexed again when its file or one of its variant files changed, appeared
+        or went away (and their bytes differ from what was indexed)."""
         stats = self.stats
         scan_started = time.time_ns()
-        current = _scan(root)
+        current, current_variants = _scan(root)
         stats.scanned = len(current)
-        listing = _listing(current.items())
+        listing = _listing(current.items()) + _listing(current_variants.items())
         recorded = self.conn.execute("SELECT value FROM meta WHERE key = 'listing'").fetchone()
         if recorded is not None and recorded[0] == listing:
             return
         stored = {row[0]: row[1:] for row in self.conn.execute(
             "SELECT path, mtime_ns, size, sha, rowid, id FROM blocks")}
+        stored_variants = {row[0]: row[1:] for row in self.conn.execute(
+            "SELECT path, owner, mtime_ns, size FROM variants")}
+        variants_of: dict[str, list[tuple[int, str]]] = {}   # block file -> its variant files
+        for rel in current_variants:
+            owner = _variant_owner(rel)
+            if owner is not None:
+                variants_of.setdefault(owner[0], []).append((VARIANTS.index(owner[1]), rel))
+        touched = {rel for rel, sig in current_variants.items()
+                   if rel not in stored_variants or stored_variants[rel][1:] != sig}
+        touched.update(rel for rel in stored_variants if rel not in current_variants)
+        touched_owners = {o[0] for o in map(_variant_owner, touched) if o is not None}
         changed = sorted(rel for rel, sig in current.items()
-                         if rel not in stored or stored[rel][:2] != sig)
+                         if rel not in stored or stored[rel][:2] != sig or rel in touched_owners)
         removed = sorted(rel for rel in stored if rel not in current)
-        if not changed and not removed:
-            with self.conn:
-                self._record_listing()
-            return
         self._size = None
         self._vectors = None
         owners = {row[4]: rel for rel, row in stored.items()}       # block id -> file
         next_rowid = max((row[3] for row in stored.values()), default=0) + 1
         todo = []
+
+        def racy(mtime_ns: int) -> int:
+            return -1 if mtime_ns >= scan_started - _RACY_NS else mtime_ns
+
         with self.conn:
             for rel in removed:
                 self._delete(stored[rel][3])
@@ -513,32 +611,41 @@ class Index:
                 stats.removed += 1
             for rel in changed:
                 mtime_ns, size = current[rel]
-                if mtime_ns >= scan_started - _RACY_NS:
-                    mtime_ns = -1
+                mtime_ns = racy(mtime_ns)
+                variant_rels = tuple(v for _, v in sorted(variants_of.get(rel, ())))
                 old = stored.get(rel)
                 if old is None:
-                    todo.append((rel, mtime_ns, size, None, None))
+                    todo.append((rel, mtime_ns, size, None, None, variant_rels))
                     continue
                 try:
                     data = _read(os.path.join(root, rel))
+                    sha = _digest(data, [_read(os.path.join(root, v)) for v in variant_rels])
                 except OSError as exc:
                     raise LoadError(f"cannot read: {exc.strerror}", exc.filename) from None
-                sha = hashlib.sha256(data).hexdigest()
                 if old[2] == sha:
                     self.conn.execute("UPDATE blocks SET mtime_ns = ?, size = ? WHERE rowid = ?",
                                       (mtime_ns, size, old[3]))
                     continue
                 self._delete(old[3])
                 owners.pop(old[4], None)
-                todo.append((rel, mtime_ns, size, sha, data))
-            self._parse_and_insert(root, todo, owners, next_rowid)
+                todo.append((rel, mtime_ns, size, sha, data, variant_rels))
+            if todo:
+                self._parse_and_insert(root, todo, owners, next_rowid)
+            self.conn.execute("DELETE FROM variants")
+            self.conn.executemany(
+                "INSERT INTO variants(path, owner, mtime_ns, size) VALUES (?, ?, ?, ?)",
+                [(rel, (_variant_owner(rel) or ("",))[0], racy(mtime_ns), size)
+                 for rel, (mtime_ns, size) in sorted(current_variants.items())])
             self._record_listing()
 
     def _record_listing(self) -> None:
         """A digest of the files as recorded, so that the next run can tell in one comparison
         that nothing changed (files recorded as racy never match, and are checked again)."""
-        listing = _listing((path, (mtime, size)) for path, mtime, size in self.conn.execute(
-            "SELECT path, mtime_ns, size FROM blocks"))
+        blocks = [(path, (mtime, size)) for path, mtime, size in self.conn.execute(
+            "SELECT path, mtime_ns, size FROM blocks")]
+        variants = [(path, (mtime, size)) for path, mtime, size in self.conn.execute(
+            "SELECT path, mtime_ns, size FROM variants")]
+        listing = _listing(blocks) + _listing(variants)
         self.conn.execute("INSERT OR REPLACE INTO meta(key, value) VALUES ('listing', ?)",
                           (listing,))
 
@@ -550,6 +657,7 @@ class Index:
         ready) while this one parses the first share and writes every row to SQLite.
         """
         texts = self._topic_texts()
+        variant_rels_of = {item[0]: item[5] for item in todo}
         pool = None
         embedding = embed.load() is not None        # loaded before a fork: the worker shares it
         self._vectors = None
@@ -581,9 +689,11 @@ class Index:
                             except OSError as exc:
                                 raise LoadError(f"cannot read: {exc.strerror}",
                                                 Path(path)) from None
-                        sha = sha or hashlib.sha256(data).hexdigest()
                         meta, body = parse_block(path, data)
-                        values = _values(meta, body, texts)
+                        variants = [load_variant(Path(root + "/" + v))
+                                    for v in variant_rels_of[rel]]
+                        sha = sha or _digest(data, [_read(str(v.path)) for v in variants])
+                        values = _values(meta, body, texts, tuple(v.body for v in variants))
                     block_id, topics, columns, text = values
                     self._check(path, block_id, topics, rel, owners)
                     blocks.append((rowid, rel, mtime_ns, size, sha, *columns))
