@@ -106,8 +106,8 @@ def test_item14_every_validation_error_at_once_with_did_you_mean(workspace):
         "'public-consultation', 'other' (did you mean 'rfc'?)",
         "examples/broken.yaml:5:1: error: invalid consultation: unknown key 'dockett' "
         "(did you mean 'docket'?)",
-        "examples/broken.yaml:6:1: error: invalid consultation: deadline: Input should be a "
-        "valid date or datetime, invalid character in year",
+        "examples/broken.yaml:6:1: error: invalid consultation: deadline: 'not a date' is not "
+        "a date: write YYYY-MM-DD (e.g. 2024-02-29)",
     ]
     assert not (workspace / "x.docx").exists()
     check = run_cli("check", path, cwd=workspace)
@@ -254,3 +254,47 @@ def test_item13_check_finds_the_workspace_from_the_path(workspace, tmp_path):
     result = run_cli("check", workspace / "examples" / "cisa-circia-rfi.yaml", cwd=elsewhere)
     assert result.code == 0, result.out + result.err
     assert "1 file checked" in result.out
+
+
+def test_item14_kind_abbreviations_agencies_use(workspace, tmp_path):
+    """The FTC writes "ANPR", others "NPR" or "FNPR": each is read as its kind."""
+    from drafter.load.models import normal_kind
+
+    assert [normal_kind(k) for k in ("ANPR", "anpr", "FNPR", "NPR", "Proposed Rule")] == \
+        ["anprm", "anprm", "fnprm", "nprm", "nprm"]
+
+
+def test_item14_a_date_written_another_way_says_how_to_write_it(workspace):
+    path = workspace / "examples" / "us-date.yaml"
+    path.write_text("title: T\nagency: {name: Federal Trade Commission, short_name: FTC}\n"
+                    "kind: ANPR\njurisdiction: US\ndeadline: 11/21/2022\n")
+    result = run_cli("check", path, cwd=workspace)
+    assert result.code == 1
+    assert ("examples/us-date.yaml:5:1: error: invalid consultation: deadline: '11/21/2022' is "
+            "not a date: write YYYY-MM-DD (e.g. 2024-02-29) [schema]") in result.out
+
+
+def test_default_template_serves_the_consultations_jurisdiction(workspace):
+    """A UK call for evidence (a kind no UK template lists) gets a template that serves the
+    UK, never the EU-only paper with its Transparency Register line."""
+    path = workspace / "examples" / "uk-cfe.yaml"
+    path.write_text('title: Call for evidence on the cyber security of data centres\n'
+                    'agency: {name: "Department for Science, Innovation and Technology", '
+                    'short_name: DSIT}\nkind: call for evidence\njurisdiction: UK\n'
+                    'questions:\n  - {id: "1", text: What standards should operators follow?}\n')
+    result = run_cli("draft", path, "-f", "md", "-o", workspace / "out" / "uk.md", cwd=workspace)
+    assert result.code == 0, result.err
+    assert "template us-rfc-responses" in result.err
+    assert "Transparency Register" not in (workspace / "out" / "uk.md").read_text()
+
+
+def test_no_template_for_the_jurisdiction_is_an_error_not_another_jurisdictions(workspace):
+    for name in ("us-agency-comments", "us-rfc-responses"):
+        (workspace / "templates" / f"{name}.jinja").unlink()
+    path = workspace / "examples" / "uk-only.yaml"
+    path.write_text("title: T\nagency: {name: Home Office, short_name: Home Office}\n"
+                    "kind: rfi\njurisdiction: UK\n")
+    result = run_cli("draft", path, "-o", workspace / "out" / "x.md", cwd=workspace)
+    assert result.code == 2
+    assert "no template in" in result.err and "serves UK consultations" in result.err
+    assert not (workspace / "out" / "x.md").exists()

@@ -149,12 +149,21 @@ def resolve(spec: str, folder: Path, where=None, line=None) -> TemplateInfo:
 
 
 def default_for(folder: Path, jurisdiction: str, kind: str, has_questions: bool) -> TemplateInfo:
-    """The best template for a consultation that names none."""
+    """The best template for a consultation that names none: one that serves its jurisdiction
+    and kind (answering questions one by one when it has questions), else one that serves its
+    jurisdiction whatever the kind; never a template of another jurisdiction (TemplateError)."""
     infos = list_templates(folder)
-    for want_questions in ((True, False) if has_questions else (False,)):
-        fitting = [t for t in infos if t.fits(jurisdiction, kind, want_questions)]
-        if fitting:
-            return max(fitting, key=lambda t: (t.priority, -infos.index(t)))
-    if infos:
-        return infos[0]
-    raise TemplateError(f"no templates in {folder}", folder, code="unknown-template")
+    if not infos:
+        raise TemplateError(f"no templates in {folder}", folder, code="unknown-template")
+    orders = (True, False) if has_questions else (False,)
+    for any_kind in (False, True):
+        for want_questions in orders:
+            fitting = [t for t in infos
+                       if t.fits(jurisdiction, t.kinds[0] if any_kind and t.kinds else kind,
+                                 want_questions)]
+            if fitting:
+                return max(fitting, key=lambda t: (t.priority, -infos.index(t)))
+    raise TemplateError(
+        f"no template in {folder} serves {jurisdiction} consultations (of "
+        f"{', '.join(t.name for t in infos)}): name one with 'template:' and draft with --force",
+        folder, code="template-jurisdiction")

@@ -234,8 +234,9 @@ KIND_ALIASES = {
     "request-for-information": "rfi",
     "notice-of-proposed-rulemaking": "nprm",
     "notice-of-inquiry": "noi", "notice-of-enquiry": "noi",
-    "advance-notice-of-proposed-rulemaking": "anprm",
-    "further-notice-of-proposed-rulemaking": "fnprm",
+    "advance-notice-of-proposed-rulemaking": "anprm", "anpr": "anprm",
+    "further-notice-of-proposed-rulemaking": "fnprm", "fnpr": "fnprm",
+    "proposed-rule": "nprm", "npr": "nprm",
     "pn": "public-notice",
     "cfe": "call-for-evidence",
     "consultation": "public-consultation",
@@ -476,6 +477,8 @@ def _message(model: type[BaseModel], err: dict, loc: tuple) -> str:
         hint = did_you_mean(err.get("input"), options) if options else ""
         msg = (f"{err.get('input')!r} is not one of " + ", ".join(f"'{o}'" for o in options)
                + hint) if options else msg
+    if kind.startswith(("date_", "datetime_")) and kind != "date_from_datetime_inexact":
+        msg = f"{err.get('input')!r} is not a date: write YYYY-MM-DD (e.g. 2024-02-29)"
     return f"{_field_path(loc)}: {msg}" if loc else msg
 
 
