@@ -28,8 +28,10 @@ def _table(results, whole) -> str:
             lines.extend(textwrap.wrap(s.why, width, initial_indent="       why: ",
                                        subsequent_indent="            "))
         lines.append("")
-    lines.append("* confident: used by the draft (marked for review) unless the file answers "
-                 "the question; drafter suggest --write records them")
+    lines.append("* confident: the draft uses it (marked for review) where it fits the "
+                 "consultation, once, at the question it scores best on, unless the file "
+                 "answers the question; drafter coverage shows the result; drafter suggest "
+                 "--write records them")
     return "\n".join(lines)
 
 
