@@ -338,3 +338,13 @@ def test_html_preview_shows_a_placeholder_s_candidates_as_a_tooltip(tmp_path):
                      r'in automatically for question 5\.\nCandidates \(add one to answers\.5\.'
                      r'positions to use it\):\n[^"]+">', html)
     assert ".review-note p{background:#fff3b0" in html
+
+
+def test_forced_template_of_another_jurisdiction_is_drafted_with_a_warning(tmp_path):
+    out = tmp_path / "x.md"
+    result = run_cli("draft", EXAMPLES / "ec-encryption-call-for-evidence.yaml", "--template",
+                     "us-agency-comments", "--force", "-o", out)
+    assert result.code == 0, result.err
+    assert ("warning: template 'us-agency-comments' serves US, UK, other, not EU (European "
+            "Commission): drafted because of --force") in result.err
+    assert out.is_file()

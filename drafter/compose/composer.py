@@ -359,4 +359,12 @@ def compose(consultation: ConsultationFile, library: Library, org: OrgFacts,
     info = choose_template(consultation, template_dir, template, force)
     composer = Composer(consultation, library, org, info, [template_dir])
     composer.env.bytecode_cache = bytecode_cache  # compiled templates kept across drafts
-    return composer.render()
+    composition = composer.render()
+    c = consultation.model
+    if info.jurisdictions and c.jurisdiction not in info.jurisdictions:  # forced
+        composition.diagnostics.warn(
+            f"template '{info.name}' serves {', '.join(info.jurisdictions)}, not "
+            f"{c.jurisdiction} ({c.agency.name}): drafted because of --force; check the "
+            "caption, the voice and the closing", consultation.path,
+            consultation.line_of("jurisdiction"), code="template-jurisdiction")
+    return composition
