@@ -11,10 +11,18 @@ from drafter.errors import OutputError
 
 def atomic_write(path: Path, data: bytes) -> None:
     """Write ``data`` to ``path`` so that readers see the old file or the new one, never half."""
-    path = Path(path)
+    _write_via_temp(Path(path), data, mode=0o644, mkdir=True)
+
+
+def _write_via_temp(path: Path, data: bytes, mode: int, mkdir: bool = False,
+                    owner: tuple[int, int] | None = None, before_replace=None) -> None:
+    """``data`` into a temporary file beside ``path`` (synced, ``mode``, ``owner`` when we may
+    give it), then ``before_replace()`` (which may refuse by raising), then an atomic rename
+    over ``path``; the temporary file never outlives a failure.  Raises OutputError."""
     folder = path.parent if str(path.parent) else Path(".")
     try:
-        folder.mkdir(parents=True, exist_ok=True)
+        if mkdir:
+            folder.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
     except OSError as exc:
         raise OutputError(f"cannot write here: {exc.strerror}", path) from None
@@ -23,7 +31,14 @@ def atomic_write(path: Path, data: bytes) -> None:
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
-        os.chmod(tmp, 0o644)
+        os.chmod(tmp, mode)
+        if owner is not None:
+            try:
+                os.chown(tmp, *owner)
+            except OSError:
+                pass  # not ours to give away: the new file keeps our owner
+        if before_replace is not None:
+            before_replace()
         os.replace(tmp, path)
     except BaseException as exc:
         try:
@@ -179,30 +194,11 @@ def replace_file(path: Path, data: bytes, expected: bytes) -> None:
     if not st.st_mode & stat_.S_IWUSR or not os.access(path, os.W_OK):
         raise OutputError("the file is read-only: not changed (make it writable to update it)",
                           path)
-    folder = path.parent if str(path.parent) else Path(".")
-    try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
-    except OSError as exc:
-        raise OutputError(f"cannot write here: {exc.strerror}", path) from None
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(tmp, stat_.S_IMODE(st.st_mode))
-        try:
-            os.chown(tmp, st.st_uid, st.st_gid)
-        except OSError:
-            pass  # not ours to give away: the new file keeps our owner
+
+    def unchanged() -> None:
         if path.read_bytes() != expected:
             raise OutputError("the file was changed by someone else since drafter read it: "
                               "not changed, their edit is kept; run the command again", path)
-        os.replace(tmp, path)
-    except BaseException as exc:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        if isinstance(exc, OSError):
-            raise OutputError(f"cannot write: {exc.strerror}", path) from None
-        raise
+
+    _write_via_temp(path, data, stat_.S_IMODE(st.st_mode), owner=(st.st_uid, st.st_gid),
+                    before_replace=unchanged)
