@@ -31,6 +31,7 @@ from __future__ import annotations
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 
+from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.oxml.ns import qn
 
 from drafter.model.nodes import (BlockQuote, Code, CodeBlock, Div, Document, Emph, FootnoteRef,
@@ -40,6 +41,7 @@ from drafter.model.text import OutlineCounter, has_class, inline_text, walk
 from drafter.writers import WriteContext
 from drafter.writers.docx import caption, fields, footnotes, oxml, package, page
 from drafter.writers.docx.oxml import el
+from drafter.writers.docx.placeholders import PLACEHOLDER, highlight_placeholders
 from drafter.writers.docx.styles import StyleMap
 
 _ALIGN = {"left": "left", "center": "center", "right": "right", "justify": "both"}
@@ -60,10 +62,13 @@ class _State:
 
 
 def _is_title(node: Paragraph) -> bool:
-    """A paragraph that is all bold (an item's title, "**Question 3**"): it belongs with the
-    paragraph after it."""
+    """A paragraph that is all bold and introduces what follows (an item's title, "**Question
+    3**", the note "[Suggested answer ...]" over an automatic answer): it keeps with the
+    paragraph after it.  A placeholder (``**[[TODO: answer to question 3]]**``) is all bold
+    too, but it stands for text, an answer, and introduces nothing."""
     content = [c for c in node.children if not (isinstance(c, Text) and not c.text.strip())]
-    return bool(content) and all(isinstance(c, Strong) for c in content)
+    return (bool(content) and all(isinstance(c, Strong) for c in content)
+            and not PLACEHOLDER.search(inline_text(node.children)))
 
 
 class DocxBuilder:
@@ -89,6 +94,7 @@ class DocxBuilder:
         self.container = None          # None: the body; else the element paragraphs go into
         self.in_note = False
         self.made: list = []           # body paragraphs in order, for comment ranges
+        self.heading_ps: set = set()   # the paragraphs of headings
         self.headings: list[tuple[int, str, str | None]] = []
         self.counter = OutlineCounter(doc.options.get("outline", "none"))
         self.outline = doc.options.get("outline", "none")
@@ -302,6 +308,7 @@ class DocxBuilder:
     def heading(self, node: Heading, state: _State) -> None:
         level = min(node.level, 4)
         p = self.paragraph(f"Heading {level}", replace(state, style=None, list_depth=-1), node)
+        self.heading_ps.add(p)
         if not node.numbered and self.outline in oxml.OUTLINE_LEVELS and level <= 3:
             oxml.set_numpr(p.get_or_add_pPr(), 0, 0)
         self.fill(p, node.children)
@@ -495,6 +502,34 @@ class DocxBuilder:
 
     # -- the whole document ---------------------------------------------------------------
 
+    def _release_ends(self) -> None:
+        """No keep-with-next on a paragraph that ends a section: one right before a heading
+        (the last paragraph of an answer before the next "Question N", of a section before
+        the next) or the body's last.  Headings, titles and quoted questions keep with what
+        they introduce; a paragraph that ends something introduces nothing, and keeping it
+        with the heading after it would chain every short section into one unbreakable run
+        (a page left half empty before it)."""
+        body = [child for child in self.body if child.tag in (qn("w:p"), qn("w:tbl"))]
+        for p, after in zip(body, body[1:] + [None]):
+            if p.tag != qn("w:p") or p in self.heading_ps:
+                continue
+            if after is None or after in self.heading_ps:
+                ppr = p.pPr
+                keep = ppr.find(qn("w:keepNext")) if ppr is not None else None
+                if keep is not None:
+                    ppr.remove(keep)
+
+    def _highlight_placeholders(self) -> None:
+        """Every placeholder highlighted, wherever it stands: body (caption, title block,
+        tables, signature), headers and footers, footnotes."""
+        highlight_placeholders(self.body)
+        wanted = {RT.HEADER, RT.FOOTER, RT.FOOTNOTES}
+        for rel in self.document.part.rels.values():
+            if rel.reltype in wanted and not rel.is_external:
+                root = getattr(rel.target_part, "element", None)
+                if root is not None:
+                    highlight_placeholders(root)
+
     def _wrap_bookmarks(self) -> None:
         for p, seq, name in self.bookmarks:
             oxml.wrap_bookmark(p, seq, name)
@@ -504,8 +539,10 @@ class DocxBuilder:
             self._outline()
         self.blocks(self.doc.children, _State())
         self._write_toc()
+        self._release_ends()
         self._wrap_bookmarks()
         page.set_up(self.document, self.styles, self.doc.meta, self.sect_pr)
+        self._highlight_placeholders()
         package.set_core_properties(self.document, self.doc.meta)
         package.set_app_properties(self.document)
         self.styles.report()
