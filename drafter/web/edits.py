@@ -131,6 +131,24 @@ def set_text(text: str | None) -> Callable[[CommentedMap], str]:
     return change
 
 
+def with_text(change: Callable[[CommentedMap], str],
+              text: str | None) -> Callable[[CommentedMap], str]:
+    """``change``, and the answer's ``text`` set to ``text`` (the "Your answer" box as the
+    page had it when Accept, Reject or Skip was clicked) when it differs from the saved text;
+    ``None`` leaves the text alone."""
+    if text is None:
+        return change
+    clean = _clean_text(text)
+    write = set_text(clean)
+
+    def both(entry: CommentedMap) -> str:
+        said = change(entry)
+        if clean != _clean_text(str(entry.get("text") or "")):
+            said += " and " + write(entry)
+        return said
+    return both
+
+
 def set_skip(reason: str | None) -> Callable[[CommentedMap], str]:
     """Skip the question for ``reason`` (empty: answer it again)."""
     clean = " ".join((reason or "").split())
