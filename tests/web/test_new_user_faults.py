@@ -188,3 +188,76 @@ def test_no_page_asks_for_a_missing_favicon(workspace, serve, page):
         page.goto(server.url + url)
     page.wait_for_timeout(300)
     assert failed == [server.url + "/nowhere"]
+
+
+# --- 4. saved answers in the file's own style -----------------------------------------------
+
+LONG = ("We urge NTIA to define a substantial cyber incident by its actual effect on the "
+        "operation of critical infrastructure, with thresholds that a reporting entity can "
+        "apply on the day an incident happens, and  not  on later forensic findings.")
+
+
+def _new_file(workspace) -> Path:
+    web = client(make_app(workspace))
+    data = dict(NEW, csrf=csrf_of(web.get("/new").text))
+    assert web.post("/new", data=data, follow_redirects=False).status_code == 303
+    return workspace / "consultations" / "ntia-internet-resilience.yaml"
+
+
+def test_saved_answers_follow_the_block_style_of_a_new_file(workspace):
+    from drafter.load.consultation import load_consultation
+    from drafter.web import edits
+
+    path = _new_file(workspace)
+    assert "  - id: '1'\n" in path.read_text()
+    for pid in ("eu-oppose-backdoors", "combat-abuse-keep-encryption"):
+        edits.edit_answer(path, "1", edits.answer_token(path, "1"), edits.accept(pid))
+    edits.edit_answer(path, "2", edits.answer_token(path, "2"), edits.set_text(LONG))
+    text = path.read_text()
+    assert text.split("answers:\n", 1)[1] == (
+        "  '1':\n"
+        "    positions:\n"
+        "      - eu-oppose-backdoors\n"
+        "      - combat-abuse-keep-encryption\n"
+        "  '2':\n"
+        "    text: >-\n"
+        "      We urge NTIA to define a substantial cyber incident by its actual effect on the "
+        "operation\n"
+        "      of critical infrastructure, with thresholds that a reporting entity can apply on "
+        "the day\n"
+        "      an incident happens, and  not  on later forensic findings.\n")
+    assert max(len(line) for line in text.split("answers:", 1)[1].splitlines()) <= 96
+    answers = load_consultation(path).model.answers
+    assert answers["2"].text == LONG
+    assert answers["1"].positions == ["eu-oppose-backdoors", "combat-abuse-keep-encryption"]
+
+
+def test_saved_answers_follow_the_flow_style_of_an_example(workspace):
+    from drafter.web import edits
+
+    path = workspace / "examples" / "cisa-circia-rfi.yaml"
+    before = path.read_text()
+    edits.edit_answer(path, "4", edits.answer_token(path, "4"),
+                      edits.accept("undefined-monolith-terms"))
+    edits.edit_answer(path, "2", edits.answer_token(path, "2"),
+                      edits.accept("privacy-security-standards"))
+    after = path.read_text()
+    assert '  "4":\n    positions: [undefined-monolith-terms]\n  "5":\n' in after
+    assert "    positions: [privacy-security-standards]\n" in after
+    assert "'4'" not in after and "- undefined-monolith-terms" not in after
+    # every other line of the file is as it was
+    import difflib
+    changed = [line for line in difflib.ndiff(before.splitlines(), after.splitlines())
+               if line[:2] in ("- ", "+ ")]
+    assert sorted(changed) == sorted(['+   "4":', "+     positions: [undefined-monolith-terms]",
+                                      "+     positions: [privacy-security-standards]"])
+
+
+def test_answer_text_without_a_fold_point_is_kept_as_written(workspace):
+    from drafter.load.consultation import load_consultation
+    from drafter.web import edits
+
+    path = _new_file(workspace)
+    url = "https://example.org/" + "a" * 120
+    edits.edit_answer(path, "1", edits.answer_token(path, "1"), edits.set_text(url))
+    assert load_consultation(path).model.answers["1"].text == url
