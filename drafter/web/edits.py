@@ -220,7 +220,7 @@ def _answer_key(doc: CommentedMap, answers: CommentedMap, qid: str):
 def _folded(text: str, width: int):
     """``text`` (one line) as a folded scalar (``>-``) whose lines end before ``width``
     columns; the text itself unchanged (folds only at single spaces between words)."""
-    if len(text) <= width or "\n" in text or "\t" in text:
+    if len(text) <= width or not text.isprintable():
         return text
     folds, start, last = [], 0, None
     for i, ch in enumerate(text):

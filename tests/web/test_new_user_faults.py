@@ -261,3 +261,17 @@ def test_answer_text_without_a_fold_point_is_kept_as_written(workspace):
     url = "https://example.org/" + "a" * 120
     edits.edit_answer(path, "1", edits.answer_token(path, "1"), edits.set_text(url))
     assert load_consultation(path).model.answers["1"].text == url
+
+
+def test_refused_accept_shows_the_typed_text_again(workspace):
+    web = client(make_app(workspace))
+    html = web.get("/c/examples/cisa-circia-rfi.yaml").text
+    token = re.search(r'name="qid" value="4">\s*<input type="hidden" name="token" '
+                      r'value="([0-9a-f]+)"', html).group(1)
+    response = web.post("/c/examples/cisa-circia-rfi.yaml/answer",
+                        data={"csrf": csrf_of(html), "qid": "4", "token": token,
+                              "pid": "no-such-position", "action": "accept", "text": TYPED})
+    assert response.status_code == 400
+    assert "unknown position id &#39;no-such-position&#39;" in response.text
+    assert response.text.count(TYPED) == 2
+    assert TYPED not in (workspace / "examples" / "cisa-circia-rfi.yaml").read_text()
