@@ -40,7 +40,24 @@ HERE = Path(__file__).resolve().parent
 HTMX = "htmx-2.0.4.min.js"
 NAV = (("Consultations", "/"), ("Library", "/library"), ("Review edits", "/review"),
        ("Batch", "/batch"))
-KINDS = ("rfc", "rfi", "nprm", "call-for-evidence", "public-consultation", "other")
+KIND_LABELS = {
+    "rfc": "Request for comment (RFC)", "rfi": "Request for information (RFI)",
+    "nprm": "Notice of proposed rulemaking (NPRM)", "noi": "Notice of inquiry (NOI)",
+    "anprm": "Advance notice of proposed rulemaking (ANPRM)",
+    "fnprm": "Further notice of proposed rulemaking (FNPRM)",
+    "public-notice": "Public notice", "call-for-evidence": "Call for evidence",
+    "public-consultation": "Public consultation", "other": "Other"}
+
+
+def kind_choices() -> list[tuple[str, str]]:
+    """The New consultation page's kinds as (value, label), one per member of
+    :class:`drafter.load.models.Kind` in its order; a kind without a label here shows its
+    value."""
+    from drafter.load.models import Kind
+
+    return [(k.value, KIND_LABELS.get(k.value, k.value)) for k in Kind]
+
+
 JURISDICTIONS = ("US", "EU", "UK", "other")
 STANCES = ("support", "oppose", "conditional", "neutral")
 STATUSES = ("draft", "approved", "retired")
@@ -104,7 +121,7 @@ def _error_html(title: str, message: str) -> str:
     from html import escape
 
     return (f"<!doctype html><html lang=en><head><meta charset=utf-8><title>{escape(title)}"
-            f"</title></head><body><main><h1>{escape(title)}</h1><p role=alert>"
+            f"</title><link rel=icon href='/static/favicon.svg' type='image/svg+xml'></head><body><main><h1>{escape(title)}</h1><p role=alert>"
             f"{escape(message)}</p><p><a href='/'>Consultations</a></p></main></body></html>")
 
 
@@ -298,7 +315,7 @@ class WebApp:
         return self.page(request, "home.html", rows=rows)
 
     def _new_context(self, values=None, errors=None, notice_json=""):
-        return {"values": values or {}, "errors": errors or [], "kinds": KINDS,
+        return {"values": values or {}, "errors": errors or [], "kinds": kind_choices(),
                 "jurisdictions": JURISDICTIONS, "notice_json": notice_json}
 
     async def new_form(self, request: Request):
@@ -356,8 +373,9 @@ class WebApp:
                 except ValueError:
                     raise LoadError(f"Deadline: '{values['deadline']}' is not a date "
                                     "(write YYYY-MM-DD)") from None
-            if values["kind"] and values["kind"] not in KINDS:
-                raise LoadError(f"Kind: '{values['kind']}' is not one of {', '.join(KINDS)}")
+            kinds = [value for value, _ in kind_choices()]
+            if values["kind"] and values["kind"] not in kinds:
+                raise LoadError(f"Kind: '{values['kind']}' is not one of {', '.join(kinds)}")
             if values["jurisdiction"] and values["jurisdiction"] not in JURISDICTIONS:
                 raise LoadError(f"Jurisdiction: '{values['jurisdiction']}' is not one of "
                                 f"{', '.join(JURISDICTIONS)}")
@@ -488,6 +506,8 @@ class WebApp:
         pid = str(form.get("pid") or "")
         token = str(form.get("token") or "")
         action = str(form.get("action") or "")
+        typed = form.get("text")
+        typed = str(typed) if isinstance(typed, str) else None
         rel = relative(self.ws, path)
         try:
             if action in ("accept", "reject") and pid not in self.resident.session().library:
@@ -506,16 +526,24 @@ class WebApp:
                 change = edits.set_skip(str(form.get("reason") or ""))
             else:
                 raise HTTPException(400, f"Unknown action '{action}'.")
+            if action != "save":
+                change = edits.with_text(change, typed)
             said = edits.edit_answer(path, qid, token, change)
         except edits.Conflict as exc:
             context = self._consultation_context(request, path, None, None,
-                                                 kept={qid: str(form.get("text") or "")}
-                                                 if action == "save" else None)
+                                                 kept={qid: typed}
+                                                 if typed is not None else None)
             return self.page(request, "consultation.html", status=409,
                              conflict=exc.message, conflict_qid=qid,
-                             conflict_text=str(form.get("text") or form.get("reason") or ""),
+                             conflict_text=typed or str(form.get("reason") or ""),
                              **context)
         except DrafterError as exc:
+            if typed is not None and typed.strip():
+                context = self._consultation_context(request, path, None, None,
+                                                     kept={qid: typed})
+                return self.page(request, "consultation.html", status=400,
+                                 conflict=self.where(exc), conflict_qid=qid,
+                                 conflict_text=typed, **context)
             self.flash(request, self.where(exc), "error")
             return RedirectResponse(f"/c/{quote(rel)}#q-{quote(qid)}", status_code=303)
         self.commit(request, [path], f"{rel}: question {qid}: {said}")
@@ -874,6 +902,13 @@ class WebApp:
 
     # -- errors ---------------------------------------------------------------------------
 
+    async def favicon(self, request: Request):
+        """``/favicon.ico``: the workspace's icon (SVG), for browsers that ask for it by that
+        name; pages link ``/static/favicon.svg``."""
+        return Response((HERE / "static" / "favicon.svg").read_bytes(),
+                        media_type="image/svg+xml",
+                        headers={"Cache-Control": "public, max-age=86400"})
+
     async def on_drafter_error(self, request: Request, exc: DrafterError):
         status = 404 if exc.code == "not-found" else 409 if exc.code == "conflict" else 400
         return self.page(request, "error.html", status=status, title="Not found"
@@ -987,6 +1022,7 @@ def create_app(settings: WebSettings) -> Starlette:
         Route("/signin", web.signin_form, methods=["GET"]),
         Route("/signin", web.signin, methods=["POST"]),
         Route("/signout", web.signout, methods=["POST"]),
+        Route("/favicon.ico", web.favicon, methods=["GET"]),
         Mount("/static", app=StaticFiles(directory=HERE / "static"), name="static"),
     ]
     middleware = [

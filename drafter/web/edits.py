@@ -23,13 +23,15 @@ from pathlib import Path
 from typing import Callable
 
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
-from ruamel.yaml.scalarstring import LiteralScalarString
+from ruamel.yaml.scalarstring import (DoubleQuotedScalarString, FoldedScalarString,
+                                      LiteralScalarString, SingleQuotedScalarString)
 
 from drafter.errors import DrafterError, LoadError
 from drafter.load.yamlsrc import parse_yaml, read_text
 from drafter.output import atomic_write
 
 _LOCK = threading.RLock()     # one writer at a time within the server process
+WIDTH = 96                    # the column long answer lines are folded at (as the importer)
 
 
 class Conflict(DrafterError):
@@ -66,12 +68,6 @@ def answer_tokens(data, question_ids) -> dict[str, str]:
     return {qid: token_of(_answer_data(data, qid)) for qid in question_ids}
 
 
-def _flow(items) -> CommentedSeq:
-    seq = CommentedSeq(list(items))
-    seq.fa.set_flow_style()
-    return seq
-
-
 def _ids(entry: CommentedMap, key: str) -> list[str]:
     value = entry.get(key)
     return [str(v) for v in value] if isinstance(value, list) else []
@@ -79,7 +75,7 @@ def _ids(entry: CommentedMap, key: str) -> list[str]:
 
 def _set_ids(entry: CommentedMap, key: str, ids: list[str]) -> None:
     if ids:
-        entry[key] = _flow(ids)
+        entry[key] = CommentedSeq(ids)
     elif key in entry:
         del entry[key]
 
@@ -131,6 +127,24 @@ def set_text(text: str | None) -> Callable[[CommentedMap], str]:
     return change
 
 
+def with_text(change: Callable[[CommentedMap], str],
+              text: str | None) -> Callable[[CommentedMap], str]:
+    """``change``, and the answer's ``text`` set to ``text`` (the "Your answer" box as the
+    page had it when Accept, Reject or Skip was clicked) when it differs from the saved text;
+    ``None`` leaves the text alone."""
+    if text is None:
+        return change
+    clean = _clean_text(text)
+    write = set_text(clean)
+
+    def both(entry: CommentedMap) -> str:
+        said = change(entry)
+        if clean != _clean_text(str(entry.get("text") or "")):
+            said += " and " + write(entry)
+        return said
+    return both
+
+
 def set_skip(reason: str | None) -> Callable[[CommentedMap], str]:
     """Skip the question for ``reason`` (empty: answer it again)."""
     clean = " ".join((reason or "").split())
@@ -151,6 +165,96 @@ def _keep_format(raw: bytes, text: str) -> bytes:
     return b"\xef\xbb\xbf" + data if raw.startswith(b"\xef\xbb\xbf") else data
 
 
+# --- the file's own style --------------------------------------------------------------------
+
+def _walk(node):
+    yield node
+    if isinstance(node, dict):
+        for value in node.values():
+            yield from _walk(value)
+    elif isinstance(node, list):
+        for value in node:
+            yield from _walk(value)
+
+
+def _flow_lists(doc: CommentedMap, entry: CommentedMap, before: dict) -> bool:
+    """Whether new lists of ids are written in flow style (``[a, b]``): as most of the
+    answer's own lists when it has some, else of the other answers' lists, else of the file's
+    lists of plain values; else flow only when the file has flow lists and no block ones."""
+    if entry.fa.flow_style():
+        return True
+    def ids(answer):
+        return [answer[k] for k in ("positions", "suggested")
+                if isinstance(answer, dict) and isinstance(answer.get(k), CommentedSeq)]
+
+    own = ids(before)
+    answers = doc.get("answers")
+    others = [n for a in (answers.values() if isinstance(answers, dict) else ())
+              if a is not entry for n in ids(a)]
+    new = [id(v) for v in entry.values()]
+    scalars = [n for n in _walk(doc) if isinstance(n, CommentedSeq) and n and id(n) not in new
+               and not any(isinstance(v, (dict, list)) for v in n)]
+    for group in (own, others, scalars):
+        if group:
+            return sum(bool(n.fa.flow_style()) for n in group) * 2 >= len(group)
+    lists = [n for n in _walk(doc) if isinstance(n, CommentedSeq) and n and id(n) not in new]
+    return bool(lists) and all(n.fa.flow_style() for n in lists)
+
+
+def _answer_key(doc: CommentedMap, answers: CommentedMap, qid: str):
+    """Question ``qid`` as an answer key, quoted as the file quotes the other answer keys,
+    else as it quotes the questions' ids (double quotes when neither says)."""
+    keys = [k for k in answers if isinstance(k, str)]
+    if not keys:
+        questions = doc.get("questions")
+        keys = [q.get("id") for q in questions if isinstance(q, dict)] \
+            if isinstance(questions, list) else []
+    for key in keys:
+        if isinstance(key, SingleQuotedScalarString):
+            return SingleQuotedScalarString(qid)
+        if isinstance(key, DoubleQuotedScalarString):
+            return DoubleQuotedScalarString(qid)
+    return DoubleQuotedScalarString(qid)
+
+
+def _folded(text: str, width: int):
+    """``text`` (one line) as a folded scalar (``>-``) whose lines end before ``width``
+    columns; the text itself unchanged (folds only at single spaces between words)."""
+    if len(text) <= width or not text.isprintable():
+        return text
+    folds, start, last = [], 0, None
+    for i, ch in enumerate(text):
+        if ch == " " and 0 < i < len(text) - 1 and text[i - 1] != " " and text[i + 1] != " ":
+            if i - start > width and last is not None:
+                folds.append(last)
+                start = last + 1
+            last = i
+    if len(text) - start > width and last is not None and last > start:
+        folds.append(last)
+    if not folds:
+        return text
+    scalar = FoldedScalarString(text)
+    scalar.fold_pos = sorted(set(folds))
+    return scalar
+
+
+def _restyle(doc: CommentedMap, entry: CommentedMap, before: dict, indent: int) -> None:
+    """Give what ``change`` put into ``entry`` the file's style: lists of ids in flow or block
+    style, a long one-line text folded at :data:`WIDTH` columns."""
+    flow = _flow_lists(doc, entry, before)
+    for key in ("positions", "suggested"):
+        value = entry.get(key)
+        if isinstance(value, CommentedSeq) and value is not before.get(key):
+            if flow:
+                value.fa.set_flow_style()
+            else:
+                value.fa.set_block_style()
+    text = entry.get("text")
+    if isinstance(text, str) and text is not before.get("text") and \
+            type(text) is str and not entry.fa.flow_style():
+        entry["text"] = _folded(text, WIDTH - indent)
+
+
 def edit_answer(path: Path, qid: str, token: str,
                 change: Callable[[CommentedMap], str]) -> str:
     """Apply ``change`` to question ``qid``'s answer in consultation file ``path``.
@@ -162,7 +266,7 @@ def edit_answer(path: Path, qid: str, token: str,
     from ruamel.yaml.error import YAMLError
 
     from drafter.load.consultation import load_consultation
-    from drafter.suggest.write import _existing_key, _position, _quoted, _splice, _yaml
+    from drafter.suggest.write import _existing_key, _indentation, _position, _splice, _yaml
 
     path = Path(path)
     with _LOCK:
@@ -193,20 +297,28 @@ def edit_answer(path: Path, qid: str, token: str,
             entry = CommentedMap()
             if key is not None:
                 answers[key] = entry
+        before = dict(entry)
         said = change(entry)
+        _restyle(doc, entry, before, 3 * _indentation(text)[0])
         if key is None and len(entry):
-            answers.insert(_position(answers, qid, order), _quoted(answers, qid), entry)
+            answers.insert(_position(answers, qid, order), _answer_key(doc, answers, qid),
+                           entry)
         elif key is not None and not len(entry):
             del answers[key]
         new_text = _splice(text, doc, "answers", yaml, original, after="questions")
         new_data, _ = parse_yaml(new_text, path)
         keep = [k for k in set(data) | set(new_data) if k != "answers"]
-        if any(data.get(k) != new_data.get(k) for k in keep):
+        if any(data.get(k) != new_data.get(k) for k in keep) or \
+                _plain(_answer_data(new_data, qid)) != _plain(entry if len(entry) else None):
             raise LoadError("could not change the answer without changing other keys "
                             "(nothing written)", path)
         _validate_consultation(new_text, path)
         atomic_write(path, _keep_format(raw, new_text))
         return said
+
+
+def _plain(value):
+    return json.loads(json.dumps(value, sort_keys=True, default=str))
 
 
 def _validate_consultation(text: str, path: Path) -> None:

@@ -73,7 +73,7 @@ def test_new_consultation_accept_answer_download_docx(workspace, serve, page, tm
     expect(page.get_by_role("region", name="Question 2").get_by_label("Your answer")) \
         .to_have_value(ANSWER)
     expect(page.locator("#coverage-summary")).to_contain_text("2 of 3 answered")
-    assert f"positions: [{accepted}]" in written.read_text()
+    assert f"  '1':\n    positions:\n      - {accepted}\n" in written.read_text()
 
     # Opened afresh: right after a save the browser may still scroll to the saved question
     # (#q-2) while the click is on its way, and the click would land beside the link.
