@@ -322,7 +322,8 @@ def test_item13_org_values_are_escaped_in_blocks(workspace):
     org = workspace / "org.yaml"
     org.write_text(org.read_text().replace("short_name: i2Coalition", "short_name: i2_Coalition_"),
                    encoding="utf-8")
-    path = _consultation(workspace, extra="positions: [coalition-members]\n")
+    # a block that prints {{ org.short_name }}
+    path = _consultation(workspace, extra="positions: [coalition-founding-advocate]\n")
     result, _ = _draft(workspace, path)
     texts = " ".join(inline_text(p.children) for p in _paragraphs(result.document))
     assert "i2_Coalition_" in texts

@@ -78,9 +78,11 @@ class Weights:
 
 
 # Tuned on the dev half of the labelled questions (bench/bench_suggest.py --tune): confident
-# means the best suggestion, with a similarity of meaning of at least 0.32 and a score of 0.6.
+# means the best suggestion, with a similarity of meaning of at least 0.34, a score of 0.45 and
+# a topic it shares with the question.
 HYBRID = Weights(words=0.2, meaning=0.3, topic=0.5, meaning_floor=0.3,
-                 confident_meaning=0.32, confident_score=0.6, confident_ratio=1.0)
+                 confident_meaning=0.34, confident_score=0.45, confident_ratio=1.0,
+                 confident_topic=True)
 # Words and topics only, tuned the same way: what ranking does without an embedding model, and
 # the baseline that the hybrid ranking is measured against.
 WORDS_ONLY = Weights(words=0.2, meaning=0.0, topic=0.8, confident_score=0.95,
