@@ -48,11 +48,14 @@ def run_process(*args, cwd: Path | None = None, env: dict | None = None,
                 timeout: int = 120) -> Result:
     """Run ``python -m drafter ARGS`` in a separate process.
 
-    Run from the repository, the process keeps its state (register, caches) in a throw-away
-    folder named by ``DRAFTER_STATE_DIR``, never in the repository's ``.drafter/``.
+    Run from the repository, or given a file of the repository (whose folder is then the
+    workspace), the process keeps its state (register, caches) in a throw-away folder named
+    by ``DRAFTER_STATE_DIR``, never in the repository's ``.drafter/``.
     """
     full_env = {**os.environ, **(env or {})}
-    if Path(cwd or ROOT).resolve() == ROOT and STATE_DIR_ENV not in full_env:
+    in_repository = Path(cwd or ROOT).resolve() == ROOT or any(
+        Path(str(a)).is_absolute() and ROOT in Path(str(a)).resolve().parents for a in args)
+    if in_repository and STATE_DIR_ENV not in full_env:
         full_env[STATE_DIR_ENV] = str(_process_state_dir())
     proc = subprocess.run([sys.executable, "-m", "drafter", *map(str, args)], cwd=cwd or ROOT,
                           capture_output=True, text=True, timeout=timeout, env=full_env)
@@ -71,25 +74,50 @@ def _process_state_dir() -> Path:
     return _STATE["dir"]
 
 
+def _isolate_state(monkeypatch, folder) -> None:
+    """Send the repository workspace's state to ``folder()`` (a temporary folder)."""
+    from drafter.load import workspace as ws_module
+
+    original = ws_module.Workspace.state_dir.fget
+
+    def state_dir(self) -> Path:
+        if os.environ.get(STATE_DIR_ENV, "").strip() or Path(self.root).resolve() != ROOT:
+            return original(self)
+        return folder()
+
+    monkeypatch.setattr(ws_module.Workspace, "state_dir", property(state_dir))
+
+
+@pytest.fixture(scope="session", autouse=True)
+def isolated_session_state(tmp_path_factory):
+    """As :func:`isolated_state`, for module- and session-scoped fixtures, which pytest sets
+    up before any function-scoped one."""
+    holder: dict[str, Path] = {}
+
+    def folder() -> Path:
+        if "dir" not in holder:
+            holder["dir"] = tmp_path_factory.mktemp("session-state")
+        return holder["dir"]
+
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        _isolate_state(monkeypatch, folder)
+        yield
+
+
 @pytest.fixture(autouse=True)
 def isolated_state(monkeypatch, tmp_path_factory):
     """Every test keeps the repository workspace's state (filing register, suggestion index,
     template cache, batch state) in a temporary folder: tests never write into the
     repository's ``.drafter/``.  Copies of the workspace (the ``workspace`` fixture) keep
     their own ``.drafter/``, which tests may inspect."""
-    from drafter.load import workspace as ws_module
-
-    original = ws_module.Workspace.state_dir.fget
     holder: dict[str, Path] = {}
 
-    def state_dir(self) -> Path:
-        if os.environ.get(STATE_DIR_ENV, "").strip() or Path(self.root).resolve() != ROOT:
-            return original(self)
+    def folder() -> Path:
         if "dir" not in holder:
             holder["dir"] = tmp_path_factory.mktemp("state")
         return holder["dir"]
 
-    monkeypatch.setattr(ws_module.Workspace, "state_dir", property(state_dir))
+    _isolate_state(monkeypatch, folder)
     yield
 
 
