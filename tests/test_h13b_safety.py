@@ -8,10 +8,10 @@ person's edit (9).
 
 from __future__ import annotations
 
-import re
 import hashlib
 import json
 import os
+import re
 import shutil
 import signal
 import stat
