@@ -29,6 +29,7 @@ from drafter import __version__
 from drafter.errors import DrafterError
 from drafter.load import frontmatter
 from drafter.load.yamlsrc import load_plain, may_have_aliases
+from drafter.output import sha256_file
 
 try:
     _Loader = yaml.CSafeLoader
@@ -41,18 +42,6 @@ _RACY_SECONDS = 2.0  # a file modified this recently may change again within its
 
 def sha256_bytes(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
-
-
-def sha256_file(path: Path) -> str | None:
-    """The file's sha256, or None when it cannot be read (missing, a folder...)."""
-    h = hashlib.sha256()
-    try:
-        with open(path, "rb") as handle:
-            for chunk in iter(lambda: handle.read(1 << 20), b""):
-                h.update(chunk)
-    except OSError:
-        return None
-    return h.hexdigest()
 
 
 class FileHasher:

@@ -212,7 +212,7 @@ def journal_read(journal: Path) -> dict[str, list[str]]:
 def journal_settle(journal: Path, output_dir: Path, entries: list[dict]) -> None:
     """Keep only the journal lines the manifest (``entries``) does not record, and only while
     the output still holds those bytes; remove the journal when none is left."""
-    from drafter.batch.inputs import sha256_file
+    from drafter.output import sha256_file
 
     pending = journal_read(journal)
     if not pending:

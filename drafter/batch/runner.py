@@ -18,12 +18,12 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from drafter.batch.inputs import FileHasher, inputs_digest, sha256_bytes, sha256_file, \
-    workspace_inputs
+from drafter.batch.inputs import FileHasher, inputs_digest, sha256_bytes, workspace_inputs
 from drafter.batch.manifest import State, clean_temporaries, journal_read, journal_settle, \
     journal_write, read_manifest, recorded_outputs, write_manifest, manifest_path
 from drafter.batch.plan import JobSpec, Plan
 from drafter.errors import DrafterError, LoadError, OutputError, display_path, format_location
+from drafter.output import sha256_file
 
 FLUSH_SECONDS = 1.0
 

@@ -144,26 +144,32 @@ def parse_block(path: Path | str, data: bytes) -> tuple[PositionMeta, str]:
     return block.meta, block.body
 
 
-def _parse_fast(data: bytes) -> tuple[PositionMeta, str] | None:
+def _front_matter_fast(data: bytes, model):
+    """(``model`` validated from the front matter, the body) through yaml-rs, or None when the
+    fast path cannot vouch for the file (no yaml-rs, aliases, anything invalid): the callers
+    then read it with the reference loader, for the error at its line."""
     if yaml_rs is None:
         return None
     try:
         text = data.decode("utf-8-sig").replace("\r\n", "\n").replace("\r", "\n")
         parts = frontmatter.locate(text)
-        if parts is None:
-            return None
-        if may_have_aliases(parts[0]):   # yaml_rs expands aliases without a budget
+        if parts is None or may_have_aliases(parts[0]):   # yaml_rs expands aliases freely
             return None
         fields = yaml_rs.loads(parts[0])
         if not isinstance(fields, dict):
             return None
-        return PositionMeta.model_validate(fields), parts[1].strip("\n") + "\n"
+        return model.model_validate(fields), parts[1].strip("\n")
     except (ValidationError, ValueError, TypeError, UnicodeDecodeError):
         return None
     except Exception as exc:  # noqa: BLE001 - yaml_rs raises its own error classes
         if type(exc).__module__.split(".")[0] != "yaml_rs":
             raise
         return None
+
+
+def _parse_fast(data: bytes) -> tuple[PositionMeta, str] | None:
+    parsed = _front_matter_fast(data, PositionMeta)
+    return None if parsed is None else (parsed[0], parsed[1] + "\n")
 
 
 def _prepare(job) -> list:
@@ -225,28 +231,14 @@ def _digest(data: bytes, variants: list[bytes]) -> str:
 def _variant_fast(rel: str, data: bytes) -> str | None:
     """The body of a variant file, or None when the fast path cannot vouch for it (then
     :func:`drafter.load.library.load_variant` reads it, for the error at its line)."""
-    if yaml_rs is None:
+    parsed = _front_matter_fast(data, VariantMeta)
+    if parsed is None:
         return None
-    try:
-        text = data.decode("utf-8-sig").replace("\r\n", "\n").replace("\r", "\n")
-        parts = frontmatter.locate(text)
-        if parts is None or may_have_aliases(parts[0]):
-            return None
-        fields = yaml_rs.loads(parts[0])
-        if not isinstance(fields, dict):
-            return None
-        meta = VariantMeta.model_validate(fields)
-        stem_id, stem_variant = rel.rsplit("/", 1)[-1][:-3].rsplit(".", 1)
-        body = parts[1].strip("\n")
-        if meta.id != stem_id or meta.variant != stem_variant or not body.strip():
-            return None
-        return body + "\n"
-    except (ValidationError, ValueError, TypeError, UnicodeDecodeError):
+    meta, body = parsed
+    stem_id, stem_variant = rel.rsplit("/", 1)[-1][:-3].rsplit(".", 1)
+    if meta.id != stem_id or meta.variant != stem_variant or not body.strip():
         return None
-    except Exception as exc:  # noqa: BLE001 - yaml_rs raises its own error classes
-        if type(exc).__module__.split(".")[0] != "yaml_rs":
-            raise
-        return None
+    return body + "\n"
 
 
 def _variant_owner(rel: str) -> tuple[str, str] | None:
