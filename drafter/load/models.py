@@ -98,6 +98,12 @@ class SourceRef(Strict):
         return f"{self.seed}, {self.section}, {place}"
 
 
+# Roles of blocks that answer consultation questions; the others are placed by templates.
+ANSWERING_ROLES = ("recommendation", "argument", "concern")
+MAX_ANSWERS = 40
+MAX_ANSWER_CHARS = 400
+
+
 class PositionMeta(Strict):
     """The front matter of a position block."""
 
@@ -114,6 +120,10 @@ class PositionMeta(Strict):
     note: Optional[str] = None
     approved_by: Optional[str] = None
     approved_on: Optional[dt.date] = None
+    answers: list[str] = Field(
+        default_factory=list, max_length=MAX_ANSWERS,
+        description="questions this position answers, in the words consultations use (one "
+                    "line each): suggestions match new questions against them")
 
     @field_validator("summary")
     @classmethod
@@ -121,6 +131,26 @@ class PositionMeta(Strict):
         if "\n" in value.strip():
             raise ValueError("summary must be one line")
         return value
+
+    @field_validator("answers")
+    @classmethod
+    def _questions(cls, value: list[str]) -> list[str]:
+        for n, question in enumerate(value, start=1):
+            if not question.strip():
+                raise ValueError(f"question {n} is empty")
+            if "\n" in question.strip():
+                raise ValueError(f"question {n} must be one line")
+            if len(question) > MAX_ANSWER_CHARS:
+                raise ValueError(f"question {n} is longer than {MAX_ANSWER_CHARS} characters")
+        return [" ".join(q.split()) for q in value]
+
+    @model_validator(mode="after")
+    def _answering_role(self):
+        if self.answers and self.role.value not in ANSWERING_ROLES:
+            raise ValueError(f"answers: a {self.role.value} block answers no question; only "
+                             f"{', '.join(ANSWERING_ROLES)} blocks list the questions they "
+                             "answer")
+        return self
 
     def applies_to(self, jurisdiction: str) -> bool:
         return "any" in self.jurisdictions or jurisdiction in self.jurisdictions

@@ -35,7 +35,7 @@ from pydantic import ValidationError
 from drafter.errors import DrafterError, LoadError
 from drafter.load import frontmatter
 from drafter.load.library import Library, load_block, load_variant, suggest as did_you_mean
-from drafter.load.models import VARIANTS, PositionMeta, VariantMeta
+from drafter.load.models import ANSWERING_ROLES, VARIANTS, PositionMeta, VariantMeta
 from drafter.load.yamlsrc import may_have_aliases
 from drafter.suggest import embed
 from drafter.suggest.text import strip_jinja, topic_text
@@ -45,7 +45,7 @@ try:  # a YAML parser written in Rust: ten times faster on front matter than PyY
 except ImportError:  # pragma: no cover - the dependency is declared; PyYAML is the fallback
     yaml_rs = None
 
-SCHEMA_VERSION = "8"
+SCHEMA_VERSION = "9"
 INDEX_NAME = "index.sqlite"
 TOKENIZER = "porter unicode61 remove_diacritics 2"
 # A file modified this close to the scan may change again within the same mtime tick: it is
@@ -57,7 +57,7 @@ _PARALLEL_FROM = 2000
 _CHUNKS = 8
 # Roles of blocks that answer questions; the others (introduction, profile, framing,
 # section-intro, closing) are placed by templates, and never suggested as answers.
-ANSWER_ROLES = ("recommendation", "argument", "concern")
+ANSWER_ROLES = ANSWERING_ROLES
 # The meaning of a block is embedded from its title, summary and the first words of its body.
 MEANING_BODY_WORDS = 80
 # ... and the first words of each of its reusable wordings (0: none).
@@ -80,8 +80,10 @@ CREATE TABLE blocks(
     role TEXT NOT NULL,
     stance TEXT NOT NULL
 );
-CREATE VIRTUAL TABLE fts USING fts5(title, summary, topics, body, tokenize = '{TOKENIZER}');
+CREATE VIRTUAL TABLE fts USING fts5(title, summary, topics, body, answers,
+                                    tokenize = '{TOKENIZER}');
 CREATE TABLE terms(term TEXT PRIMARY KEY, docs INTEGER NOT NULL) WITHOUT ROWID;
+-- a block's meanings: k vectors of embed.DIM float16 values, one after another (see Index.vectors)
 CREATE TABLE vectors(rowid INTEGER PRIMARY KEY, vec BLOB NOT NULL);
 CREATE TABLE variants(
     path TEXT PRIMARY KEY,
@@ -93,7 +95,8 @@ CREATE TABLE variants(
 _INSERT_BLOCK = ("INSERT INTO blocks(rowid, path, mtime_ns, size, sha, id, title, summary,"
                  " topics, jurisdictions, status, role, stance)"
                  " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)")
-_INSERT_TEXT = "INSERT INTO fts(rowid, title, summary, topics, body) VALUES (?, ?, ?, ?, ?)"
+_INSERT_TEXT = ("INSERT INTO fts(rowid, title, summary, topics, body, answers)"
+                " VALUES (?, ?, ?, ?, ?, ?)")
 _INSERT_VECTOR = "INSERT INTO vectors(rowid, vec) VALUES (?, ?)"
 
 
@@ -209,10 +212,22 @@ def _prepare(job) -> list:
         out.append([rel, mtime_ns, size, sha, data, prepared, None])
     model = embed.load() if embedding else None
     if model is not None:
-        todo = [item for item in out if item[5] is not None and item[5][3].meaning]
-        vectors = model.embed([item[5][3].meaning for item in todo]).astype("float16")
-        for item, vector in zip(todo, vectors):
-            item[6] = vector.tobytes()
+        todo = [item for item in out if item[5] is not None and item[5][3].meanings]
+        for item, vectors in zip(todo, _embed_meanings(model, [item[5][3].meanings
+                                                               for item in todo])):
+            item[6] = vectors
+    return out
+
+
+def _embed_meanings(model, meanings: list[tuple[str, ...]]) -> list[bytes]:
+    """The stored bytes of each block's meanings (its text, then the questions it answers):
+    k float16 vectors of ``embed.DIM`` values each, one after another."""
+    flat = [text for texts in meanings for text in texts]
+    vectors = model.embed(flat).astype("float16") if flat else None
+    out, at = [], 0
+    for texts in meanings:
+        out.append(vectors[at:at + len(texts)].tobytes())
+        at += len(texts)
     return out
 
 
@@ -253,18 +268,25 @@ def _variant_owner(rel: str) -> tuple[str, str] | None:
 
 @dataclass(frozen=True)
 class IndexedText:
-    """What the index searches of a block: its words (the four full-text columns), and the
-    text whose meaning is embedded (``meaning``; empty for blocks that answer no question)."""
+    """What the index searches of a block: its words (the five full-text columns), and the
+    texts whose meaning is embedded (``meanings``: the block's own text, then each question it
+    answers; empty for blocks that answer no question)."""
 
     title: str
     summary: str
     topics: str
     body: str
-    meaning: str
+    answers: str
+    meanings: tuple[str, ...]
 
     @property
-    def columns(self) -> tuple[str, str, str, str]:
-        return (self.title, self.summary, self.topics, self.body)
+    def columns(self) -> tuple[str, str, str, str, str]:
+        return (self.title, self.summary, self.topics, self.body, self.answers)
+
+    @property
+    def meaning(self) -> str:
+        """The block's own text, as embedded (empty for blocks that answer no question)."""
+        return self.meanings[0] if self.meanings else ""
 
 
 def indexed_text(meta: PositionMeta, body: str, topic_texts: dict[str, str],
@@ -276,20 +298,22 @@ def indexed_text(meta: PositionMeta, body: str, topic_texts: dict[str, str],
     the block's reusable wordings (``<id>.<variant>.md``, in ``VARIANTS`` order), the text new
     filings use: their words are searched with the body's. Jinja expressions are not content
     and are left out. The meaning is the title, summary and the lead of the body, as a reader
-    takes them in, then the lead of each variant.
+    takes them in, then the lead of each variant; each question the block answers (its
+    ``answers``, one line each in the ``answers`` column) has a meaning of its own.
     """
     topics = " ; ".join(topic_texts.get(t, t) for t in meta.topics)
     body = strip_jinja(body) if "{" in body else body
     wordings = tuple(strip_jinja(v) if "{" in v else v for v in variants)
-    meaning = ""
+    meanings: tuple[str, ...] = ()
+    answers = meta.answers if meta.role.value in ANSWER_ROLES else []
     if meta.role.value in ANSWER_ROLES and meta.status.value != "retired":
         parts = [meta.title, meta.summary, _lead(body, MEANING_BODY_WORDS)]
         if MEANING_VARIANT_WORDS:
             parts.extend(_lead(v, MEANING_VARIANT_WORDS) for v in wordings)
-        meaning = " ".join(" ".join(part.split()) for part in parts)
+        meanings = (" ".join(" ".join(part.split()) for part in parts), *answers)
     if wordings:
         body = "\n\n".join((body.rstrip("\n"),) + tuple(v.strip("\n") for v in wordings)) + "\n"
-    return IndexedText(meta.title, meta.summary, topics, body, meaning)
+    return IndexedText(meta.title, meta.summary, topics, body, "\n".join(answers), meanings)
 
 
 def _lead(text: str, words: int) -> str:
@@ -538,8 +562,8 @@ class Index:
                                           tuple(v.body for v in block.variants.values()))
             blocks.append((rowid, block.path.as_posix(), 0, 0, "", *columns))
             words.append((rowid, *text.columns))
-            if text.meaning:
-                meanings.append((rowid, text.meaning))
+            if text.meanings:
+                meanings.append((rowid, text.meanings))
         with conn:
             conn.executemany(_INSERT_BLOCK, blocks)
             conn.executemany(_INSERT_TEXT, words)
@@ -692,8 +716,8 @@ class Index:
                     words.append((rowid, *text.columns))
                     if vector is not None:
                         vectors.append((rowid, vector))
-                    elif text.meaning:
-                        meanings.append((rowid, text.meaning))
+                    elif text.meanings:
+                        meanings.append((rowid, text.meanings))
                     rowid += 1
                 self.conn.executemany(_INSERT_BLOCK, blocks)
                 self.conn.executemany(_INSERT_TEXT, words)
@@ -725,17 +749,18 @@ class Index:
         self.conn.execute("DELETE FROM blocks WHERE rowid = ?", (rowid,))
         self.conn.execute("DELETE FROM vectors WHERE rowid = ?", (rowid,))
 
-    def _insert_vectors(self, meanings: list[tuple[int, str]]) -> None:
-        """Embed and store the meaning of blocks: (rowid, text) pairs; nothing without a model."""
+    def _insert_vectors(self, meanings: list[tuple[int, tuple[str, ...]]]) -> None:
+        """Embed and store the meanings of blocks: (rowid, texts) pairs; nothing without a
+        model."""
         self._vectors = None
         if not meanings:
             return
         model = embed.load()
         if model is None:
             return
-        vectors = model.embed([text for _, text in meanings]).astype("float16")
-        self.conn.executemany(_INSERT_VECTOR, [(rowid, vectors[i].tobytes())
-                                               for i, (rowid, _) in enumerate(meanings)])
+        stored = _embed_meanings(model, [texts for _, texts in meanings])
+        self.conn.executemany(_INSERT_VECTOR, [(rowid, data)
+                                               for (rowid, _), data in zip(meanings, stored)])
 
     # -- reading ----------------------------------------------------------------------------
 
@@ -791,32 +816,48 @@ class Index:
         except sqlite3.OperationalError:
             pass
 
-    def search(self, query: str, weights: tuple[float, float, float, float],
+    def search(self, query: str, weights: tuple[float, float, float, float, float],
                limit: int) -> list[tuple[int, float]]:
         """(rowid, relevance) of the best matches among the blocks that answer questions
         (ANSWER_ROLES, not retired); relevance is BM25 over title, summary, topics (labels and
-        keywords) and body with these weights, higher is better."""
+        keywords), body and the questions the block answers, with these weights, higher is
+        better."""
         roles = ",".join(f"'{r}'" for r in ANSWER_ROLES)
-        sql = ("SELECT fts.rowid, -bm25(fts, ?, ?, ?, ?) AS score FROM fts "
+        sql = ("SELECT fts.rowid, -bm25(fts, ?, ?, ?, ?, ?) AS score FROM fts "
                "JOIN blocks ON blocks.rowid = fts.rowid "
                f"WHERE fts MATCH ? AND blocks.role IN ({roles}) AND blocks.status != 'retired' "
                "ORDER BY score DESC, fts.rowid LIMIT ?")
         return [(r, s) for r, s in self.conn.execute(sql, (*weights, query, limit))]
 
     def vectors(self):
-        """(rowids, vectors) of the blocks that answer questions: an int64 array of n row ids
-        and an (n, embed.DIM) float32 array of unit vectors; None without an embedding model.
-        Read once per index (about 5 MB for 10,000 blocks)."""
+        """(rowids, vectors) of the meanings of the blocks that answer questions: an int64
+        array of n row ids, sorted, and an (n, embed.DIM) float32 array of unit vectors; None
+        without an embedding model. A block's first vector is the meaning of its own text, the
+        next ones (same row id) those of the questions it answers, in order. Read once per
+        index (about 5 MB for 10,000 blocks without answers)."""
         if self._vectors is None:
             if embed.signature() == "none":
                 return None
             import numpy as np
 
             rows = self.conn.execute("SELECT rowid, vec FROM vectors ORDER BY rowid").fetchall()
-            rowids = np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows))
+            width = embed.DIM * 2
+            counts = np.fromiter((len(r[1]) // width for r in rows), dtype=np.int64,
+                                 count=len(rows))
+            rowids = np.repeat(np.fromiter((r[0] for r in rows), dtype=np.int64,
+                                           count=len(rows)), counts)
             matrix = np.frombuffer(b"".join(r[1] for r in rows), dtype=np.float16)
-            self._vectors = (rowids, matrix.reshape(len(rows), embed.DIM).astype(np.float32))
+            self._vectors = (rowids, matrix.reshape(len(rowids), embed.DIM).astype(np.float32))
         return self._vectors
+
+    def answers(self, rowids) -> dict[int, list[str]]:
+        """The questions each block answers (its front matter's ``answers``), in order."""
+        rowids = list(rowids)
+        if not rowids:
+            return {}
+        return {r: (a.split("\n") if a else []) for r, a in self.conn.execute(
+            f"SELECT rowid, answers FROM fts WHERE rowid IN ({','.join('?' * len(rowids))})",
+            rowids)}
 
     def rows(self, rowids) -> dict[int, BlockRow]:
         rowids = list(rowids)

@@ -14,8 +14,9 @@ scores, times penalties::
 - ``words``: the block's BM25 relevance (FTS5) over its title and summary (weighted most), the
   labels and keywords of its topics, and its body, over the best block's (min-max, the minimum
   being 0: a block sharing no word);
-- ``meaning``: the cosine similarity of the question's and the block's embeddings
-  (:mod:`drafter.suggest.embed`), min-max normalised over the candidates;
+- ``meaning``: the cosine similarity of the question's embedding with the closest of the
+  block's (:mod:`drafter.suggest.embed`): the block's own text, or one of the questions its
+  front matter says it answers (``answers``), min-max normalised over the candidates;
 - ``topic``: agreement between the topics the question is about (found through the topic
   vocabulary's keywords) and the block's topics, its first (primary) topic counting most;
 - ``jurisdiction``: a block written for other jurisdictions counts less than a third (it
@@ -26,24 +27,27 @@ Candidates are the best BM25 matches and the blocks closest in meaning (from a s
 ``W.meaning_floor``), so a block can be found without sharing a word with the question.
 
 A suggestion is *confident* (drafts use it, marked for review) when a policy lead would accept
-it as an answer: the block is approved and fits the jurisdiction, its meaning is close to the
-question in absolute terms (similarity at least ``W.confident_meaning``), its score is at least
-``W.confident_score`` and close to the best suggestion's. When no suggestion is confident the
-question has no fitting position. The weights and thresholds are tuned, and the confidence
-calibrated, on the dev half of tests/data/suggest/labels.yaml (``bench/bench_suggest.py
---tune``); bench/RESULTS.md gives the figures on the held-out half.
+it as an answer: the block is approved, fits the jurisdiction, is among the first
+``MAX_CONFIDENT``, and the probability that it fits, by a logistic model of what is known of it
+(:func:`confidence_features`: its score, similarity, topic agreement, its score against the
+best and the next one's, its rank), is at least ``W.confident_at``. When no suggestion is
+confident the question has no fitting position. The weights are tuned, and the logistic model
+fitted and its threshold chosen, on the dev half of tests/data/suggest/labels.yaml
+(``bench/bench_suggest.py --tune``); bench/RESULTS.md gives the figures on the held-out half.
 """
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 
 from drafter.suggest import embed
 from drafter.suggest.index import ANSWER_ROLES, BlockRow, Index
 from drafter.suggest.text import TopicHit, TopicMatcher, fts_query, query_terms
 
-# BM25 weights of the indexed columns: title, summary, topics (labels and keywords), body.
-FIELD_WEIGHTS = (3.0, 2.0, 1.0, 1.0)
+# BM25 weights of the indexed columns: title, summary, topics (labels and keywords), body, and
+# the questions the block answers.
+FIELD_WEIGHTS = (3.0, 2.0, 1.0, 1.0, 1.0)
 OTHER_JURISDICTION = 0.3
 DRAFT_STATUS = 0.75
 MAX_CONFIDENT = 3
@@ -56,37 +60,34 @@ MAX_DF_FRACTION = 0.1
 COMMON_WORD_BLOCKS = 1000
 
 
+FEATURES = ("score", "similarity", "topic", "share of the best score", "lead over the next",
+            "ranked first", "similarity squared")
+
+
 @dataclass(frozen=True)
 class Weights:
     """How the ranker combines its scores, and when it is confident.
 
     ``words``, ``meaning`` and ``topic`` weigh the normalised scores (they sum to 1);
     ``meaning_floor`` is the cosine similarity from which a block is a candidate on meaning
-    alone; a confident suggestion needs a similarity of ``confident_meaning``, a score of
-    ``confident_score`` and ``confident_ratio`` of the best score. ``confident_topic``: the
-    question and the block must also share a topic.
+    alone. ``confidence`` is the logistic model of a fitting suggestion: its intercept, then
+    one coefficient per :data:`FEATURES`; a suggestion is confident from the probability
+    ``confident_at`` (empty ``confidence``: never).
     """
 
     words: float
     meaning: float
     topic: float
     meaning_floor: float = 0.25
-    confident_meaning: float = 0.0
-    confident_score: float = 0.5
-    confident_ratio: float = 0.75
-    confident_topic: bool = False
+    confidence: tuple[float, ...] = ()
+    confident_at: float = 0.5
 
 
-# Tuned on the dev half of the labelled questions (bench/bench_suggest.py --tune): confident
-# means the best suggestion, with a similarity of meaning of at least 0.34, a score of 0.45 and
-# a topic it shares with the question.
-HYBRID = Weights(words=0.2, meaning=0.3, topic=0.5, meaning_floor=0.3,
-                 confident_meaning=0.34, confident_score=0.45, confident_ratio=1.0,
-                 confident_topic=True)
+# Tuned on the dev half of the labelled questions (bench/bench_suggest.py --tune).
+HYBRID = Weights(words=0.2, meaning=0.3, topic=0.5, meaning_floor=0.3)
 # Words and topics only, tuned the same way: what ranking does without an embedding model, and
 # the baseline that the hybrid ranking is measured against.
-WORDS_ONLY = Weights(words=0.2, meaning=0.0, topic=0.8, confident_score=0.95,
-                     confident_ratio=1.0)
+WORDS_ONLY = Weights(words=0.2, meaning=0.0, topic=0.8)
 
 
 @dataclass(frozen=True)
@@ -145,15 +146,19 @@ class Ranker:
         self.index = index
         self.matcher = TopicMatcher(index.topics)
         self._model = None
+        self._segments = None
         self.searched: dict[str, tuple] = {}      # text -> (query, relevance), by prepare()
         if weights is None:
             weights = HYBRID if embed.signature() != "none" else WORDS_ONLY
         self.weights = weights
 
     def _meaning(self, text: str):
-        """Cosine similarities of ``text`` with every answering block: (rowids, similarities),
-        or None when meaning is not used."""
-        if self.weights.meaning <= 0 and self.weights.confident_meaning <= 0:
+        """How close ``text`` is in meaning to every answering block: (rowids, similarities,
+        nearest), or None when meaning is not used. A block's similarity is the cosine
+        similarity of the question with the closest of its meanings (its own text, or one of
+        the questions it answers); ``nearest`` is 0 when that is its text, n for its n-th
+        question."""
+        if self.weights.meaning <= 0:
             return None
         vectors = self.index.vectors()
         if vectors is None:
@@ -161,26 +166,42 @@ class Ranker:
         if self._model is None:
             self._model = embed.load()
         rowids, matrix = vectors
-        return rowids, matrix @ self._model.embed([text])[0]
+        if self._segments is None or self._segments[0] is not rowids:
+            import numpy as np
+
+            starts = np.flatnonzero(np.concatenate(([True], rowids[1:] != rowids[:-1]))) \
+                if len(rowids) else np.zeros(0, dtype=np.int64)
+            self._segments = (rowids, starts, rowids[starts])
+        _, starts, owners = self._segments
+        sims = matrix @ self._model.embed([text])[0]
+        if len(starts) == len(rowids):            # one meaning per block: no answers listed
+            return owners, sims, None
+        import numpy as np
+
+        best = np.maximum.reduceat(sims, starts) if len(sims) else sims
+        return owners, best, (sims, starts)
 
     def rank(self, text: str, jurisdiction: str, qid: str | None = None,
              limit: int = 5, explain: int | None = None) -> Ranked:
         """The best ``limit`` blocks for ``text``; the first ``explain`` of them (all by
         default) say why, the others leave ``why`` empty."""
         w = self.weights
-        scored, meaning_used, hits, query = self.candidates(text, jurisdiction)
+        scored, meaning_used, hits, query, nearest = self._candidates(text, jurisdiction)
         top = scored[0][0] if scored else 0.0
         out: list[Suggestion] = []
         confident_count = 0
         explain = limit if explain is None else min(explain, limit)
-        matched = self.index.matched_words([row.rowid for _, row, _, _ in scored[:explain]],
-                                           query)
+        explained = [row.rowid for _, row, _, _ in scored[:explain]]
+        matched = self.index.matched_words(explained, query)
+        answers = self.index.answers(r for r in explained if r in nearest)
         for n, (score, row, topic, sim) in enumerate(scored[:limit]):
             confident = (confident_count < MAX_CONFIDENT
-                         and confident_by(w, score, top, row, topic, sim, jurisdiction,
-                                          meaning_used))
+                         and confident_by(w, scored, n, jurisdiction, meaning_used))
             confident_count += confident
-            why = self._why(row, hits, matched.get(row.rowid, []), jurisdiction, sim) \
+            asked = answers.get(row.rowid, [])
+            near = nearest.get(row.rowid, 0)
+            why = self._why(row, hits, matched.get(row.rowid, []), jurisdiction, sim,
+                            asked[near - 1] if 0 < near <= len(asked) else None) \
                 if n < explain else ""
             out.append(Suggestion(row.id, row.title, round(score, 3), why, confident,
                                   None if sim is None else round(sim, 3)))
@@ -190,10 +211,13 @@ class Ranker:
         """Every candidate block for ``text``, scored: ([(score, row, topic agreement,
         similarity or None)] best first, whether meaning was used, the question's topics, the
         FTS query). What :meth:`rank` decides on; the tuning reads it too."""
+        return self._candidates(text, jurisdiction)[:4]
+
+    def _candidates(self, text: str, jurisdiction: str):
         hits = self.matcher.match(text)
         query, relevance = self._words(text)
-        scored, meaning_used = self._score(text, jurisdiction, hits, relevance)
-        return scored, meaning_used, hits, query
+        scored, meaning_used, nearest = self._score(text, jurisdiction, hits, relevance)
+        return scored, meaning_used, hits, query, nearest
 
     def _words(self, text: str) -> tuple[str | None, dict[int, float]]:
         """The FTS query for ``text`` and the BM25 relevance of its best matches."""
@@ -217,8 +241,9 @@ class Ranker:
         w = self.weights
         similarity: dict[int, float] = {}
         meaning = self._meaning(text)
+        nearest: dict[int, int] = {}
         if meaning is not None:
-            rowids, sims = meaning
+            rowids, sims, each = meaning
             for i in sims.argsort(kind="stable")[::-1][:CANDIDATES]:
                 if sims[i] >= w.meaning_floor:
                     similarity[int(rowids[i])] = float(sims[i])
@@ -249,7 +274,15 @@ class Ranker:
             if score > 0:
                 scored.append((score, row, topic, sim))
         scored.sort(key=lambda item: (-item[0], item[1].id))
-        return scored, meaning is not None
+        if meaning is not None and each is not None:
+            all_sims, starts = each
+            where = rowids.searchsorted([row.rowid for _, row, _, _ in scored])
+            ends = list(starts[1:]) + [len(all_sims)]
+            for (_, row, _, _), i in zip(scored, where.tolist()):
+                n = int(all_sims[starts[i]:ends[i]].argmax())
+                if n:
+                    nearest[row.rowid] = n
+        return scored, meaning is not None, nearest
 
     def prepare(self, texts) -> None:
         """Look up, in one go, what ranking ``texts`` will need to know of the library, and
@@ -276,9 +309,12 @@ class Ranker:
         return kept
 
     def _why(self, row: BlockRow, hits: list[TopicHit], words: list[str],
-             jurisdiction: str, sim: float | None) -> str:
+             jurisdiction: str, sim: float | None, asked: str | None = None) -> str:
         parts = []
-        if sim is not None:
+        if sim is not None and asked is not None:
+            parts.append(f"meaning: {_closeness(sim)}, like a question it answers, "
+                         f"\u201c{_shorten(asked)}\u201d (similarity {sim:.2f})")
+        elif sim is not None:
             parts.append(f"meaning: {_closeness(sim)} (similarity {sim:.2f})")
         shared = [h for h in hits if h.topic in row.topics]
         if shared:
@@ -296,17 +332,41 @@ class Ranker:
         return "; ".join(parts)
 
 
-def confident_by(w: Weights, score: float, top: float, row: BlockRow, topic: float,
-                 sim: float | None, jurisdiction: str, meaning_used: bool) -> bool:
-    """Whether a suggestion (``score``, the best score ``top``, topic agreement, similarity)
-    is one a policy lead would accept, by the thresholds of ``w``."""
-    return (row.status == "approved"
+def confidence_features(scored: list, n: int) -> tuple[float, ...]:
+    """What the confidence model knows of the ``n``-th of the scored candidates ((score, row,
+    topic agreement, similarity or None), best first), in :data:`FEATURES` order."""
+    score, _, topic, sim = scored[n]
+    top = scored[0][0]
+    following = scored[n + 1][0] if n + 1 < len(scored) else 0.0
+    sim = 0.0 if sim is None else sim
+    return (score, sim, topic, score / top if top > 0 else 0.0, score - following,
+            1.0 if n == 0 else 0.0, sim * sim)
+
+
+def probability(w: Weights, features) -> float:
+    """The probability, by ``w.confidence``, that a suggestion with these features fits."""
+    if not w.confidence:
+        return 0.0
+    z = w.confidence[0] + sum(c * f for c, f in zip(w.confidence[1:], features))
+    return 1.0 / (1.0 + math.exp(-z)) if z > -700 else 0.0
+
+
+def confident_by(w: Weights, scored: list, n: int, jurisdiction: str,
+                 meaning_used: bool) -> bool:
+    """Whether the ``n``-th of the scored candidates is an answer a policy lead would accept:
+    an approved block that fits the jurisdiction, among the first ``MAX_CONFIDENT``, with a
+    probability of fitting of at least ``w.confident_at``."""
+    _, row, _, sim = scored[n]
+    return (n < MAX_CONFIDENT
+            and row.status == "approved"
             and row.applies_to(jurisdiction)
-            and (topic > 0 or not w.confident_topic)
             and (sim is not None or not meaning_used)
-            and (sim is None or sim >= w.confident_meaning)
-            and score >= w.confident_score
-            and score >= w.confident_ratio * top)
+            and probability(w, confidence_features(scored, n)) >= w.confident_at)
+
+
+def _shorten(text: str, words: int = 14) -> str:
+    split = text.split()
+    return " ".join(split[:words]) + (" \u2026" if len(split) > words else "")
 
 
 def _closeness(sim: float) -> str:
