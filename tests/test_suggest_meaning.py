@@ -71,7 +71,9 @@ def test_vectors_kept_in_the_index_and_refreshed_with_blocks(workspace):
     answering = sum(1 for b in load_library(workspace / "positions")
                     if b.meta.role.value in ("recommendation", "argument", "concern"))
     rowids, matrix = index.vectors()
-    assert len(rowids) == answering == 23 and matrix.shape == (23, embed.DIM)
+    questions = sum(len(b.meta.answers) for b in load_library(workspace / "positions"))
+    assert len(set(rowids.tolist())) == answering == 23
+    assert matrix.shape == (23 + questions, embed.DIM)           # a block's text, its questions
     index.close()
     path = workspace / ".drafter" / "index.sqlite"
     conn = sqlite3.connect(path)

@@ -134,7 +134,12 @@ class PositionMeta(Strict):
 
     @field_validator("answers")
     @classmethod
-    def _questions(cls, value: list[str]) -> list[str]:
+    def _questions(cls, value: list[str], info) -> list[str]:
+        role = info.data.get("role")
+        if value and role is not None and role.value not in ANSWERING_ROLES:
+            raise ValueError(f"a {role.value} block answers no question; only "
+                             f"{', '.join(ANSWERING_ROLES)} blocks list the questions they "
+                             "answer")
         for n, question in enumerate(value, start=1):
             if not question.strip():
                 raise ValueError(f"question {n} is empty")
@@ -143,14 +148,6 @@ class PositionMeta(Strict):
             if len(question) > MAX_ANSWER_CHARS:
                 raise ValueError(f"question {n} is longer than {MAX_ANSWER_CHARS} characters")
         return [" ".join(q.split()) for q in value]
-
-    @model_validator(mode="after")
-    def _answering_role(self):
-        if self.answers and self.role.value not in ANSWERING_ROLES:
-            raise ValueError(f"answers: a {self.role.value} block answers no question; only "
-                             f"{', '.join(ANSWERING_ROLES)} blocks list the questions they "
-                             "answer")
-        return self
 
     def applies_to(self, jurisdiction: str) -> bool:
         return "any" in self.jurisdictions or jurisdiction in self.jurisdictions
