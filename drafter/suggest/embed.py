@@ -212,7 +212,7 @@ class Embedder:
             fresh, self._fresh = self._fresh, {}
         return fresh
 
-    def _pool(self, table, items: list[int], lengths, starts):
+    def _pool(self, table, items, lengths, starts):
         """Row sums of ``table`` over segments of ``items`` (each ``starts[i]``, ``lengths[i]``
         long): a (len(lengths), DIM) float32 array. The last row of ``table`` must be zeros."""
         np = self._np
@@ -229,10 +229,11 @@ class Embedder:
             batch = order[begin:end]
             longest = int(lengths[batch].max())
             if longest:
-                steps = np.arange(longest)
-                inside = steps[None, :] < lengths[batch][:, None]
-                where = np.where(inside, starts[batch][:, None] + steps[None, :], len(flat) - 1)
-                out[batch] = table[flat[where]].sum(axis=1, dtype=np.float32)
+                first, count = starts[batch], lengths[batch]
+                total = np.zeros((len(batch), DIM), dtype=np.float32)
+                for step in range(longest):
+                    total += table[flat[np.where(step < count, first + step, len(flat) - 1)]]
+                out[batch] = total
             begin = end
         return out
 
@@ -272,20 +273,20 @@ class Embedder:
             return self._embed(texts)
 
     def _embed(self, texts: list[str]):
+        import itertools
+
         np = self._np
         split = [t.split() for t in texts]
+        flat = list(itertools.chain.from_iterable(split))
         known = self._words
-        new: set[str] = set()
-        for words in split:
-            new.update(words)
-        new.difference_update(known)
+        new = set(flat).difference(known)
         if new:
             self._learn(sorted(new))
-        items = [known[w] for words in split for w in words]
+        items = np.fromiter(map(known.__getitem__, flat), dtype=np.int64, count=len(flat))
         lengths = np.fromiter(map(len, split), dtype=np.int64, count=len(split))
         starts = np.concatenate(([0], np.cumsum(lengths)[:-1]))
         out = self._pool(self._sums, items, lengths, starts)
-        running = np.concatenate(([0], np.cumsum(self._counts[np.asarray(items, dtype=np.int64)])))
+        running = np.concatenate(([0], np.cumsum(self._counts[items])))
         counts = running[starts + lengths] - running[starts]
         out /= np.maximum(counts, 1)[:, None]
         norms = np.linalg.norm(out, axis=1, keepdims=True)
