@@ -252,3 +252,52 @@ def test_memory_mapped_table_equals_safetensors(tmp_path):
     bad.write_bytes(len(header).to_bytes(8, "little") + header + b"\0" * (2 * embed.DIM * 4))
     with pytest.raises(ValueError, match="not a float16 table"):
         embed.token_table(bad)
+
+
+# --- the front-matter fast path's shortcut for aliases -------------------------------------------
+
+def test_alias_in_front_matter_still_goes_to_the_reference_loader(workspace, monkeypatch):
+    from test_suggest import block_file, rewrite
+
+    from drafter.errors import LoadError
+
+    path = block_file(workspace, "eu-oppose-backdoors")
+    rewrite(path, 'title: "Oppose backdoors"', 'title: &t "Oppose backdoors"\nsource_title: *t')
+    with pytest.raises(LoadError) as err:          # the schema knows no 'source_title'
+        open_index(workspace)
+    assert err.value.path == path and err.value.line == 4
+    rewrite(path, 'title: &t "Oppose backdoors"\nsource_title: *t',
+            'title: &t "Oppose backdoors"')
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace('summary: "Oppose any', 'summary: *t\nx_: "Oppose any', 1),
+                    encoding="utf-8")
+    with pytest.raises(LoadError) as err:
+        open_index(workspace)
+    assert err.value.path == path
+    path.write_text(text.replace('summary: "Oppose any requirement for backdoor access to '
+                                 'encrypted data, which weakens encryption for everyone."',
+                                 "summary: *t", 1), encoding="utf-8")
+    import drafter.suggest.index as index_module
+
+    slow = []
+    reference = index_module.load_block
+    monkeypatch.setattr(index_module, "load_block", lambda p: slow.append(p) or reference(p))
+    index = open_index(workspace)
+    assert slow == [path]                          # read by the loader with the alias budget
+    row = index.conn.execute("SELECT title, summary FROM blocks WHERE id = 'eu-oppose-backdoors'"
+                             ).fetchone()
+    assert row == ("Oppose backdoors", "Oppose backdoors")      # the alias, expanded
+
+
+def test_star_without_alias_takes_the_fast_path(workspace, monkeypatch):
+    import drafter.suggest.index as index_module
+    from test_suggest import block_file, rewrite
+
+    path = block_file(workspace, "eu-oppose-backdoors")
+    rewrite(path, 'title: "Oppose backdoors"', 'title: "Oppose backdoors (R*D)"')
+    slow = []
+    monkeypatch.setattr(index_module, "load_block", lambda p: slow.append(p) or 1 / 0)
+    index = open_index(workspace)
+    assert slow == []
+    assert index.conn.execute("SELECT title FROM blocks WHERE id = 'eu-oppose-backdoors'"
+                              ).fetchone() == ("Oppose backdoors (R*D)",)

@@ -161,7 +161,8 @@ def _front_matter_fast(data: bytes, model):
     try:
         text = data.decode("utf-8-sig").replace("\r\n", "\n").replace("\r", "\n")
         parts = frontmatter.locate(text)
-        if parts is None or may_have_aliases(parts[0]):   # yaml_rs expands aliases freely
+        # yaml_rs expands aliases freely; an alias needs a '*' (most files have none)
+        if parts is None or ("*" in parts[0] and may_have_aliases(parts[0])):
             return None
         fields = yaml_rs.loads(parts[0])
         if not isinstance(fields, dict):
