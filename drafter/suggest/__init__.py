@@ -98,6 +98,7 @@ class Suggester:
         w = self.ranker.weights
         if w.meaning > 0 or w.confident_meaning > 0:
             self.index.prime(texts)
+            self.index.vectors()          # read once, before two threads would both read them
 
     def _keep_words(self) -> None:
         w = self.ranker.weights
