@@ -63,6 +63,11 @@ def load() -> "Embedder | None":
         return _load()
 
 
+def loaded() -> "Embedder | None":
+    """The embedder if this process has loaded it already, else None (never loads it)."""
+    return _LOADED.get("model")
+
+
 def preload() -> None:
     """Start loading the embedder in a thread (while the caller opens the index); an error is
     raised again by the next :func:`load`."""

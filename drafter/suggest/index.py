@@ -799,7 +799,7 @@ class Index:
     def keep_words(self) -> None:
         """Store the words the embedding model tokenized since the index last did (a
         question's new words), so that later runs find them; a read-only index does not."""
-        model = embed.load()
+        model = embed.loaded()
         if model is None:
             return
         fresh = model.take_fresh()
