@@ -71,18 +71,31 @@ def library_words(limit: int) -> list[str]:
 
 # --- the word -> token ids cache ---------------------------------------------------------------
 
+def one_at_a_time(words: list[str]) -> list[list[int]]:
+    """The tokenizer's tokens of each word, each word encoded on its own."""
+    tokenizer = fresh_model().tokenizer
+    return [tokenizer.encode(w, add_special_tokens=False).ids for w in words]
+
+
 def test_word_token_cache_gives_the_tokenizers_tokens(workspace, own_model):
-    words = odd_words(2500) + library_words(1500) + ["72-hour", "incidents?", "1,000", "What",
-                                                     "naïve", "Straße", "🙂"]
+    words = odd_words(2500) + library_words(1500) + [
+        "72-hour", "incidents?", "1,000", "What", "naïve", "Straße", "🙂", "a\u2581b",
+        "\u2581", "\u2581\u2581x", "end\u2581"]
     index = open_index(workspace)
-    own_model.embed([" ".join(words)])            # tokenized word by word, then kept
+    own_model.embed([" ".join(words)])            # tokenized, then kept
     index.keep_words()
     index.close()
     stored = stored_words(workspace)
     assert set(words) <= set(stored)
-    reference = fresh_model().tokens(words)
+    reference = one_at_a_time(words)
     assert [stored[w] for w in words] == reference
     assert all(ids for ids in reference)          # every word has a token
+
+
+def test_words_tokenized_together_as_one_at_a_time():
+    words = odd_words(3000, seed=11) + ["x\u2581y", "\u2581", "plain", "a\u2581"]
+    assert fresh_model().tokens(words) == one_at_a_time(words)
+    assert fresh_model().tokens([]) == []
 
 
 def test_embedding_from_the_word_cache_equals_the_tokenizer_path(workspace, monkeypatch):

@@ -671,8 +671,6 @@ class Index:
         embedding = model is not None
         self._vectors = None
         if len(todo) >= _PARALLEL_FROM and (os.cpu_count() or 1) > 1:
-            if model is not None:
-                model.tokenizer                     # so is the tokenizer: many new words
             try:
                 import multiprocessing
                 pool = multiprocessing.get_context("fork").Pool(1)
