@@ -314,3 +314,29 @@ def test_star_without_alias_takes_the_fast_path(workspace, monkeypatch):
     assert slow == []
     assert index.conn.execute("SELECT title FROM blocks WHERE id = 'eu-oppose-backdoors'"
                               ).fetchone() == ("Oppose backdoors (R*D)",)
+
+
+# --- the search's table of answering blocks -----------------------------------------------------
+
+def test_search_joins_answering_blocks_and_follows_a_refresh(workspace):
+    from test_suggest import block_file, rewrite
+
+    index = open_index(workspace)
+    ids = dict(index.conn.execute("SELECT rowid, id FROM blocks"))
+    found = [ids[r] for r, _ in index.search('"backdoors"', (3.0, 2.0, 1.0, 1.0), 60)]
+    assert "eu-oppose-backdoors" in found
+    roles = dict(index.conn.execute("SELECT id, role || ' ' || status FROM blocks"))
+    assert all(roles[b].split()[0] in ("recommendation", "argument", "concern")
+               and roles[b].split()[1] != "retired" for b in found)
+    other = next(b for b in found if b != "eu-oppose-backdoors")
+    rewrite(block_file(workspace, "eu-oppose-backdoors"), "status: approved", "status: retired")
+    path = block_file(workspace, other)
+    path.write_text(path.read_text(encoding="utf-8") + "\nMore on backdoors.\n",
+                    encoding="utf-8")                             # edited: a new row
+    before = index.stats.reparsed
+    index._refresh(str((workspace / "positions").resolve()))      # the same index, refreshed
+    assert index.stats.reparsed - before == 2
+    ids = dict(index.conn.execute("SELECT rowid, id FROM blocks"))
+    again = [ids[r] for r, _ in index.search('"backdoors"', (3.0, 2.0, 1.0, 1.0), 60)]
+    assert "eu-oppose-backdoors" not in again and other in again
+    assert sorted(again) == sorted(b for b in found if b != "eu-oppose-backdoors")

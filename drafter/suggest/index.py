@@ -419,6 +419,7 @@ class Index:
         self._size: int | None = None
         self._vectors = None              # (rowids, unit vectors) of the answering blocks
         self._first: Index | None = None  # the index whose vectors a reader() shares
+        self._answering = False           # whether temp.answering lists the answering blocks
 
     # -- opening and building -----------------------------------------------------------------
 
@@ -533,6 +534,7 @@ class Index:
                 pass
             raise
         index.conn = sqlite3.connect(path, timeout=10, check_same_thread=False)
+        index._answering = False
         index.path = path
         return index
 
@@ -578,6 +580,7 @@ class Index:
         A block is indexed again when its file or one of its variant files changed, appeared
         or went away (and their bytes differ from what was indexed)."""
         stats = self.stats
+        self._answering = False
         scan_started = time.time_ns()
         current, current_variants = _scan(root)
         stats.scanned = len(current)
@@ -868,10 +871,19 @@ class Index:
         """(rowid, relevance) of the best matches among the blocks that answer questions
         (ANSWER_ROLES, not retired); relevance is BM25 over title, summary, topics (labels and
         keywords) and body with these weights, higher is better."""
-        roles = ",".join(f"'{r}'" for r in ANSWER_ROLES)
+        if not self._answering:
+            # The answering blocks' row ids, in a table of this connection: joining it costs
+            # half as much as looking up each match's row in ``blocks``.
+            roles = ",".join(f"'{r}'" for r in ANSWER_ROLES)
+            with self.conn:
+                self.conn.execute("CREATE TEMP TABLE IF NOT EXISTS answering("
+                                  "rowid INTEGER PRIMARY KEY)")
+                self.conn.execute("DELETE FROM temp.answering")
+                self.conn.execute("INSERT INTO temp.answering SELECT rowid FROM blocks WHERE "
+                                  f"role IN ({roles}) AND status != 'retired'")
+            self._answering = True
         sql = ("SELECT fts.rowid, -bm25(fts, ?, ?, ?, ?) AS score FROM fts "
-               "JOIN blocks ON blocks.rowid = fts.rowid "
-               f"WHERE fts MATCH ? AND blocks.role IN ({roles}) AND blocks.status != 'retired' "
+               "JOIN temp.answering AS a ON a.rowid = fts.rowid WHERE fts MATCH ? "
                "ORDER BY score DESC, fts.rowid LIMIT ?")
         return [(r, s) for r, s in self.conn.execute(sql, (*weights, query, limit))]
 
