@@ -94,8 +94,8 @@ timed(rank.Ranker, "prepare", "search (2 threads, summed)")
 timed(Suggester, "_two_threads", "rank (2 threads)")
 c1 = cpu()
 t1 = time.perf_counter()
-embed.preload()                                  # as Suggester.for_workspace does
-index = Index.open(Path({state!r}), Path({positions!r}), Path({positions!r}) / "topics.yaml")
+index = Index.open(Path({state!r}), Path({positions!r}), Path({positions!r}) / "topics.yaml",
+                   preload=True)                 # as Suggester.for_workspace does
 t2 = time.perf_counter()
 Suggester(index).questions(consultation, limit=5, explain=3)   # as drafter suggest does
 t3 = time.perf_counter()

@@ -340,3 +340,25 @@ def test_search_joins_answering_blocks_and_follows_a_refresh(workspace):
     again = [ids[r] for r, _ in index.search('"backdoors"', (3.0, 2.0, 1.0, 1.0), 60)]
     assert "eu-oppose-backdoors" not in again and other in again
     assert sorted(again) == sorted(b for b in found if b != "eu-oppose-backdoors")
+
+
+# --- when the model starts loading ----------------------------------------------------------------
+
+def test_model_preloads_after_the_scan_when_reused_before_a_rebuild(workspace, monkeypatch):
+    import drafter.suggest.index as index_module
+
+    events = []
+    scan = index_module._scan
+    monkeypatch.setattr(index_module, "_scan", lambda root: events.append("scan") or scan(root))
+    monkeypatch.setattr(embed, "preload", lambda: events.append("preload"))
+    Index.open(workspace / ".drafter", workspace / "positions",
+               workspace / "positions" / "topics.yaml", preload=True).close()
+    assert events == ["preload", "scan"]          # built from nothing: the model first
+    events.clear()
+    Index.open(workspace / ".drafter", workspace / "positions",
+               workspace / "positions" / "topics.yaml", preload=True).close()
+    assert events == ["scan", "preload"]          # reused: the scan first
+    events.clear()
+    Index.open(workspace / ".drafter", workspace / "positions",
+               workspace / "positions" / "topics.yaml").close()
+    assert events == ["scan"]

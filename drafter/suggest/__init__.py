@@ -41,11 +41,10 @@ class Suggester:
 
     @classmethod
     def for_workspace(cls, workspace) -> "Suggester":
-        from drafter.suggest import embed
         from drafter.suggest.index import Index
 
-        embed.preload()
-        return cls(Index.open(workspace.state_dir, workspace.positions, workspace.topics_file))
+        return cls(Index.open(workspace.state_dir, workspace.positions, workspace.topics_file,
+                              preload=True))
 
     @classmethod
     def for_library(cls, library) -> "Suggester":

@@ -424,8 +424,15 @@ class Index:
     # -- opening and building -----------------------------------------------------------------
 
     @classmethod
-    def open(cls, state_dir: Path, positions: Path, topics_file: Path) -> "Index":
-        """The cached index for ``positions``, refreshed; rebuilt when missing or unusable."""
+    def open(cls, state_dir: Path, positions: Path, topics_file: Path,
+             preload: bool = False) -> "Index":
+        """The cached index for ``positions``, refreshed; rebuilt when missing or unusable.
+
+        ``preload``: start loading the embedding model in a thread (:func:`embed.preload`):
+        before a rebuild, which needs it; after the scan of the library when the cached index
+        is reused (the scan's ``stat`` of every file and numpy's import both want Python's
+        lock: one after the other, each goes faster).
+        """
         started = time.perf_counter()
         positions = Path(positions).resolve()
         topics_file = Path(topics_file)
@@ -437,19 +444,21 @@ class Index:
         index, reason = None, "no index yet"
         if path.is_file():
             try:
-                index, reason = cls._reuse(path, positions, topics_file)
+                index, reason = cls._reuse(path, positions, topics_file, preload)
             except DrafterError:
                 raise
             except (sqlite3.Error, ValueError, KeyError, TypeError, AttributeError,
                     IndexError, OverflowError) as exc:   # damaged rows or metadata: a cache
                 index, reason = None, f"unreadable index ({type(exc).__name__}: {exc})"
         if index is None:
+            if preload:
+                embed.preload()
             index = cls._rebuild(path, positions, topics_file, reason)
         index.stats.seconds = time.perf_counter() - started
         return index
 
     @classmethod
-    def _reuse(cls, path: Path, positions: Path, topics_file: Path):
+    def _reuse(cls, path: Path, positions: Path, topics_file: Path, preload: bool = False):
         conn = sqlite3.connect(path, timeout=10, check_same_thread=False)
         try:
             tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master")}
@@ -485,7 +494,7 @@ class Index:
                     for v in topics.values()):
                 raise ValueError("topics metadata is not the vocabulary")
             index = cls(conn, topics, IndexStats(mode="cached"), path)
-            index._refresh(str(positions))
+            index._refresh(str(positions), preload)
             return index, ""
         except BaseException:
             conn.close()
@@ -574,7 +583,7 @@ class Index:
         """What the index holds for each topic: its label and keywords."""
         return {tid: topic_text((tid,), self.topics) for tid in self.topics}
 
-    def _refresh(self, root: str) -> None:
+    def _refresh(self, root: str, preload: bool = False) -> None:
         """Bring the index in line with the files, reading only those that changed.
 
         A block is indexed again when its file or one of its variant files changed, appeared
@@ -583,6 +592,8 @@ class Index:
         self._answering = False
         scan_started = time.time_ns()
         current, current_variants = _scan(root)
+        if preload:
+            embed.preload()
         stats.scanned = len(current)
         listing = _listing(current.items()) + _listing(current_variants.items())
         recorded = self.conn.execute("SELECT value FROM meta WHERE key = 'listing'").fetchone()
