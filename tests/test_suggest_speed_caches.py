@@ -193,8 +193,25 @@ def test_changed_tokenizer_file_rebuilds_index_and_word_cache(workspace, tmp_pat
 def _packed_equals_rows(conn) -> tuple[int, bool]:
     rows = conn.execute("SELECT rowid, vec FROM vectors ORDER BY rowid").fetchall()
     rowids, vecs = conn.execute("SELECT rowids, vecs FROM packed WHERE kind = 'meaning'").fetchone()
-    return len(rows), (array("q", rowids).tolist() == [r[0] for r in rows]
+    per_vector = [r[0] for r in rows for _ in range(len(r[1]) // (embed.DIM * 2))]
+    return len(rows), (array("q", rowids).tolist() == per_vector
                        and vecs == b"".join(r[1] for r in rows))
+
+
+def test_blocks_with_several_vectors_are_packed_one_row_id_per_vector(workspace):
+    index = open_index(workspace)
+    first, second = [r[0] for r in index.conn.execute(
+        "SELECT rowid FROM vectors ORDER BY rowid LIMIT 2")]
+    one = index.conn.execute("SELECT vec FROM vectors WHERE rowid = ?", (first,)).fetchone()[0]
+    with index.conn:                              # a block with three meanings
+        index.conn.execute("UPDATE vectors SET vec = ? WHERE rowid = ?", (one * 3, first))
+        index._pack()
+    index._vectors = None
+    rowids, matrix = index.vectors()
+    assert rowids.tolist()[:4] == [first, first, first, second]
+    assert matrix.shape == (len(rowids), embed.DIM)
+    assert np.array_equal(matrix[0], matrix[2])
+    assert _packed_equals_rows(index.conn)[1]
 
 
 def test_packed_vectors_follow_edits_and_removals(workspace):

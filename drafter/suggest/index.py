@@ -391,6 +391,18 @@ def _file_signature(path: Path) -> str:
     return f"{st.st_mtime_ns}:{st.st_size}"
 
 
+def _unpacked(rows) -> tuple[bytes, bytes]:
+    """(int64 row ids, float16 vectors) as ``packed`` stores them, from ``vectors`` rows
+    (rowid, blob of k vectors of ``embed.DIM`` float16 values): a row id per vector."""
+    from array import array
+
+    width = embed.DIM * 2
+    rowids = array("q")
+    for rowid, vec in rows:
+        rowids.extend([rowid] * (len(vec) // width))
+    return rowids.tobytes(), b"".join(vec for _, vec in rows)
+
+
 def _marked(texts) -> list[str]:
     """The words between highlight() marks, lower-cased, each once, in order."""
     words: list[str] = []
@@ -780,13 +792,12 @@ class Index:
                                                  for w in sorted(tokens)])
 
     def _pack(self) -> None:
-        """Write the meaning vectors again as one matrix (rows in rowid order): ``packed``."""
-        rows = self.conn.execute("SELECT rowid, vec FROM vectors ORDER BY rowid").fetchall()
-        from array import array
-
-        self.conn.execute(
-            "INSERT OR REPLACE INTO packed(kind, rowids, vecs) VALUES (?, ?, ?)",
-            (MEANING, array("q", [r[0] for r in rows]).tobytes(), b"".join(r[1] for r in rows)))
+        """Write the meaning vectors again as one matrix: ``packed``, with each vector's block
+        row id (in rowid order; a block's vectors, if it has several, one after another)."""
+        rowids, vecs = _unpacked(self.conn.execute(
+            "SELECT rowid, vec FROM vectors ORDER BY rowid").fetchall())
+        self.conn.execute("INSERT OR REPLACE INTO packed(kind, rowids, vecs) VALUES (?, ?, ?)",
+                          (MEANING, rowids, vecs))
 
     def prime(self, texts) -> None:
         """Teach the embedding model the token ids this index keeps for the words of
@@ -913,9 +924,8 @@ class Index:
                                     (MEANING,)).fetchone()
             if row is None or len(row[1]) != len(row[0]) // 8 * embed.DIM * 2:
                 # not packed (or damaged): the rows themselves
-                rows = self.conn.execute("SELECT rowid, vec FROM vectors ORDER BY rowid").fetchall()
-                row = (np.array([r[0] for r in rows], dtype=np.int64).tobytes(),
-                       b"".join(r[1] for r in rows))
+                row = _unpacked(self.conn.execute(
+                    "SELECT rowid, vec FROM vectors ORDER BY rowid").fetchall())
             rowids = np.frombuffer(row[0], dtype=np.int64)
             matrix = np.frombuffer(row[1], dtype=np.float16).reshape(len(rowids), embed.DIM)
             self._vectors = (rowids, matrix.astype(np.float32))
