@@ -17,13 +17,22 @@ examples as one consultation): each run is a fresh Python process that times, in
 opening the index and ranking the 16 questions as `drafter suggest` does (the embedding
 model's load, and the embedding of every answering block when the index is built, included):
 - cold: no index (built from nothing);
-- warm: index present and fresh (runs one after another, as when drafting);
+- warm: index present and fresh (runs one after another, as when drafting): the questions'
+  words were seen by an earlier run, so the index knows their tokens;
+- warm, new words: the same, with the questions' words removed from the index's word cache
+  first (as for questions never asked before): the tokenizer is built;
 - one block edited: index present, one file changed since the last run;
 the embedding model's load and the embedding of every answering block on their own (one
 process); and the whole command line (`drafter suggest --format json`, process start included)
 cold and warm.  Minimum and median over the runs are printed; the machine is shared, so the
 minimum is the better estimate of the cost; CPU time (this process and its worker) is printed
-too, as it depends less on what else runs.
+too, as it depends less on what else runs, and the peak resident memory of the process (and of
+its worker, for cold runs).
+
+Each timed run also reports its stages (they overlap: the model loads in a thread while the
+index opens, and two threads search and rank): numpy's import and the model's load, the scan
+of the library, parsing + embedding + indexing the changed files, packing the vectors, reading
+them, searching the questions' words, ranking; and whether the tokenizer was built.
 """
 
 from __future__ import annotations
@@ -57,18 +66,46 @@ import resource
 def cpu():
     own, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
     return own.ru_utime + own.ru_stime + kids.ru_utime + kids.ru_stime
+if {forget!r}:                                   # questions never seen: their words unknown
+    import sqlite3
+    words = sorted({{w for q in questions for w in q.text.split()}})
+    conn = sqlite3.connect(Path({state!r}) / "index.sqlite")
+    with conn:
+        conn.executemany("DELETE FROM words WHERE word = ?", [(w,) for w in words])
+    conn.close()
+stages = {{}}
+def timed(owner, name, label):
+    inner = getattr(owner, name)
+    def run(*args, **kwargs):
+        started = time.perf_counter()
+        try:
+            return inner(*args, **kwargs)
+        finally:
+            stages[label] = stages.get(label, 0.0) + time.perf_counter() - started
+    setattr(owner, name, run)
+import drafter.suggest.index as index_module
+from drafter.suggest import embed, rank
+timed(embed, "_load", "model load (numpy import included)")
+timed(index_module, "_scan", "scan")
+timed(index_module.Index, "_parse_and_insert", "parse, embed, insert")
+timed(index_module.Index, "_pack", "pack vectors")
+timed(index_module.Index, "vectors", "read vectors")
+timed(rank.Ranker, "prepare", "search (2 threads, summed)")
+timed(Suggester, "_two_threads", "rank (2 threads)")
 c1 = cpu()
 t1 = time.perf_counter()
-from drafter.suggest import embed
-embed.preload()                                  # as Suggester.for_workspace does
-index = Index.open(Path({state!r}), Path({positions!r}), Path({positions!r}) / "topics.yaml")
+index = Index.open(Path({state!r}), Path({positions!r}), Path({positions!r}) / "topics.yaml",
+                   preload=True)                 # as Suggester.for_workspace does
 t2 = time.perf_counter()
 Suggester(index).questions(consultation, limit=5, explain=3)   # as drafter suggest does
 t3 = time.perf_counter()
 c3 = cpu()
+own, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
 print(json.dumps({{"open": t2 - t1, "rank": t3 - t2, "total": t3 - t1, "cpu": c3 - c1,
                    "mode": index.stats.mode, "reparsed": index.stats.reparsed,
-                   "questions": len(questions), "blocks": len(index)}}))
+                   "questions": len(questions), "blocks": len(index), "stages": stages,
+                   "tokenizer": embed.load()._tokenizer is not None,
+                   "rss_mb": own.ru_maxrss / 1024, "worker_rss_mb": kids.ru_maxrss / 1024}}))
 """
 
 
@@ -80,6 +117,8 @@ t0 = time.perf_counter()
 from drafter.suggest import embed
 model = embed.load()
 t1 = time.perf_counter()
+model.tokenizer
+t_tok = time.perf_counter() - t1
 from drafter.load.library import load_library
 from drafter.suggest.index import indexed_text
 texts = []
@@ -91,7 +130,7 @@ for block in load_library(Path({positions!r})):
 t2 = time.perf_counter()
 model.embed(texts)
 t3 = time.perf_counter()
-print(json.dumps({{"load": t1 - t0, "blocks": len(texts), "embed": t3 - t2,
+print(json.dumps({{"load": t1 - t0, "tokenizer": t_tok, "blocks": len(texts), "embed": t3 - t2,
                    "words": sum(len(t.split()) for t in texts)}}))
 """
 
@@ -118,9 +157,9 @@ def print_quality(title: str, suggester, items) -> None:
               f"{m['recall@5']:>6.3f} {m['mrr@10']:>7.3f} {conf:>13} {no_fit:>17}")
 
 
-def timed_run(positions: Path, state: Path) -> dict:
+def timed_run(positions: Path, state: Path, forget: bool = False) -> dict:
     code = _TIMED.format(root=str(ROOT), files=QUESTION_FILES, state=str(state),
-                         positions=str(positions))
+                         positions=str(positions), forget=forget)
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                           check=True)
     return json.loads(proc.stdout)
@@ -135,6 +174,18 @@ def cli_run(workspace: Path, consultation: Path) -> float:
 
 def summarize(values) -> str:
     return f"min {min(values):.3f} s, median {statistics.median(values):.3f} s"
+
+
+def print_stages(runs) -> None:
+    names = list(runs[0]["stages"])
+    for name in names:
+        values = [r["stages"].get(name, 0.0) for r in runs]
+        print(f"      {name:36} {summarize(values)}")
+    rss = [r["rss_mb"] for r in runs]
+    worker = [r["worker_rss_mb"] for r in runs]
+    print(f"      {'peak RSS':36} {max(rss):.0f} MB" + (f" (worker {max(worker):.0f} MB)"
+                                                        if max(worker) else "")
+          + f"; tokenizer built in {sum(r['tokenizer'] for r in runs)} of {len(runs)} runs")
 
 
 def main(argv=None) -> int:
@@ -178,12 +229,14 @@ def main(argv=None) -> int:
         generate(workspace, args.blocks, seed=1)
     state = workspace / ".drafter"
 
-    cold, warm, edited = [], [], []
+    cold, warm, new_words, edited = [], [], [], []
     for _ in range(args.runs):
         shutil.rmtree(state, ignore_errors=True)
         cold.append(timed_run(positions, state))
     for _ in range(args.runs):
         warm.append(timed_run(positions, state))
+    for _ in range(args.runs):
+        new_words.append(timed_run(positions, state, forget=True))
     victim = sorted((positions / "generated").rglob("*.md"))[0]
     text = victim.read_text(encoding="utf-8")
     try:
@@ -196,18 +249,21 @@ def main(argv=None) -> int:
     print(f"\nSpeed, {cold[0]['blocks']} blocks, {n} questions, {args.runs} runs "
           f"(in-process: open the index + rank):")
     for name, runs in (("cold (index built from nothing)", cold), ("warm (index fresh)", warm),
-                       ("one block edited", edited)):
+                       ("warm, questions' words new", new_words), ("one block edited", edited)):
         print(f"  {name:34} total {summarize([r['total'] for r in runs])}"
               f"   [open {summarize([r['open'] for r in runs])}; "
               f"rank {summarize([r['rank'] for r in runs])}; "
               f"CPU {summarize([r['cpu'] for r in runs])}]")
+        print_stages(runs)
     assert all(r["mode"] == "rebuilt" for r in cold)
-    assert all(r["mode"] == "cached" and r["reparsed"] == 0 for r in warm)
+    assert all(r["mode"] == "cached" and r["reparsed"] == 0 for r in warm + new_words)
+    assert not any(r["tokenizer"] for r in warm) and all(r["tokenizer"] for r in new_words)
     assert all(r["reparsed"] == 1 for r in edited)
 
     embedding = [embed_run(positions) for _ in range(max(2, args.runs // 2))]
     print(f"  {'embedding model load':34} {summarize([r['load'] for r in embedding])} "
-          f"(numpy, tokenizer and token vectors)")
+          f"(numpy, the mapped token table)")
+    print(f"  {'tokenizer build':34} {summarize([r['tokenizer'] for r in embedding])}")
     print(f"  {'embedding ' + str(embedding[0]['blocks']) + ' answering blocks':34} "
           f"{summarize([r['embed'] for r in embedding])} "
           f"({embedding[0]['words']} words, one process, no worker)")
@@ -217,7 +273,7 @@ def main(argv=None) -> int:
     consultation.parent.mkdir(exist_ok=True)
     shutil.copyfile(ROOT / "examples" / QUESTION_FILES[0], consultation)
     cli_cold, cli_warm = [], []
-    for _ in range(max(2, args.runs // 2)):
+    for _ in range(args.runs):
         shutil.rmtree(state, ignore_errors=True)
         cli_cold.append(cli_run(workspace, consultation))
         cli_warm.append(cli_run(workspace, consultation))

@@ -41,11 +41,10 @@ class Suggester:
 
     @classmethod
     def for_workspace(cls, workspace) -> "Suggester":
-        from drafter.suggest import embed
         from drafter.suggest.index import Index
 
-        embed.preload()
-        return cls(Index.open(workspace.state_dir, workspace.positions, workspace.topics_file))
+        return cls(Index.open(workspace.state_dir, workspace.positions, workspace.topics_file,
+                              preload=True))
 
     @classmethod
     def for_library(cls, library) -> "Suggester":
@@ -59,7 +58,11 @@ class Suggester:
         ``suggestions`` (each with ``position``, ``score`` in [0, 1], ``why`` for the first
         ``explain``, and ``confident``) and ``confident``, the ones a draft may use (empty when
         no position fits)."""
-        return self.ranker.rank(text, jurisdiction, qid, limit, explain)
+        self._prime([text])
+        try:
+            return self.ranker.rank(text, jurisdiction, qid, limit, explain)
+        finally:
+            self._keep_words()
 
     def questions(self, consultation, limit: int = 5,
                   explain: int | None = None) -> list[Ranked]:
@@ -70,26 +73,61 @@ class Suggester:
         """
         questions = list(consultation.questions)
         jurisdiction = consultation.jurisdiction
+        parallel = not (len(questions) < 4 or self.index.path is None
+                        or len(self.index) < PARALLEL_FROM or (os.cpu_count() or 1) < 2)
         # Search every question's words first (looking up their document frequencies at once),
-        # while the embedding model loads: the threads below then only read what was found.
-        self.ranker.prepare(q.text for q in questions)
+        # while the embedding model loads: the ranking then only reads what was found.
+        texts = [q.text for q in questions]
         try:
-            if (len(questions) < 4 or self.index.path is None or len(self.index) < PARALLEL_FROM
-                    or (os.cpu_count() or 1) < 2):
+            if parallel:
+                self._search_in_two(texts)
+            else:
+                self.ranker.prepare(texts)
+            self._prime(texts)
+            if not parallel:
                 return [self.ranker.rank(q.text, jurisdiction, q.id, limit, explain)
                         for q in questions]
             return self._two_threads(questions, jurisdiction, limit, explain)
         finally:
             self.ranker.searched.clear()
+            self._keep_words()
 
-    def _two_threads(self, questions, jurisdiction, limit, explain) -> list[Ranked]:
-        from concurrent.futures import ThreadPoolExecutor
+    def _prime(self, texts: list[str]) -> None:
+        """Token ids of the texts' words from the index (no tokenizer for words seen before)."""
+        w = self.ranker.weights
+        if w.meaning > 0:
+            self.index.prime(texts)
+            self.index.vectors()          # read once, before two threads would both read them
 
+    def _keep_words(self) -> None:
+        w = self.ranker.weights
+        if w.meaning > 0:
+            self.index.keep_words()
+
+    def _second_ranker(self) -> Ranker:
+        """A ranker on a second connection to the index, sharing the first one's searches."""
         from drafter.suggest.rank import Ranker
 
         if self._second is None:
             self._second = Ranker(self.index.reader(), self.ranker.weights)
         self._second.searched = self.ranker.searched
+        return self._second
+
+    def _search_in_two(self, texts: list[str]) -> None:
+        """Search the words of ``texts`` on two connections at once (half the texts each)."""
+        from concurrent.futures import ThreadPoolExecutor
+
+        second = self._second_ranker()
+        half = (len(texts) + 1) // 2
+        with ThreadPoolExecutor(1) as pool:
+            other = pool.submit(second.prepare, texts[half:])
+            self.ranker.prepare(texts[:half])
+            other.result()
+
+    def _two_threads(self, questions, jurisdiction, limit, explain) -> list[Ranked]:
+        from concurrent.futures import ThreadPoolExecutor
+
+        self._second_ranker()
         half = (len(questions) + 1) // 2
 
         def run(ranker, part):
@@ -103,4 +141,8 @@ class Suggester:
     def whole(self, consultation, limit: int = 10, explain: int | None = None) -> Ranked:
         """Suggestions for a consultation as a whole: its title and abstract."""
         text = " ".join(t for t in (consultation.title, consultation.abstract or "") if t)
-        return self.ranker.rank(text, consultation.jurisdiction, None, limit, explain)
+        self._prime([text])
+        try:
+            return self.ranker.rank(text, consultation.jurisdiction, None, limit, explain)
+        finally:
+            self._keep_words()

@@ -5,9 +5,15 @@ inside its wheel: a 32,000 x 256 token-embedding table and its tokenizer). A tex
 mean of its tokens' vectors, scaled to unit length, exactly as ``WordLlama.embed`` computes it;
 the similarity of two texts is the dot product of their vectors, in [-1, 1].
 
-Only the two files are read: the tokenizer (``tokenizers``) and the table (``safetensors``),
+Only the two files are read: the tokenizer (``tokenizers``) and the table (a ``safetensors``
+file, memory-mapped: :func:`token_table`),
 from the package's own folder. Nothing is downloaded and ``wordllama`` itself is not imported
 (its ``load()`` looks for the tokenizer in another folder and then tries the network).
+
+The tokenizer is built only when a word is met whose tokens are not known yet: building it
+costs a tenth of a second (61,249 merges). The index cache keeps the tokens of every word
+tokenized so far (:meth:`Embedder.teach`, :meth:`Embedder.take_fresh`), so a run whose
+words are all known never builds it.
 
 Without the ``wordllama`` package, :func:`load` returns None and suggestions rank on words and
 topics alone.
@@ -57,6 +63,11 @@ def load() -> "Embedder | None":
         return _load()
 
 
+def loaded() -> "Embedder | None":
+    """The embedder if this process has loaded it already, else None (never loads it)."""
+    return _LOADED.get("model")
+
+
 def preload() -> None:
     """Start loading the embedder in a thread (while the caller opens the index); an error is
     raised again by the next :func:`load`."""
@@ -84,15 +95,43 @@ def _load() -> "Embedder | None":
         if folder is not None:
             try:
                 model = Embedder(folder)
-            except Exception as exc:  # noqa: BLE001 - tokenizers and safetensors raise their own
-                from drafter.errors import LoadError
-
-                raise LoadError(f"cannot load the embedding model ({type(exc).__name__}: "
-                                f"{str(exc).splitlines()[0] if str(exc) else exc!r}); "
-                                "reinstall drafter's dependencies (wordllama)",
-                                folder) from None
+            except Exception as exc:  # noqa: BLE001 - a damaged file raises many kinds
+                raise _load_error(exc, folder) from None
         _LOADED["model"] = model
     return _LOADED["model"]
+
+
+def token_table(path: Path):
+    """The token-embedding table of the model's safetensors file, memory-mapped (only the
+    rows used are read): a (tokens, DIM) float16 array. Raises ValueError (or OSError) when
+    the file is not such a table.
+
+    The format: an 8-byte little-endian header length, a JSON header giving the tensor's
+    dtype, shape and byte range, then the data from the end of the header.
+    """
+    import json
+    import struct
+
+    import numpy as np
+
+    with open(path, "rb") as f:
+        (size,) = struct.unpack("<Q", f.read(8))
+        if size > 1 << 24:
+            raise ValueError("safetensors header too large")
+        info = json.loads(f.read(size))[_TENSOR]
+    rows, width = info["shape"]
+    begin, end = info["data_offsets"]
+    if info["dtype"] != "F16" or width != DIM or end - begin != rows * DIM * 2:
+        raise ValueError(f"{_TENSOR} is not a float16 table {DIM} wide")
+    return np.memmap(path, dtype="<f2", mode="r", offset=8 + size + begin, shape=(rows, DIM))
+
+
+def _load_error(exc: Exception, folder: Path):
+    from drafter.errors import LoadError
+
+    return LoadError(f"cannot load the embedding model ({type(exc).__name__}: "
+                     f"{str(exc).splitlines()[0] if str(exc) else exc!r}); "
+                     "reinstall drafter's dependencies (wordllama)", folder)
 
 
 def signature() -> str:
@@ -100,7 +139,8 @@ def signature() -> str:
     folder = model_folder()
     if folder is None:
         return "none"
-    return f"wordllama {MODEL} {(folder / _WEIGHTS).stat().st_size}"
+    return (f"wordllama {MODEL} {(folder / _WEIGHTS).stat().st_size}"
+            f" {(folder / _TOKENIZER).stat().st_size}")
 
 
 class Embedder:
@@ -115,28 +155,87 @@ class Embedder:
 
     def __init__(self, folder: Path):
         import numpy as np
-        from safetensors import safe_open
-        from tokenizers import Tokenizer, pre_tokenizers
 
         self.name = MODEL
-        tokenizer = Tokenizer.from_file(str(folder / _TOKENIZER))
-        tokenizer.normalizer = None
-        tokenizer.pre_tokenizer = pre_tokenizers.Metaspace(replacement="\u2581",
-                                                           prepend_scheme="always", split=True)
-        tokenizer.no_padding()
-        tokenizer.no_truncation()
-        self.tokenizer = tokenizer
-        with safe_open(str(folder / _WEIGHTS), framework="numpy") as f:
-            table = f.get_tensor(_TENSOR)                 # (32000, DIM) float16
-        # one more row of zeros stands for the padding of shorter texts
-        self.table = np.concatenate((table, np.zeros((1, DIM), dtype=table.dtype)))
+        self.folder = folder
+        self._tokenizer = None
+        self.table = token_table(folder / _WEIGHTS)       # (32000, DIM) float16, mapped
         self._np = np
         self._words: dict[str, int] = {}                 # word -> row of _sums and _counts
         self._sums = np.zeros((1, DIM), dtype=np.float32)  # the last row: zeros (padding)
         self._counts = np.zeros(1, dtype=np.int64)
+        self._fresh: dict[str, list[int]] = {}            # tokenized here, not yet handed out
         self._lock = threading.Lock()                     # threads share the word cache
 
-    def _pool(self, table, items: list[int], lengths, starts):
+    @property
+    def tokenizer(self):
+        """The model's ``tokenizers.Tokenizer``, built on first use (word by word: see the
+        class). Raises :class:`drafter.errors.LoadError` when its file cannot be read."""
+        if self._tokenizer is None:
+            try:
+                from tokenizers import Tokenizer, pre_tokenizers
+
+                tokenizer = Tokenizer.from_file(str(self.folder / _TOKENIZER))
+                tokenizer.normalizer = None
+                tokenizer.pre_tokenizer = pre_tokenizers.Metaspace(
+                    replacement="\u2581", prepend_scheme="always", split=True)
+                tokenizer.no_padding()
+                tokenizer.no_truncation()
+            except Exception as exc:  # noqa: BLE001 - tokenizers raises its own
+                raise _load_error(exc, self.folder) from None
+            self._tokenizer = tokenizer
+        return self._tokenizer
+
+    def tokens(self, words: list[str]) -> list[list[int]]:
+        """The token ids of each word (a word has no white space), from the tokenizer.
+
+        Words are tokenized as one text, joined by spaces, and the tokens handed back to the
+        word each came from: the same tokens as one word at a time (no token spans a space),
+        at half the cost. A word holding the "▁" the tokenizer writes for a space would be
+        split there, and counted as two: such words are tokenized on their own.
+        """
+        words = list(words)
+        out: list[list[int]] = [[] for _ in words]
+        plain = [i for i, w in enumerate(words) if "\u2581" not in w]
+        if plain:
+            encoded = self.tokenizer.encode(" ".join(words[i] for i in plain),
+                                            add_special_tokens=False)
+            for token, word in zip(encoded.ids, encoded.word_ids):
+                out[plain[word]].append(token)
+        odd = [i for i, w in enumerate(words) if "\u2581" in w]
+        if odd:
+            for i, e in zip(odd, self.tokenizer.encode_batch([words[i] for i in odd],
+                                                             add_special_tokens=False)):
+                out[i] = e.ids
+        return out
+
+    def missing(self, texts) -> list[str]:
+        """The words of ``texts`` (split at white space) whose tokens are not known yet,
+        sorted: what :meth:`teach` can supply, else the tokenizer."""
+        new: set[str] = set()
+        for text in texts:
+            new.update(text.split())
+        with self._lock:
+            new.difference_update(self._words)
+        return sorted(new)
+
+    def teach(self, tokens: dict[str, list[int]]) -> None:
+        """Remember words' token ids (as :meth:`tokens` gives them, e.g. kept from an earlier
+        run), so that embedding them needs no tokenizer; known words are left as they are."""
+        rows = len(self.table)
+        with self._lock:
+            words = sorted(w for w, ids in tokens.items() if w not in self._words
+                           and all(0 <= i < rows for i in ids))
+            if words:
+                self._add(words, [list(tokens[w]) for w in words])
+
+    def take_fresh(self) -> dict[str, list[int]]:
+        """The words tokenized by the tokenizer since the last call, with their token ids."""
+        with self._lock:
+            fresh, self._fresh = self._fresh, {}
+        return fresh
+
+    def _pool(self, table, items, lengths, starts):
         """Row sums of ``table`` over segments of ``items`` (each ``starts[i]``, ``lengths[i]``
         long): a (len(lengths), DIM) float32 array. The last row of ``table`` must be zeros."""
         np = self._np
@@ -153,24 +252,33 @@ class Embedder:
             batch = order[begin:end]
             longest = int(lengths[batch].max())
             if longest:
-                steps = np.arange(longest)
-                inside = steps[None, :] < lengths[batch][:, None]
-                where = np.where(inside, starts[batch][:, None] + steps[None, :], len(flat) - 1)
-                out[batch] = table[flat[where]].sum(axis=1, dtype=np.float32)
+                first, count = starts[batch], lengths[batch]
+                total = np.zeros((len(batch), DIM), dtype=np.float32)
+                for step in range(longest):
+                    total += table[flat[np.where(step < count, first + step, len(flat) - 1)]]
+                out[batch] = total
             begin = end
         return out
 
     def _learn(self, words: list[str]) -> None:
         """Tokenize words not seen yet; remember each one's token-vector sum and count."""
+        ids = self.tokens(words)
+        self._fresh.update(zip(words, ids))
+        self._add(words, ids)
+
+    def _add(self, words: list[str], ids: list[list[int]]) -> None:
+        """Remember each word's token-vector sum and token count, from its token ids."""
         import itertools
 
         np = self._np
-        encoded = self.tokenizer.encode_batch(words, add_special_tokens=False)
-        ids = [e.ids for e in encoded]
         lengths = np.fromiter(map(len, ids), dtype=np.int64, count=len(ids))
-        flat = list(itertools.chain.from_iterable(ids))
+        flat = np.fromiter(itertools.chain.from_iterable(ids), dtype=np.int64,
+                           count=int(lengths.sum()))
         starts = np.concatenate(([0], np.cumsum(lengths)[:-1]))
-        sums = self._pool(self.table, flat, lengths, starts)
+        # Only the rows of the tokens used are read from the table, with a row of zeros last.
+        used, where = np.unique(flat, return_inverse=True)
+        rows = np.concatenate((self.table[used], np.zeros((1, DIM), dtype=self.table.dtype)))
+        sums = self._pool(rows, where, lengths, starts)
         base = len(self._words)
         self._words.update(zip(words, range(base, base + len(words))))
         # the zero row stays last
@@ -188,20 +296,20 @@ class Embedder:
             return self._embed(texts)
 
     def _embed(self, texts: list[str]):
+        import itertools
+
         np = self._np
         split = [t.split() for t in texts]
+        flat = list(itertools.chain.from_iterable(split))
         known = self._words
-        new: set[str] = set()
-        for words in split:
-            new.update(words)
-        new.difference_update(known)
+        new = set(flat).difference(known)
         if new:
             self._learn(sorted(new))
-        items = [known[w] for words in split for w in words]
+        items = np.fromiter(map(known.__getitem__, flat), dtype=np.int64, count=len(flat))
         lengths = np.fromiter(map(len, split), dtype=np.int64, count=len(split))
         starts = np.concatenate(([0], np.cumsum(lengths)[:-1]))
         out = self._pool(self._sums, items, lengths, starts)
-        running = np.concatenate(([0], np.cumsum(self._counts[np.asarray(items, dtype=np.int64)])))
+        running = np.concatenate(([0], np.cumsum(self._counts[items])))
         counts = running[starts + lengths] - running[starts]
         out /= np.maximum(counts, 1)[:, None]
         norms = np.linalg.norm(out, axis=1, keepdims=True)

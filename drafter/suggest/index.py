@@ -12,7 +12,10 @@ index is built in memory instead.
 
 Each answering block also has a vector of what it means (:mod:`drafter.suggest.embed`), kept in
 the same file and refreshed with the block; an index built with another embedding model (or
-without one, when ``wordllama`` is not installed) is rebuilt.
+without one, when ``wordllama`` is not installed) is rebuilt. The vectors of a kind are also
+kept packed, as one float16 matrix and its row ids (table ``packed``), rewritten whenever one
+changes: a run reads them in one query. The token ids of every word embedded so far, blocks'
+and questions' (table ``words``), spare later runs the tokenizer.
 
 Block files are validated with the same schema as ``drafter draft``; a bad block is reported at
 its file and line, as everywhere else.
@@ -45,7 +48,7 @@ try:  # a YAML parser written in Rust: ten times faster on front matter than PyY
 except ImportError:  # pragma: no cover - the dependency is declared; PyYAML is the fallback
     yaml_rs = None
 
-SCHEMA_VERSION = "9"
+SCHEMA_VERSION = "10"
 INDEX_NAME = "index.sqlite"
 TOKENIZER = "porter unicode61 remove_diacritics 2"
 # A file modified this close to the scan may change again within the same mtime tick: it is
@@ -85,6 +88,8 @@ CREATE VIRTUAL TABLE fts USING fts5(title, summary, topics, body, answers,
 CREATE TABLE terms(term TEXT PRIMARY KEY, docs INTEGER NOT NULL) WITHOUT ROWID;
 -- a block's meanings: k vectors of embed.DIM float16 values, one after another (see Index.vectors)
 CREATE TABLE vectors(rowid INTEGER PRIMARY KEY, vec BLOB NOT NULL);
+CREATE TABLE packed(kind TEXT PRIMARY KEY, rowids BLOB NOT NULL, vecs BLOB NOT NULL);
+CREATE TABLE words(word TEXT PRIMARY KEY, ids BLOB NOT NULL) WITHOUT ROWID;
 CREATE TABLE variants(
     path TEXT PRIMARY KEY,
     owner TEXT NOT NULL,
@@ -98,6 +103,9 @@ _INSERT_BLOCK = ("INSERT INTO blocks(rowid, path, mtime_ns, size, sha, id, title
 _INSERT_TEXT = ("INSERT INTO fts(rowid, title, summary, topics, body, answers)"
                 " VALUES (?, ?, ?, ?, ?, ?)")
 _INSERT_VECTOR = "INSERT INTO vectors(rowid, vec) VALUES (?, ?)"
+_INSERT_WORD = "INSERT OR IGNORE INTO words(word, ids) VALUES (?, ?)"
+# The kind of vector of a block's meaning (``packed.kind``).
+MEANING = "meaning"
 
 
 @dataclass(frozen=True)
@@ -156,7 +164,8 @@ def _front_matter_fast(data: bytes, model):
     try:
         text = data.decode("utf-8-sig").replace("\r\n", "\n").replace("\r", "\n")
         parts = frontmatter.locate(text)
-        if parts is None or may_have_aliases(parts[0]):   # yaml_rs expands aliases freely
+        # yaml_rs expands aliases freely; an alias needs a '*' (most files have none)
+        if parts is None or ("*" in parts[0] and may_have_aliases(parts[0])):
             return None
         fields = yaml_rs.loads(parts[0])
         if not isinstance(fields, dict):
@@ -184,7 +193,9 @@ def _prepare(job) -> list:
     where ``sha`` covers the block's file and its variants' (:func:`_digest`), ``prepared`` is
     (id, topics, block values, indexed text) or None when the fast path could not take the
     block or one of its variants (the caller then parses them again for the exact error), and
-    ``vector`` the stored bytes of its meaning's embedding, or None (not embedded here).
+    ``vector`` the stored bytes of its meaning's embedding, or None (not embedded here). The
+    last item is ``None`` and the words the tokenizer met here with their token ids
+    (:meth:`drafter.suggest.embed.Embedder.take_fresh`).
     """
     root, items, topic_texts, embedding = job
     out = []
@@ -216,6 +227,7 @@ def _prepare(job) -> list:
         for item, vectors in zip(todo, _embed_meanings(model, [item[5][3].meanings
                                                                for item in todo])):
             item[6] = vectors
+    out.append([None, model.take_fresh() if model is not None else {}])
     return out
 
 
@@ -403,6 +415,18 @@ def _file_signature(path: Path) -> str:
     return f"{st.st_mtime_ns}:{st.st_size}"
 
 
+def _unpacked(rows) -> tuple[bytes, bytes]:
+    """(int64 row ids, float16 vectors) as ``packed`` stores them, from ``vectors`` rows
+    (rowid, blob of k vectors of ``embed.DIM`` float16 values): a row id per vector."""
+    from array import array
+
+    width = embed.DIM * 2
+    rowids = array("q")
+    for rowid, vec in rows:
+        rowids.extend([rowid] * (len(vec) // width))
+    return rowids.tobytes(), b"".join(vec for _, vec in rows)
+
+
 def _marked(texts) -> list[str]:
     """The words between highlight() marks, lower-cased, each once, in order."""
     words: list[str] = []
@@ -430,12 +454,21 @@ class Index:
         self._stems: dict[str, str] = {}
         self._size: int | None = None
         self._vectors = None              # (rowids, unit vectors) of the answering blocks
+        self._first: Index | None = None  # the index whose vectors a reader() shares
+        self._answering = False           # whether temp.answering lists the answering blocks
 
     # -- opening and building -----------------------------------------------------------------
 
     @classmethod
-    def open(cls, state_dir: Path, positions: Path, topics_file: Path) -> "Index":
-        """The cached index for ``positions``, refreshed; rebuilt when missing or unusable."""
+    def open(cls, state_dir: Path, positions: Path, topics_file: Path,
+             preload: bool = False) -> "Index":
+        """The cached index for ``positions``, refreshed; rebuilt when missing or unusable.
+
+        ``preload``: start loading the embedding model in a thread (:func:`embed.preload`):
+        before a rebuild, which needs it; after the scan of the library when the cached index
+        is reused (the scan's ``stat`` of every file and numpy's import both want Python's
+        lock: one after the other, each goes faster).
+        """
         started = time.perf_counter()
         positions = Path(positions).resolve()
         topics_file = Path(topics_file)
@@ -447,26 +480,28 @@ class Index:
         index, reason = None, "no index yet"
         if path.is_file():
             try:
-                index, reason = cls._reuse(path, positions, topics_file)
+                index, reason = cls._reuse(path, positions, topics_file, preload)
             except DrafterError:
                 raise
             except (sqlite3.Error, ValueError, KeyError, TypeError, AttributeError,
                     IndexError, OverflowError) as exc:   # damaged rows or metadata: a cache
                 index, reason = None, f"unreadable index ({type(exc).__name__}: {exc})"
         if index is None:
+            if preload:
+                embed.preload()
             index = cls._rebuild(path, positions, topics_file, reason)
         index.stats.seconds = time.perf_counter() - started
         return index
 
     @classmethod
-    def _reuse(cls, path: Path, positions: Path, topics_file: Path):
+    def _reuse(cls, path: Path, positions: Path, topics_file: Path, preload: bool = False):
         conn = sqlite3.connect(path, timeout=10, check_same_thread=False)
         try:
             tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master")}
             if not tables:
                 conn.close()
                 return None, "unreadable index (no tables)"
-            if not {"meta", "blocks", "fts", "terms", "vectors"} <= tables:
+            if not {"meta", "blocks", "fts", "terms", "vectors", "packed", "words"} <= tables:
                 conn.close()
                 return None, "unreadable index (tables missing)"
             meta = dict(conn.execute("SELECT key, value FROM meta"))
@@ -495,7 +530,7 @@ class Index:
                     for v in topics.values()):
                 raise ValueError("topics metadata is not the vocabulary")
             index = cls(conn, topics, IndexStats(mode="cached"), path)
-            index._refresh(str(positions))
+            index._refresh(str(positions), preload)
             return index, ""
         except BaseException:
             conn.close()
@@ -544,6 +579,7 @@ class Index:
                 pass
             raise
         index.conn = sqlite3.connect(path, timeout=10, check_same_thread=False)
+        index._answering = False
         index.path = path
         return index
 
@@ -568,6 +604,7 @@ class Index:
             conn.executemany(_INSERT_BLOCK, blocks)
             conn.executemany(_INSERT_TEXT, words)
             index._insert_vectors(meanings)
+            index._pack()
         return index
 
     def _create(self, meta: dict) -> None:
@@ -582,14 +619,17 @@ class Index:
         """What the index holds for each topic: its label and keywords."""
         return {tid: topic_text((tid,), self.topics) for tid in self.topics}
 
-    def _refresh(self, root: str) -> None:
+    def _refresh(self, root: str, preload: bool = False) -> None:
         """Bring the index in line with the files, reading only those that changed.
 
         A block is indexed again when its file or one of its variant files changed, appeared
         or went away (and their bytes differ from what was indexed)."""
         stats = self.stats
+        self._answering = False
         scan_started = time.time_ns()
         current, current_variants = _scan(root)
+        if preload:
+            embed.preload()
         stats.scanned = len(current)
         listing = _listing(current.items()) + _listing(current_variants.items())
         recorded = self.conn.execute("SELECT value FROM meta WHERE key = 'listing'").fetchone()
@@ -647,6 +687,8 @@ class Index:
                 todo.append((rel, mtime_ns, size, sha, data, variant_rels))
             if todo:
                 self._parse_and_insert(root, todo, owners, next_rowid)
+            if todo or removed:
+                self._pack()
             self.conn.execute("DELETE FROM variants")
             self.conn.executemany(
                 "INSERT INTO variants(path, owner, mtime_ns, size) VALUES (?, ?, ?, ?)",
@@ -675,7 +717,8 @@ class Index:
         texts = self._topic_texts()
         variant_rels_of = {item[0]: item[5] for item in todo}
         pool = None
-        embedding = embed.load() is not None        # loaded before a fork: the worker shares it
+        model = embed.load()                        # loaded before a fork: the worker shares it
+        embedding = model is not None
         self._vectors = None
         if len(todo) >= _PARALLEL_FROM and (os.cpu_count() or 1) > 1:
             try:
@@ -696,6 +739,7 @@ class Index:
             rowid = next_rowid
             for prepared in jobs:
                 blocks, words, meanings, vectors = [], [], [], []
+                self._keep_words(prepared.pop()[1])
                 for rel, mtime_ns, size, sha, data, values, vector in prepared:
                     path = root + "/" + rel
                     if values is None:
@@ -758,9 +802,62 @@ class Index:
         model = embed.load()
         if model is None:
             return
+        self.prime(text for _, texts in meanings for text in texts)
         stored = _embed_meanings(model, [texts for _, texts in meanings])
         self.conn.executemany(_INSERT_VECTOR, [(rowid, data)
                                                for (rowid, _), data in zip(meanings, stored)])
+        self._keep_words(model.take_fresh())
+
+    def _keep_words(self, tokens: dict[str, list[int]]) -> None:
+        """Store words' token ids (int32), for later runs (see :meth:`prime`)."""
+        if tokens:
+            from array import array
+
+            self.conn.executemany(_INSERT_WORD, [(w, array("i", tokens[w]).tobytes())
+                                                 for w in sorted(tokens)])
+
+    def _pack(self) -> None:
+        """Write the meaning vectors again as one matrix: ``packed``, with each vector's block
+        row id (in rowid order; a block's vectors, if it has several, one after another)."""
+        rowids, vecs = _unpacked(self.conn.execute(
+            "SELECT rowid, vec FROM vectors ORDER BY rowid").fetchall())
+        self.conn.execute("INSERT OR REPLACE INTO packed(kind, rowids, vecs) VALUES (?, ?, ?)",
+                          (MEANING, rowids, vecs))
+
+    def prime(self, texts) -> None:
+        """Teach the embedding model the token ids this index keeps for the words of
+        ``texts`` (an iterable of str), so that embedding them builds no tokenizer; nothing
+        without a model. Loads the model (waiting for :func:`drafter.suggest.embed.preload`)."""
+        model = embed.load()
+        if model is None:
+            return
+        missing = model.missing(texts)
+        known: dict[str, list[int]] = {}
+        from array import array
+
+        for start in range(0, len(missing), 500):
+            part = missing[start:start + 500]
+            for word, ids in self.conn.execute(
+                    f"SELECT word, ids FROM words WHERE word IN ({','.join('?' * len(part))})",
+                    part):
+                if isinstance(ids, bytes) and len(ids) % 4 == 0:   # else: tokenized again
+                    known[word] = array("i", ids).tolist()
+        model.teach(known)
+
+    def keep_words(self) -> None:
+        """Store the words the embedding model tokenized since the index last did (a
+        question's new words), so that later runs find them; a read-only index does not."""
+        model = embed.loaded()
+        if model is None:
+            return
+        fresh = model.take_fresh()
+        if not fresh:
+            return
+        try:
+            with self.conn:
+                self._keep_words(fresh)
+        except sqlite3.OperationalError:
+            pass
 
     # -- reading ----------------------------------------------------------------------------
 
@@ -822,10 +919,19 @@ class Index:
         (ANSWER_ROLES, not retired); relevance is BM25 over title, summary, topics (labels and
         keywords), body and the questions the block answers, with these weights, higher is
         better."""
-        roles = ",".join(f"'{r}'" for r in ANSWER_ROLES)
+        if not self._answering:
+            # The answering blocks' row ids, in a table of this connection: joining it costs
+            # half as much as looking up each match's row in ``blocks``.
+            roles = ",".join(f"'{r}'" for r in ANSWER_ROLES)
+            with self.conn:
+                self.conn.execute("CREATE TEMP TABLE IF NOT EXISTS answering("
+                                  "rowid INTEGER PRIMARY KEY)")
+                self.conn.execute("DELETE FROM temp.answering")
+                self.conn.execute("INSERT INTO temp.answering SELECT rowid FROM blocks WHERE "
+                                  f"role IN ({roles}) AND status != 'retired'")
+            self._answering = True
         sql = ("SELECT fts.rowid, -bm25(fts, ?, ?, ?, ?, ?) AS score FROM fts "
-               "JOIN blocks ON blocks.rowid = fts.rowid "
-               f"WHERE fts MATCH ? AND blocks.role IN ({roles}) AND blocks.status != 'retired' "
+               "JOIN temp.answering AS a ON a.rowid = fts.rowid WHERE fts MATCH ? "
                "ORDER BY score DESC, fts.rowid LIMIT ?")
         return [(r, s) for r, s in self.conn.execute(sql, (*weights, query, limit))]
 
@@ -834,20 +940,23 @@ class Index:
         array of n row ids, sorted, and an (n, embed.DIM) float32 array of unit vectors; None
         without an embedding model. A block's first vector is the meaning of its own text, the
         next ones (same row id) those of the questions it answers, in order. Read once per
-        index (about 5 MB for 10,000 blocks without answers)."""
+        index, in one query."""
+        if self._first is not None:
+            return self._first.vectors()
         if self._vectors is None:
             if embed.signature() == "none":
                 return None
             import numpy as np
 
-            rows = self.conn.execute("SELECT rowid, vec FROM vectors ORDER BY rowid").fetchall()
-            width = embed.DIM * 2
-            counts = np.fromiter((len(r[1]) // width for r in rows), dtype=np.int64,
-                                 count=len(rows))
-            rowids = np.repeat(np.fromiter((r[0] for r in rows), dtype=np.int64,
-                                           count=len(rows)), counts)
-            matrix = np.frombuffer(b"".join(r[1] for r in rows), dtype=np.float16)
-            self._vectors = (rowids, matrix.reshape(len(rowids), embed.DIM).astype(np.float32))
+            row = self.conn.execute("SELECT rowids, vecs FROM packed WHERE kind = ?",
+                                    (MEANING,)).fetchone()
+            if row is None or len(row[1]) != len(row[0]) // 8 * embed.DIM * 2:
+                # not packed (or damaged): the rows themselves
+                row = _unpacked(self.conn.execute(
+                    "SELECT rowid, vec FROM vectors ORDER BY rowid").fetchall())
+            rowids = np.frombuffer(row[0], dtype=np.int64)
+            matrix = np.frombuffer(row[1], dtype=np.float16).reshape(len(rowids), embed.DIM)
+            self._vectors = (rowids, matrix.astype(np.float32))
         return self._vectors
 
     def answers(self, rowids) -> dict[int, list[str]]:
@@ -938,7 +1047,8 @@ class Index:
             raise ValueError("an index in memory has a single connection")
         conn = sqlite3.connect(self.path, timeout=10, check_same_thread=False)
         other = Index(conn, self.topics, self.stats, self.path)
-        other._vectors = self.vectors()
+        other._first = self
+        other._size = self._size
         return other
 
     def describe(self) -> str:
