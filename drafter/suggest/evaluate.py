@@ -114,9 +114,9 @@ def _decide(weights, candidates, jurisdiction) -> tuple[list[str], list[str]]:
     from drafter.suggest.rank import confident_by
 
     scored, meaning_used = candidates
-    picks = [row.id for n, (_, row, _, _) in enumerate(scored[:10])
+    picks = [row.id for n, (_, row, _, _, _) in enumerate(scored[:10])
              if confident_by(weights, scored, n, jurisdiction, meaning_used)]
-    return [row.id for _, row, _, _ in scored[:10]], picks
+    return [row.id for _, row, _, _, _ in scored[:10]], picks
 
 
 def tune(ranker, items: list[Labelled], step: float = 0.1, floors=(0.2, 0.25, 0.3),
@@ -195,7 +195,7 @@ def fit_confidence(cached) -> tuple[float, ...]:
 
     features, fits = [], []
     for item, (scored, _) in cached:
-        for n, (_, row, _, _) in enumerate(scored[:MAX_CONFIDENT]):
+        for n, (_, row, _, _, _) in enumerate(scored[:MAX_CONFIDENT]):
             features.append(confidence_features(scored, n))
             fits.append(row.id in item.relevant)
     if len(set(fits)) < 2:

@@ -61,7 +61,8 @@ COMMON_WORD_BLOCKS = 1000
 
 
 FEATURES = ("score", "similarity", "topic", "share of the best score", "lead over the next",
-            "ranked first", "similarity squared")
+            "ranked first", "similarity squared", "similarity of the block's own text",
+            "how much closer one of its questions is")
 
 
 @dataclass(frozen=True)
@@ -83,11 +84,17 @@ class Weights:
     confident_at: float = 0.5
 
 
-# Tuned on the dev half of the labelled questions (bench/bench_suggest.py --tune).
-HYBRID = Weights(words=0.2, meaning=0.3, topic=0.5, meaning_floor=0.3)
+# Tuned on the dev half of the labelled questions (bench/bench_suggest.py --tune): the ranking
+# weights, the logistic model (intercept, then FEATURES) and its threshold.
+HYBRID = Weights(words=0.4, meaning=0.4, topic=0.2, meaning_floor=0.2,
+                 confidence=(-5.576, 1.153, 2.295, 1.576, 0.427, 0.834, 1.121, 2.264, 2.721,
+                             -0.426),
+                 confident_at=0.78)
 # Words and topics only, tuned the same way: what ranking does without an embedding model, and
 # the baseline that the hybrid ranking is measured against.
-WORDS_ONLY = Weights(words=0.2, meaning=0.0, topic=0.8)
+WORDS_ONLY = Weights(words=0.4, meaning=0.0, topic=0.6,
+                     confidence=(-3.385, 2.333, 0.0, 0.355, 0.821, 1.257, 0.741, 0.0, 0.0, 0.0),
+                     confident_at=0.88)
 
 
 @dataclass(frozen=True)
@@ -191,10 +198,10 @@ class Ranker:
         out: list[Suggestion] = []
         confident_count = 0
         explain = limit if explain is None else min(explain, limit)
-        explained = [row.rowid for _, row, _, _ in scored[:explain]]
+        explained = [row.rowid for _, row, _, _, _ in scored[:explain]]
         matched = self.index.matched_words(explained, query)
         answers = self.index.answers(r for r in explained if r in nearest)
-        for n, (score, row, topic, sim) in enumerate(scored[:limit]):
+        for n, (score, row, topic, sim, _) in enumerate(scored[:limit]):
             confident = (confident_count < MAX_CONFIDENT
                          and confident_by(w, scored, n, jurisdiction, meaning_used))
             confident_count += confident
@@ -209,8 +216,9 @@ class Ranker:
 
     def candidates(self, text: str, jurisdiction: str):
         """Every candidate block for ``text``, scored: ([(score, row, topic agreement,
-        similarity or None)] best first, whether meaning was used, the question's topics, the
-        FTS query). What :meth:`rank` decides on; the tuning reads it too."""
+        similarity or None, similarity of the block's own text or None)] best first, whether
+        meaning was used, the question's topics, the FTS query). What :meth:`rank` decides on;
+        the tuning reads it too."""
         return self._candidates(text, jurisdiction)[:4]
 
     def _candidates(self, text: str, jurisdiction: str):
@@ -272,14 +280,16 @@ class Ranker:
                 factor *= DRAFT_STATUS
             score = (w.words * words + w.meaning * close + w.topic * topic) * factor
             if score > 0:
-                scored.append((score, row, topic, sim))
+                scored.append((score, row, topic, sim, None))
         scored.sort(key=lambda item: (-item[0], item[1].id))
         if meaning is not None and each is not None:
             all_sims, starts = each
-            where = rowids.searchsorted([row.rowid for _, row, _, _ in scored])
+            where = rowids.searchsorted([row.rowid for _, row, _, _, _ in scored])
             ends = list(starts[1:]) + [len(all_sims)]
-            for (_, row, _, _), i in zip(scored, where.tolist()):
+            for k, i in enumerate(where.tolist()):
+                score, row, topic, sim, _ = scored[k]
                 n = int(all_sims[starts[i]:ends[i]].argmax())
+                scored[k] = (score, row, topic, sim, float(all_sims[starts[i]]))
                 if n:
                     nearest[row.rowid] = n
         return scored, meaning is not None, nearest
@@ -334,13 +344,15 @@ class Ranker:
 
 def confidence_features(scored: list, n: int) -> tuple[float, ...]:
     """What the confidence model knows of the ``n``-th of the scored candidates ((score, row,
-    topic agreement, similarity or None), best first), in :data:`FEATURES` order."""
-    score, _, topic, sim = scored[n]
+    topic agreement, similarity or None, similarity of the block's own text or None), best
+    first), in :data:`FEATURES` order."""
+    score, _, topic, sim, own = scored[n]
     top = scored[0][0]
     following = scored[n + 1][0] if n + 1 < len(scored) else 0.0
     sim = 0.0 if sim is None else sim
+    own = sim if own is None else own
     return (score, sim, topic, score / top if top > 0 else 0.0, score - following,
-            1.0 if n == 0 else 0.0, sim * sim)
+            1.0 if n == 0 else 0.0, sim * sim, own, sim - own)
 
 
 def probability(w: Weights, features) -> float:
@@ -356,7 +368,7 @@ def confident_by(w: Weights, scored: list, n: int, jurisdiction: str,
     """Whether the ``n``-th of the scored candidates is an answer a policy lead would accept:
     an approved block that fits the jurisdiction, among the first ``MAX_CONFIDENT``, with a
     probability of fitting of at least ``w.confident_at``."""
-    _, row, _, sim = scored[n]
+    _, row, _, sim, _ = scored[n]
     return (n < MAX_CONFIDENT
             and row.status == "approved"
             and row.applies_to(jurisdiction)
