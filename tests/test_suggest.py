@@ -223,8 +223,8 @@ def test_draft_and_foreign_blocks_are_flagged_and_never_confident(workspace):
     ranked = suggester.question(BACKDOOR_QUESTION, "US", limit=10)
     draft = next(s for s in ranked.suggestions if s.position == "eu-oppose-backdoors")
     assert "draft block, not yet approved" in draft.why and not draft.confident
-    question = ("How should incident reports be defined so that providers know what to report "
-                "to the authorities?")
+    question = ("Should covered entities be required to report cyber incidents to CISA, and what "
+                "should a report contain?")
     ranked = suggester.question(question, "EU", limit=10)
     us_only = next(s for s in ranked.suggestions
                    if s.position == "incident-reporting-not-information-sharing")
@@ -305,8 +305,10 @@ def test_multistakeholder_dns_body_question_gets_no_confident_encryption_pick(sh
 
 def test_reasons_say_how_close_the_meaning_is(shipped):
     ranked = shipped.question(BACKDOOR_QUESTION, "US", explain=1)
-    assert ranked.suggestions[0].why.startswith("meaning: close to the question (similarity 0.")
-    assert ranked.suggestions[0].similarity >= 0.34
+    why = ranked.suggestions[0].why
+    assert why.startswith("meaning: very close to the question, like a question it answers, “")
+    assert "” (similarity 0." in why
+    assert ranked.suggestions[0].similarity >= 0.6
     assert ranked.suggestions[1].why == ""
 
 
@@ -394,13 +396,12 @@ def test_suggest_rejects_duplicate_question_ids(workspace):
 # --- --write -----------------------------------------------------------------------------------
 
 def _partly_answered(workspace):
-    """The consumer-privacy example with questions 1, 3, 4, 5 and 8 left open again."""
+    """The consumer-privacy example with questions 1, 3, 4, 5, 6 and 8 left open again."""
     path = workspace / "examples" / "ntia-consumer-privacy-rfc.yaml"
     head, rest = path.read_text().split("answers:\n", 1)
     tail = rest.split("positions:\n", 1)[1]
     path.write_text(head + "answers:\n"
                     '  "2":\n    positions: [address-internet-fragmentation]\n'
-                    '  "6":\n    positions: [privacy-security-standards, encryption-promote-trust]\n'
                     '  "7":\n    skip: enforcement resources are outside our remit\n'
                     "positions:\n" + tail)
     return path
