@@ -8,7 +8,8 @@ blocks look like real ones: valid front matter (1 to 4 topics from the vocabular
 stance, jurisdictions, a status: about 80% approved, 15% draft, 5% retired) and a body of 60 to
 220 words: sentences from a word-bigram chain trained on the seeds and shipped blocks, the
 topics' keywords, and a long tail of rarer words, so that BM25 sees realistic term statistics
-(tens of thousands of distinct terms, domain words in many blocks).  The same seed gives the same files.
+(tens of thousands of distinct terms, domain words in many blocks). Answering blocks list 8 to
+12 questions they answer (``answers``), as one expert wrote for each shipped block.  The same seed gives the same files.
 """
 
 from __future__ import annotations
@@ -29,6 +30,16 @@ ROLES = ["recommendation"] * 5 + ["argument"] * 3 + ["concern"] * 2 + ["framing"
                                                                         "profile"]
 STANCES = ["support", "support", "oppose", "conditional", "neutral"]
 JURISDICTIONS = [["any"], ["US"], ["EU"], ["EU", "US", "UK", "other"], ["US", "UK"], ["EU"]]
+
+ANSWERING = ("recommendation", "argument", "concern")
+# Answering blocks list the questions they answer (front matter ``answers``): as many as one
+# expert wrote for each shipped block.
+ANSWERS_PER_BLOCK = (8, 12)
+QUESTION_FORMS = [
+    "How should {tail}?", "Should regulators require {tail}?", "What are the risks of {tail}?",
+    "Which safeguards should apply to {tail}?", "Should the rules on {tail} change?",
+    "How can providers address {tail}?",
+]
 
 OPENERS = [
     "Policymakers should", "We urge the agency to", "The coalition recommends that regulators",
@@ -140,18 +151,27 @@ def make_block(rng: random.Random, n: int, topics: dict[str, dict],
                           + rng.choice(vocab) + ".")
     status = rng.choices(["approved", "draft", "retired"], weights=[80, 15, 5])[0]
     block_id = f"gen-{chosen[0]}-{n:05d}"
+    role = rng.choice(ROLES)
+    answers = []
+    if role in ANSWERING:
+        for _ in range(rng.randint(*ANSWERS_PER_BLOCK)):
+            tail = (f"{rng.choice(vocab)} and " + prose.sentence(rng.randint(10, 25))
+                    .rstrip(".").lower())
+            answers.append(rng.choice(QUESTION_FORMS).format(tail=tail))
     front = {
         "id": block_id,
         "title": title[:1].upper() + title[1:],
         "summary": summary,
         "topics": chosen,
         "stance": rng.choice(STANCES),
-        "role": rng.choice(ROLES),
+        "role": role,
         "jurisdictions": rng.choice(JURISDICTIONS),
         "source": {"seed": "ntia-botnets-comments", "section": "generated", "paragraph": 1},
         "status": status,
         "last_reviewed": f"20{rng.randint(22, 26)}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}",
     }
+    if answers:
+        front["answers"] = answers
     text = ("---\n" + yaml.safe_dump(front, sort_keys=False, allow_unicode=True, width=1000)
             + "---\n" + "\n\n".join(paragraphs) + "\n")
     return f"{chosen[0]}/{block_id}.md", text
