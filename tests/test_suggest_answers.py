@@ -34,7 +34,7 @@ def test_shipped_answering_blocks_list_the_questions_they_answer():
                  if b.meta.role.value in ("recommendation", "argument", "concern")]
     assert len(answering) == 23
     for block in answering:
-        assert 8 <= len(block.meta.answers) <= 12, block.meta.id
+        assert 16 <= len(block.meta.answers) <= 24, block.meta.id     # two experts' lists
         assert all(q.endswith("?") for q in block.meta.answers), block.meta.id
     others = [b for b in library if b not in answering]
     assert others and all(not b.meta.answers for b in others)
@@ -101,3 +101,17 @@ def test_editing_answers_refreshes_the_block_only(workspace):
         "What should happen to routers that no longer get security updates?"]
     rowids, _ = index.vectors()
     assert int((rowids == rowid).sum()) == 2
+
+
+def test_questions_compared_in_one_go_rank_as_one_at_a_time():
+    from drafter.load.consultation import load_consultation
+
+    root = Path(__file__).resolve().parent.parent
+    model = load_consultation(root / "examples" / "cisa-circia-rfi.yaml").model
+    library = load_library(root / "positions")
+    together = Suggester.for_library(library).questions(model, limit=5)
+    alone = Suggester.for_library(library)
+    for ranked in together:
+        one = alone.question(ranked.text, model.jurisdiction, ranked.id, limit=5)
+        assert [(s.position, s.score, s.confident, s.why) for s in ranked.suggestions] == \
+            [(s.position, s.score, s.confident, s.why) for s in one.suggestions]

@@ -84,12 +84,14 @@ class Suggester:
             else:
                 self.ranker.prepare(texts)
             self._prime(texts)
+            self.ranker.measure(texts)
             if not parallel:
                 return [self.ranker.rank(q.text, jurisdiction, q.id, limit, explain)
                         for q in questions]
             return self._two_threads(questions, jurisdiction, limit, explain)
         finally:
             self.ranker.searched.clear()
+            self.ranker.meant.clear()
             self._keep_words()
 
     def _prime(self, texts: list[str]) -> None:
@@ -111,6 +113,7 @@ class Suggester:
         if self._second is None:
             self._second = Ranker(self.index.reader(), self.ranker.weights)
         self._second.searched = self.ranker.searched
+        self._second.meant = self.ranker.meant
         return self._second
 
     def _search_in_two(self, texts: list[str]) -> None:

@@ -154,6 +154,7 @@ class Ranker:
         self.matcher = TopicMatcher(index.topics)
         self._model = None
         self._segments = None
+        self.meant: dict[str, tuple] = {}         # text -> what _meaning gives, by measure()
         self.searched: dict[str, tuple] = {}      # text -> (query, relevance), by prepare()
         if weights is None:
             weights = HYBRID if embed.signature() != "none" else WORDS_ONLY
@@ -165,6 +166,22 @@ class Ranker:
         similarity of the question with the closest of its meanings (its own text, or one of
         the questions it answers); ``nearest`` is 0 when that is its text, n for its n-th
         question."""
+        if text in self.meant:
+            return self.meant[text]
+        found = self._measure([text])
+        return None if found is None else found[0]
+
+    def measure(self, texts) -> None:
+        """Compare, in one go, the meaning of ``texts`` with the library's (one product of the
+        library's vectors with all the questions' reads the vectors once, not once per
+        question); :meth:`rank` then uses what was found."""
+        texts = [t for t in dict.fromkeys(texts) if t not in self.meant]
+        found = self._measure(texts) if texts else None
+        if found is not None:
+            self.meant.update(zip(texts, found))
+
+    def _measure(self, texts: list[str]):
+        """What :meth:`_meaning` gives for each of ``texts``, or None without meaning."""
         if self.weights.meaning <= 0:
             return None
         vectors = self.index.vectors()
@@ -172,21 +189,19 @@ class Ranker:
             return None
         if self._model is None:
             self._model = embed.load()
+        import numpy as np
+
         rowids, matrix = vectors
         if self._segments is None or self._segments[0] is not rowids:
-            import numpy as np
-
             starts = np.flatnonzero(np.concatenate(([True], rowids[1:] != rowids[:-1]))) \
                 if len(rowids) else np.zeros(0, dtype=np.int64)
             self._segments = (rowids, starts, rowids[starts])
         _, starts, owners = self._segments
-        sims = matrix @ self._model.embed([text])[0]
+        every = matrix @ self._model.embed(texts).T           # (meanings, texts)
         if len(starts) == len(rowids):            # one meaning per block: no answers listed
-            return owners, sims, None
-        import numpy as np
-
-        best = np.maximum.reduceat(sims, starts) if len(sims) else sims
-        return owners, best, (sims, starts)
+            return [(owners, every[:, k], None) for k in range(len(texts))]
+        best = np.maximum.reduceat(every, starts, axis=0) if len(rowids) else every
+        return [(owners, best[:, k], (every[:, k], starts)) for k in range(len(texts))]
 
     def rank(self, text: str, jurisdiction: str, qid: str | None = None,
              limit: int = 5, explain: int | None = None) -> Ranked:
