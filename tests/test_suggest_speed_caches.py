@@ -382,3 +382,51 @@ def test_model_preloads_after_the_scan_when_reused_before_a_rebuild(workspace, m
     Index.open(workspace / ".drafter", workspace / "positions",
                workspace / "positions" / "topics.yaml").close()
     assert events == ["scan"]
+
+
+def test_meaning_matrix_is_mapped_from_its_file_and_equals_the_packed_one(workspace):
+    index = open_index(workspace)
+    rowids, matrix = index.vectors()
+    assert isinstance(matrix, np.memmap) and matrix.dtype == np.float32
+    files = sorted((workspace / ".drafter").glob("index.matrix.*.npy"))
+    assert len(files) == 1
+    row = index.conn.execute("SELECT rowids, vecs FROM packed WHERE kind = 'meaning'").fetchone()
+    packed = np.frombuffer(row[1], dtype=np.float16).astype(np.float32).reshape(-1, embed.DIM)
+    assert np.array_equal(np.asarray(matrix), packed)
+    assert rowids.tolist() == np.frombuffer(row[0], dtype=np.int64).tolist()
+
+
+def test_an_edit_writes_a_new_matrix_file_and_removes_the_old_one(workspace):
+    from test_suggest import age_library, block_file, rewrite
+
+    age_library(workspace)
+    open_index(workspace).close()
+    before = sorted(p.name for p in (workspace / ".drafter").glob("index.matrix.*.npy"))
+    rewrite(block_file(workspace, "planned-obsolescence"),
+            "the need for solutions for aging hardware",
+            "the need for solutions for aging hardware, such as routers without updates")
+    index = open_index(workspace)
+    after = sorted(p.name for p in (workspace / ".drafter").glob("index.matrix.*.npy"))
+    assert len(before) == len(after) == 1 and before != after
+    rowids, matrix = index.vectors()
+    assert isinstance(matrix, np.memmap)
+    edited = index.conn.execute("SELECT rowid FROM blocks WHERE id = 'planned-obsolescence'"
+                                ).fetchone()[0]
+    vec = index.conn.execute("SELECT vec FROM vectors WHERE rowid = ?", (edited,)).fetchone()[0]
+    assert np.array_equal(np.asarray(matrix[rowids == edited]),
+                          np.frombuffer(vec, dtype=np.float16).astype(np.float32)
+                          .reshape(-1, embed.DIM))
+
+
+def test_a_missing_or_damaged_matrix_file_falls_back_to_the_packed_row(workspace):
+    index = open_index(workspace)
+    expected = np.asarray(index.vectors()[1]).copy()
+    index.close()
+    (path,) = (workspace / ".drafter").glob("index.matrix.*.npy")
+    for damage in (lambda: path.write_bytes(b"\x93NUMPY garbage"), path.unlink):
+        damage()
+        index = open_index(workspace)
+        rowids, matrix = index.vectors()
+        assert not isinstance(matrix, np.memmap)
+        assert np.array_equal(matrix, expected)
+        index.close()

@@ -106,6 +106,8 @@ _INSERT_VECTOR = "INSERT INTO vectors(rowid, vec) VALUES (?, ?)"
 _INSERT_WORD = "INSERT OR IGNORE INTO words(word, ids) VALUES (?, ?)"
 # The kind of vector of a block's meaning (``packed.kind``).
 MEANING = "meaning"
+# The file name of the meaning matrix kept beside the index: <prefix><digest>.npy
+_MATRIX_PREFIX = "index.matrix."
 
 
 @dataclass(frozen=True)
@@ -450,6 +452,8 @@ class Index:
         self.topics = topics
         self.stats = stats
         self.path = path                  # the index file; None for an index in memory
+        # the folder of the index file, where the meaning matrix is kept as a file of its own
+        self.folder: Path | None = None if path is None else path.parent
         self._stemmer: sqlite3.Connection | None = None
         self._stems: dict[str, str] = {}
         self._size: int | None = None
@@ -567,6 +571,7 @@ class Index:
             conn.execute("PRAGMA cache_size = -65536")
             conn.execute("PRAGMA temp_store = MEMORY")
             index = cls(conn, topics, IndexStats(mode="rebuilt", reason=reason))
+            index.folder = path.parent
             index._create(meta)
             index._refresh(str(positions))
             conn.close()
@@ -823,6 +828,43 @@ class Index:
             "SELECT rowid, vec FROM vectors ORDER BY rowid").fetchall())
         self.conn.execute("INSERT OR REPLACE INTO packed(kind, rowids, vecs) VALUES (?, ?, ?)",
                           (MEANING, rowids, vecs))
+        name = self._write_matrix(rowids, vecs) if self.folder is not None else None
+        self.conn.execute("INSERT OR REPLACE INTO meta(key, value) VALUES ('matrix', ?)",
+                          (name or "",))
+
+    def _write_matrix(self, rowids: bytes, vecs: bytes) -> str | None:
+        """Keep the packed vectors as float32 in a file of the index's folder, named after
+        their digest (``index.matrix.<sha256, 16 hex>.npy``), which :meth:`vectors` maps into
+        memory instead of reading and widening them; other such files are removed. The name,
+        or None when the folder cannot be written (the packed row is used then)."""
+        import numpy as np
+
+        digest = hashlib.sha256(rowids + b"\0" + vecs).hexdigest()[:16]
+        name = f"{_MATRIX_PREFIX}{digest}.npy"
+        target = self.folder / name
+        try:
+            if not target.is_file():
+                matrix = np.frombuffer(vecs, dtype=np.float16).astype(np.float32)
+                fd, tmp = tempfile.mkstemp(prefix=".matrix.", suffix=".tmp", dir=self.folder)
+                try:
+                    with os.fdopen(fd, "wb") as out:
+                        np.save(out, matrix.reshape(-1, embed.DIM))
+                    os.replace(tmp, target)
+                except BaseException:
+                    try:
+                        os.unlink(tmp)
+                    except OSError:
+                        pass
+                    raise
+            for other in self.folder.glob(_MATRIX_PREFIX + "*.npy"):
+                if other.name != name:
+                    try:
+                        other.unlink()
+                    except OSError:
+                        pass
+        except OSError:
+            return None
+        return name
 
     def prime(self, texts) -> None:
         """Teach the embedding model the token ids this index keeps for the words of
@@ -948,6 +990,10 @@ class Index:
                 return None
             import numpy as np
 
+            mapped = self._mapped()
+            if mapped is not None:
+                self._vectors = mapped
+                return mapped
             row = self.conn.execute("SELECT rowids, vecs FROM packed WHERE kind = ?",
                                     (MEANING,)).fetchone()
             if row is None or len(row[1]) != len(row[0]) // 8 * embed.DIM * 2:
@@ -958,6 +1004,30 @@ class Index:
             matrix = np.frombuffer(row[1], dtype=np.float16).reshape(len(rowids), embed.DIM)
             self._vectors = (rowids, matrix.astype(np.float32))
         return self._vectors
+
+    def _mapped(self):
+        """(rowids, matrix) with the matrix mapped from the index's file of it, or None when
+        there is none or it does not match the packed row ids (then the packed row is read)."""
+        if self.folder is None:
+            return None
+        import numpy as np
+
+        try:
+            name = self.conn.execute("SELECT value FROM meta WHERE key = 'matrix'").fetchone()
+            if not name or not re.fullmatch(re.escape(_MATRIX_PREFIX) + "[0-9a-f]{16}\\.npy",
+                                            name[0]):
+                return None
+            ids = self.conn.execute("SELECT rowids FROM packed WHERE kind = ?",
+                                    (MEANING,)).fetchone()
+            if ids is None:
+                return None
+            rowids = np.frombuffer(ids[0], dtype=np.int64)
+            matrix = np.load(self.folder / name[0], mmap_mode="r", allow_pickle=False)
+        except (OSError, ValueError, sqlite3.Error):
+            return None
+        if matrix.dtype != np.float32 or matrix.shape != (len(rowids), embed.DIM):
+            return None
+        return rowids, matrix
 
     def answers(self, rowids) -> dict[int, list[str]]:
         """The questions each block answers (its front matter's ``answers``), in order."""
