@@ -41,6 +41,12 @@ def rewrite(path: Path, old: str, new: str) -> None:
     path.write_text(text.replace(old, new, 1), encoding="utf-8")
 
 
+def edit_planned_obsolescence(ws: Path) -> None:
+    """Change a few words of one answering block (its meaning changes, nothing else)."""
+    rewrite(block_file(ws, "planned-obsolescence"), "the need for solutions for aging hardware",
+            "the need for solutions for aging hardware, such as routers without updates")
+
+
 def age(path: Path, seconds: int = 10) -> None:
     """Date a file back, as if edited a while ago (the index re-checks files that changed
     within the last two seconds of a scan)."""

@@ -64,7 +64,7 @@ def test_many_texts_embed_like_one_at_a_time(monkeypatch):
 def test_vectors_kept_in_the_index_and_refreshed_with_blocks(workspace):
     import sqlite3
 
-    from test_suggest import age_library, block_file, rewrite
+    from test_suggest import age_library, edit_planned_obsolescence
 
     age_library(workspace)
     index = open_index(workspace)
@@ -79,9 +79,7 @@ def test_vectors_kept_in_the_index_and_refreshed_with_blocks(workspace):
     conn = sqlite3.connect(path)
     before = dict(conn.execute("SELECT b.id, v.vec FROM vectors v JOIN blocks b USING (rowid)"))
     conn.close()
-    rewrite(block_file(workspace, "planned-obsolescence"),
-            "the need for solutions for aging hardware",
-            "the need for solutions for aging hardware, such as routers without updates")
+    edit_planned_obsolescence(workspace)
     index = open_index(workspace)
     assert (index.stats.mode, index.stats.reparsed) == ("cached", 1)
     index.close()

@@ -216,7 +216,7 @@ def test_blocks_with_several_vectors_are_packed_one_row_id_per_vector(workspace)
 
 
 def test_packed_vectors_follow_edits_and_removals(workspace):
-    from test_suggest import age_library, block_file, rewrite
+    from test_suggest import age_library, block_file, edit_planned_obsolescence
 
     age_library(workspace)
     index = open_index(workspace)
@@ -226,9 +226,7 @@ def test_packed_vectors_follow_edits_and_removals(workspace):
     assert len(set(rowids.tolist())) == 23
     assert matrix.dtype == np.float32 and matrix.shape == (len(rowids), embed.DIM)
     index.close()
-    rewrite(block_file(workspace, "planned-obsolescence"),
-            "the need for solutions for aging hardware",
-            "the need for solutions for aging hardware, such as routers without updates")
+    edit_planned_obsolescence(workspace)
     index = open_index(workspace)
     assert (index.stats.mode, index.stats.reparsed) == ("cached", 1)
     assert _packed_equals_rows(index.conn) == (23, True)
@@ -397,14 +395,12 @@ def test_meaning_matrix_is_mapped_from_its_file_and_equals_the_packed_one(worksp
 
 
 def test_an_edit_writes_a_new_matrix_file_and_removes_the_old_one(workspace):
-    from test_suggest import age_library, block_file, rewrite
+    from test_suggest import age_library, edit_planned_obsolescence
 
     age_library(workspace)
     open_index(workspace).close()
     before = sorted(p.name for p in (workspace / ".drafter").glob("index.matrix.*.npy"))
-    rewrite(block_file(workspace, "planned-obsolescence"),
-            "the need for solutions for aging hardware",
-            "the need for solutions for aging hardware, such as routers without updates")
+    edit_planned_obsolescence(workspace)
     index = open_index(workspace)
     after = sorted(p.name for p in (workspace / ".drafter").glob("index.matrix.*.npy"))
     assert len(before) == len(after) == 1 and before != after
