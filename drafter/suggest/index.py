@@ -10,12 +10,15 @@ changed topic vocabulary, another library folder, an older schema, or a file SQL
 renamed into place, so a reader never sees half an index.  When the workspace is read-only the
 index is built in memory instead.
 
-Each answering block also has a vector of what it means (:mod:`drafter.suggest.embed`), kept in
-the same file and refreshed with the block; an index built with another embedding model (or
-without one, when ``wordllama`` is not installed) is rebuilt. The vectors of a kind are also
-kept packed, as one float16 matrix and its row ids (table ``packed``), rewritten whenever one
-changes: a run reads them in one query. The token ids of every word embedded so far, blocks'
-and questions' (table ``words``), spare later runs the tokenizer.
+Each answering block also has vectors of what it means (:mod:`drafter.suggest.embed`): one for
+its own text and one for each question its front matter says it answers (``answers``, also
+searched as words), kept in the same file and refreshed with the block; an index built with
+another embedding model (or without one, when ``wordllama`` is not installed) is rebuilt. The
+vectors are also kept packed, as one float16 matrix and its row ids (table ``packed``),
+rewritten whenever one changes, and as float32 in ``index.matrix.<digest>.npy`` beside the
+index, which a run maps into memory (the packed row is read when that file is missing or
+damaged). The token ids of every word embedded so far, blocks' and questions' (table
+``words``), spare later runs the tokenizer.
 
 Block files are validated with the same schema as ``drafter draft``; a bad block is reported at
 its file and line, as everywhere else.

@@ -30,7 +30,8 @@ A suggestion is *confident* (drafts use it, marked for review) when a policy lea
 it as an answer: the block is approved, fits the jurisdiction, is among the first
 ``MAX_CONFIDENT``, and the probability that it fits, by a logistic model of what is known of it
 (:func:`confidence_features`: its score, similarity, topic agreement, its score against the
-best and the next one's, its rank), is at least ``W.confident_at``. When no suggestion is
+best and the next one's, its rank, the similarity of its own text and how much closer one of
+its questions is), is at least ``W.confident_at``. When no suggestion is
 confident the question has no fitting position. The weights are tuned, and the logistic model
 fitted and its threshold chosen, on the dev half of tests/data/suggest/labels.yaml
 (``bench/bench_suggest.py --tune``); bench/RESULTS.md gives the figures on the held-out half.
@@ -161,11 +162,12 @@ class Ranker:
         self.weights = weights
 
     def _meaning(self, text: str):
-        """How close ``text`` is in meaning to every answering block: (rowids, similarities,
-        nearest), or None when meaning is not used. A block's similarity is the cosine
-        similarity of the question with the closest of its meanings (its own text, or one of
-        the questions it answers); ``nearest`` is 0 when that is its text, n for its n-th
-        question."""
+        """How close ``text`` is in meaning to every answering block: (block row ids,
+        similarities, every meaning's), or None when meaning is not used. A block's similarity
+        is the cosine similarity of the question with the closest of its meanings: its own
+        text, or one of the questions it answers. Every meaning's is (the similarity of each
+        vector, the index of each block's first vector), or None when no block lists
+        questions (one vector each)."""
         if text in self.meant:
             return self.meant[text]
         found = self._measure([text])
