@@ -273,6 +273,10 @@ def test_stale_block_is_a_warning(workspace):
     assert found[0]["line"] == 14
     strict = run_cli("check", "--strict", THANKS, cwd=workspace)
     assert strict.code == 1
+    assert strict.out.splitlines()[-2:] == [
+        "0 errors, 1 warning in 1 file checked",
+        "--strict: warnings fail the check (exit 1); each line above is one to resolve before "
+        "filing"]
 
 
 def test_stale_age_comes_from_drafter_yaml(workspace):

@@ -381,6 +381,13 @@ def test_item11_agency_named_once_in_full_no_possessive_before_parentheses(draft
         ("Department of Commerce (the Department)", "the Department")
 
 
+def test_an_agency_whose_short_name_is_its_name_is_not_named_twice():
+    assert agency_mentions("Home Office", "Home Office") == ("Home Office", "the Home Office")
+    assert agency_mentions("Home Office", "the Home Office") == ("Home Office", "the Home Office")
+    assert agency_mentions("Ofcom", "Ofcom") == ("Ofcom", "Ofcom")
+    assert agency_mentions("Home Office", "HO") == ("Home Office (HO)", "HO")
+
+
 def test_item01_fcc_caption_keeps_the_docket_placeholder_when_missing(workspace, tmp_path):
     path = workspace / "examples" / f"{FCC}.yaml"
     path.write_text(path.read_text().replace("docket: PS Docket No. 23-239\n", ""))

@@ -48,5 +48,8 @@ def check(ctx, paths, fmt, strict, ignore, list_rules):
         for d in result.diagnostics:
             click.echo(d.format())
         click.echo(result.summary())
+        if strict and result.warnings and not result.errors:
+            click.echo("--strict: warnings fail the check (exit 1); each line above is one to "
+                       "resolve before filing")
     if result.errors or (strict and result.warnings):
         ctx.exit(1)

@@ -92,8 +92,13 @@ def agency_mentions(name: str, short_name: str, ref: str | None = None) -> tuple
     short form.  Otherwise a Commission is "the Commission" after its first mention ("Federal
     Communications Commission (the Commission)"); an acronym stands alone ("National
     Telecommunications and Information Administration (NTIA)", then "NTIA"); a short name
-    that is a word takes "the" ("Department of Commerce (the Department)")."""
+    that is a word takes "the" ("Department of Commerce (the Department)"). A short name that
+    is the name itself introduces nothing: "Home Office", then "the Home Office"."""
     name, short = " ".join(name.split()), " ".join(short_name.split())
+    bare = short[4:] if short.lower().startswith("the ") else short
+    if not ref and bare.lower() == name.lower():
+        # no shorter form to introduce: "the Home Office" all along, "Ofcom" alone
+        return name, (name if " " not in name else f"the {name}")
     if ref:
         later = " ".join(ref.split())
     elif name.lower().endswith("commission"):

@@ -224,9 +224,14 @@ class Ranker:
             confident_count += confident
             asked = answers.get(row.rowid, [])
             near = nearest.get(row.rowid, 0)
-            why = self._why(row, hits, matched.get(row.rowid, []), jurisdiction, sim,
-                            asked[near - 1] if 0 < near <= len(asked) else None) \
-                if n < explain else ""
+            why = ""
+            if n < explain:
+                why = self._why(row, hits, matched.get(row.rowid, []), jurisdiction, sim,
+                                asked[near - 1] if 0 < near <= len(asked) else None)
+                if n < MAX_CONFIDENT and w.confidence:
+                    chance = probability(w, confidence_features(scored, n))
+                    why += (f"; fits: {chance:.0%} likely (confident from "
+                            f"{w.confident_at:.0%})")
             out.append(Suggestion(row.id, row.title, round(score, 3), why, confident,
                                   None if sim is None else round(sim, 3)))
         return Ranked(qid, text, out, hits)

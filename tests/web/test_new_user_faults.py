@@ -95,6 +95,7 @@ def test_skip_keeps_typed_unsaved_answer_text(workspace, serve, page):
     q2.get_by_label("Your answer").fill(TYPED)
     q2.get_by_label("Skip reason").fill("outside our remit")
     q2.get_by_role("button", name="Skip").click()
+    expect(page.get_by_role("status")).to_contain_text("Question 2:")   # the page after the save
     expect(page.get_by_role("region", name="Question 2").get_by_label("Your answer")) \
         .to_have_value(TYPED)
     answer = load_consultation(workspace / "consultations" / "ntia-internet-resilience.yaml") \
