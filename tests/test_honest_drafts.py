@@ -348,3 +348,25 @@ def test_forced_template_of_another_jurisdiction_is_drafted_with_a_warning(tmp_p
     assert ("warning: template 'us-agency-comments' serves US, UK, other, not EU (European "
             "Commission): drafted because of --force") in result.err
     assert out.is_file()
+
+
+def test_a_placeholder_comment_says_which_candidate_is_already_used_elsewhere(workspace, tmp_path):
+    path = workspace / "examples" / "encryption-twice.yaml"
+    path.write_text(
+        "title: Lawful access to encrypted services\n"
+        "agency: {name: Home Office, short_name: Home Office}\n"
+        "kind: consultation\njurisdiction: UK\ndate: 2026-11-01\ndeadline: 2027-01-15\n"
+        "questions:\n"
+        '  - {id: "1", text: "Should providers be required to give law enforcement exceptional '
+        'access to encrypted communications?"}\n'
+        '  - {id: "2", text: "Should the government mandate backdoors into end-to-end encrypted '
+        'messaging services?"}\n', encoding="utf-8")
+    out = tmp_path / "twice.md"
+    result = run_cli("draft", path, "-o", out, cwd=workspace)
+    assert result.code == 0, result.err
+    text = out.read_text(encoding="utf-8")
+    assert text.count("eu-oppose-backdoors") >= 2          # the block, and the comment
+    comment = re.search(r'answer-placeholder comment="([^"]*)"', text).group(1)
+    assert "eu-oppose-backdoors (score" in comment
+    assert re.search(r"eu-oppose-backdoors \(score [0-9.]+, confident, already used at "
+                     r"question \d\)", comment)

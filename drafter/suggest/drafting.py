@@ -118,9 +118,13 @@ class DraftSuggestions:
         lines = [f"No answer was filled in automatically for question {qid}."]
         if item is not None and item.candidates:
             lines.append("Candidates (add one to answers." + qid + ".positions to use it):")
+            used = {pid: other.id for other in self.plan().values() if other.id != qid
+                    for pid in other.positions}
             for c in item.candidates[:3]:
                 state = ("confident" if c.confident else "not confident") + (
-                    "" if c.fits else ", does not fit this consultation")
+                    "" if c.fits else ", does not fit this consultation") + (
+                    f", already used at question {used[c.position]}"
+                    if c.position in used else "")
                 lines.append(f"{c.position} (score {c.score:g}, {state}): {c.why}")
         else:
             lines.append("The library has no position on this question.")
