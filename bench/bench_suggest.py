@@ -1,7 +1,7 @@
 """drafter suggest: quality on the labelled questions, and speed at 10,000 blocks.
 
     python bench/bench_suggest.py [--blocks 10000] [--runs 5] [--skip-scale] [--skip-quality]
-                                  [--tune]
+                                  [--tune] [--cross-validate]
 
 Quality (tests/data/suggest/labels.yaml, the shipped library), per split (dev: used to tune
 the ranker and calibrate its confidence; test: held out) and overall, for words and topics
@@ -10,7 +10,8 @@ WordLlama meaning + topics); the measures are defined in drafter.suggest.evaluat
 precision@3 (hits in the top 3 / 3), hit@3, recall@5, MRR@10, the precision of confident
 suggestions (those drafts use) with their count, and the confident picks given to questions that
 nothing in the library answers (picks; questions that got one, of all such questions).
-``--tune`` tunes both rankings on the dev half again and prints the weights chosen.
+``--tune`` tunes both rankings on the dev half again and prints the weights chosen;
+``--cross-validate`` estimates within dev what tuning gives on questions it has not seen.
 
 Speed (bench/gen_library.py's 10,000 blocks, 16 questions: the CISA and NTIA privacy
 examples as one consultation): each run is a fresh Python process that times, inside itself,
@@ -196,11 +197,14 @@ def main(argv=None) -> int:
     parser.add_argument("--skip-quality", action="store_true")
     parser.add_argument("--tune", action="store_true",
                         help="tune the weights on the dev half again, and print them")
+    parser.add_argument("--cross-validate", action="store_true",
+                        help="estimate, within dev, what tuning gives on unseen questions "
+                             "(3 times 4 folds)")
     args = parser.parse_args(argv)
 
     from drafter.load.library import load_library
     from drafter.suggest import Index, Suggester
-    from drafter.suggest.evaluate import load_labels, tune
+    from drafter.suggest.evaluate import cross_validate, load_labels, tune
     from drafter.suggest.rank import HYBRID, WORDS_ONLY
 
     items = load_labels(LABELS, ROOT / "examples")
@@ -217,6 +221,12 @@ def main(argv=None) -> int:
         print_quality(f"Quality, {name}, shipped library ({len(shipped.index)} blocks), "
                       f"{len(items)} labelled questions ({no_fit} that nothing answers):",
                       shipped, items)
+        if args.cross_validate:
+            m = cross_validate(shipped.ranker, dev, repeats=3, meaning=weights.meaning > 0)
+            print(f"  dev, cross-validated (3 x 4 folds, pooled): hit@3 {m['hit@3']}, "
+                  f"MRR@10 {m['mrr@10']}, confident precision {m['confident_precision']} "
+                  f"({m['confident']}), fitting confident pick {m['confident_hit']}, no-fit "
+                  f"questions with a pick {m['no_fit_share']}")
     if args.skip_scale:
         return 0
 
