@@ -211,7 +211,6 @@ class Ranker:
         default) say why, the others leave ``why`` empty."""
         w = self.weights
         scored, meaning_used, hits, query, nearest = self._candidates(text, jurisdiction)
-        top = scored[0][0] if scored else 0.0
         out: list[Suggestion] = []
         confident_count = 0
         explain = limit if explain is None else min(explain, limit)
