@@ -7,6 +7,7 @@ import os
 import shutil
 import subprocess
 import sys
+import time
 from contextlib import redirect_stderr, redirect_stdout
 from dataclasses import dataclass
 from pathlib import Path
@@ -149,3 +150,24 @@ def require_tool(*names: str) -> str:
     if os.environ.get("DRAFTER_REQUIRE_CLIENTS"):
         pytest.fail(message + " (DRAFTER_REQUIRE_CLIENTS is set)")
     pytest.skip(message)
+
+
+def group_gone(pgid: int, timeout: float = 10.0) -> bool:
+    """True once no process of the group ``pgid`` is left running, within ``timeout`` seconds
+    (a zombie counts as gone: it holds no files, locks included)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        running = False
+        for stat in Path("/proc").glob("[0-9]*/stat"):
+            try:
+                fields = stat.read_text().rsplit(")", 1)[1].split()
+            except (OSError, IndexError):
+                continue
+            if fields[0] != "Z" and int(fields[2]) == pgid:
+                running = True
+                break
+        if not running:
+            return True
+        if time.monotonic() >= deadline:
+            return False
+        time.sleep(0.01)

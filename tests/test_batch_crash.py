@@ -13,7 +13,7 @@ import zipfile
 
 import pytest
 
-from tests.conftest import run_process
+from tests.conftest import group_gone, run_process
 from tests.docxread import DocxFile
 
 JOBS = 60
@@ -29,18 +29,6 @@ def many_jobs(ws) -> None:
                   f"    name: filing-{i:03d}",
                   f"    variables: {{short_title: 'Variant {i}'}}"]
     (ws / "batch.yaml").write_text("\n".join(lines) + "\n")
-
-
-def wait_until_gone(pgid: int, timeout: float = 10.0) -> bool:
-    """True when no process of the group is left (the workers died with the parent)."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            os.killpg(pgid, 0)
-        except ProcessLookupError:
-            return True
-        time.sleep(0.05)
-    return False
 
 
 def test_sigkill_mid_batch_leaves_only_whole_files_and_a_rerun_completes(workspace):
@@ -63,7 +51,7 @@ def test_sigkill_mid_batch_leaves_only_whole_files_and_a_rerun_completes(workspa
             proc.wait()
         proc.stderr.close()
     assert proc.returncode == -signal.SIGKILL
-    gone = wait_until_gone(proc.pid)
+    gone = group_gone(proc.pid)
     if not gone:
         os.killpg(proc.pid, signal.SIGKILL)
     assert gone, "worker processes outlived the killed batch"

@@ -25,7 +25,7 @@ import pytest
 from docx.oxml.ns import qn
 
 from tests.test_suggest import UNSEEN_FTC
-from tests.conftest import run_cli
+from tests.conftest import group_gone, run_cli
 
 NTIA = "examples/ntia-botnets-comments.yaml"
 MARKET = "positions/security/market-driven-botnet-mitigation.md"
@@ -296,28 +296,6 @@ def _batch_of_many(ws: Path) -> None:
     (ws / "batch.yaml").write_text("\n".join(lines) + "\n")
 
 
-def _running_in_group(pgid: int) -> list[int]:
-    """The processes of a process group that have not exited (zombies hold no files)."""
-    running = []
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            fields = stat.read_text().rsplit(")", 1)[1].split()
-        except (OSError, IndexError):
-            continue
-        if fields[0] != "Z" and int(fields[2]) == pgid:
-            running.append(int(stat.parent.name))
-    return running
-
-
-def _wait_for_group_to_exit(pgid: int, seconds: float = 10) -> None:
-    """Until no process of the group is left (killed workers take a moment to exit, and hold
-    the batch's lock until they do)."""
-    deadline = time.monotonic() + seconds
-    while _running_in_group(pgid):
-        assert time.monotonic() < deadline, f"group {pgid} still running after {seconds} s"
-        time.sleep(0.01)
-
-
 def test_item09_killed_batch_then_changed_input_is_rebuilt_not_kept_edited(workspace):
     _batch_of_many(workspace)
     out = workspace / "out"
@@ -336,7 +314,7 @@ def test_item09_killed_batch_then_changed_input_is_rebuilt_not_kept_edited(works
         if proc.poll() is None:
             os.killpg(proc.pid, signal.SIGKILL)
             proc.wait()
-    _wait_for_group_to_exit(proc.pid)      # the batch's workers hold its lock until they exit
+    assert group_gone(proc.pid)      # the batch's workers hold its lock until they exit
     written = sorted(p.stem for p in out.glob("*.md"))
     assert 0 < len(written) < JOBS
     manifest = out / "manifest.json"
