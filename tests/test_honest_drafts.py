@@ -350,7 +350,7 @@ def test_forced_template_of_another_jurisdiction_is_drafted_with_a_warning(tmp_p
     assert out.is_file()
 
 
-def test_a_placeholder_comment_says_which_candidate_is_already_used_elsewhere(workspace, tmp_path):
+def _encryption_twice(workspace) -> Path:
     path = workspace / "examples" / "encryption-twice.yaml"
     path.write_text(
         "title: Lawful access to encrypted services\n"
@@ -361,6 +361,11 @@ def test_a_placeholder_comment_says_which_candidate_is_already_used_elsewhere(wo
         'access to encrypted communications?"}\n'
         '  - {id: "2", text: "Should the government mandate backdoors into end-to-end encrypted '
         'messaging services?"}\n', encoding="utf-8")
+    return path
+
+
+def test_a_placeholder_comment_says_which_candidate_is_already_used_elsewhere(workspace, tmp_path):
+    path = _encryption_twice(workspace)
     out = tmp_path / "twice.md"
     result = run_cli("draft", path, "-o", out, cwd=workspace)
     assert result.code == 0, result.err
@@ -370,3 +375,14 @@ def test_a_placeholder_comment_says_which_candidate_is_already_used_elsewhere(wo
     assert "eu-oppose-backdoors (score" in comment
     assert re.search(r"eu-oppose-backdoors \(score [0-9.]+, confident, already used at "
                      r"question \d\)", comment)
+
+
+def test_unapproved_wording_of_an_automatic_answer_is_reported_at_its_question(workspace):
+    path = _encryption_twice(workspace)
+    result = run_cli("check", path, cwd=workspace)
+    line = next(l for l in result.out.splitlines()
+                if "'eu-oppose-backdoors' is not approved yet" in l)
+    question_2 = path.read_text(encoding="utf-8").split("\n").index(
+        next(l for l in path.read_text(encoding="utf-8").split("\n") if '"2"' in l)) + 1
+    assert f"encryption-twice.yaml:{question_2}: warning:" in line
+    assert line.rstrip().endswith("(the automatic answer to question 2) [unapproved-in-use]")

@@ -144,7 +144,9 @@ class DraftContext:
         return 1
 
     def listing(self, block_id: str):
-        """(line, col, listed): where the consultation names a block, else where it starts."""
+        """(line, col, listed): where the consultation names a block, else, for a block drafter
+        picked as an automatic answer, the question it answers (listed: the question id),
+        else where the consultation starts (listed: False: the template placed it)."""
         smap = self.consultation.smap
         for i, pid in enumerate(self.model.positions):
             if pid == block_id:
@@ -154,6 +156,11 @@ class DraftContext:
                 for i, pid in enumerate(getattr(answer, key, []) or []):
                     if pid == block_id:
                         return (*smap.locate(("answers", qid, key, i)), True)
+        for qid, item in (getattr(self.composition, "answers", {}) or {}).items():
+            if item.status == "suggested" and block_id in item.positions:
+                for i, q in enumerate(self.model.questions):
+                    if q.id == qid:
+                        return self.consultation_line("questions", i), None, qid
         return self.consultation_line("template"), None, False
 
     def locate(self, unit: TextUnit, snippet: str):

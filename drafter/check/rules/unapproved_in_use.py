@@ -13,7 +13,10 @@ def check_draft(d, report):
         if wording.meta.status.value != "draft":
             continue
         line, col, listed = d.listing(block.id)
-        how = "" if listed else f" (through template {d.composition.template.name})"
+        if isinstance(listed, str):
+            how = f" (the automatic answer to question {listed})"
+        else:
+            how = "" if listed else f" (through template {d.composition.template.name})"
         if variant == "as-filed":
             report(f"position '{block.id}' is not approved yet (status: draft){how}", d.path,
                    line, col)
