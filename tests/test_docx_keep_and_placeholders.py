@@ -14,6 +14,7 @@ import io
 import re
 import zipfile
 
+import pytest
 from lxml import etree
 
 from drafter.model import parse_markdown
@@ -145,6 +146,22 @@ def test_blank_page_one_answer_placeholders_do_not_keep_with_next(tmp_path):
         if not keeps(p):
             assert len(run) <= 1, run
             run = []
+
+
+@pytest.mark.parametrize("example", ["cisa-circia-rfi", "ntia-botnets-comments",
+                                     "fcc-iot-labeling-comments"])
+def test_signature_never_stands_alone_the_text_before_it_keeps_with_it(tmp_path, example):
+    out = tmp_path / f"{example}.docx"
+    assert run_cli("draft", EXAMPLES / f"{example}.yaml", "-o", out).code == 0
+    doc, paras = _body_paragraphs(out.read_bytes())
+    keeps = _Keeps(doc)
+    texts = [_text(p) for p in paras]
+    signed = texts.index("Respectfully submitted,")
+    before = signed - 1
+    while not texts[before].strip():
+        before -= 1
+    assert keeps(paras[before]), texts[before]
+    assert keeps(paras[signed])
 
 
 def test_blank_page_one_a_bold_paragraph_before_a_heading_keeps_with_nothing():

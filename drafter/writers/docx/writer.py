@@ -336,6 +336,9 @@ class DocxBuilder:
         inner = replace(state, style=style or state.style, align=align,
                         keep_next=state.keep_next or "keep" in classes or "signature" in classes,
                         hanging=state.hanging or "re" in classes)
+        if "signature" in classes and self.made:
+            # the text before a signature goes with it: a signature never stands alone on a page
+            oxml.ppr_set(self.made[-1].get_or_add_pPr(), el("w:keepNext"))
         start = len(self.made)
         if self.annotator is not None and "block" in classes and not self.in_note:
             self.blocks(node.children, inner)
