@@ -158,7 +158,7 @@ matrix:
     result = run_cli("batch", "batches/deadline.yaml", cwd=workspace)
     assert result.code == 1
     assert ("eu-manifesto-2024-us-agency-comments: examples/eu-manifesto-2024.yaml:7: error: "
-            "template 'us-agency-comments' serves US, UK, other, not EU") in result.err
+            "template 'us-agency-comments' serves US, other, not EU") in result.err
     jobs = manifest(workspace, "build")["jobs"]
     assert [j["status"] for j in jobs] == ["built", "failed"]
 

@@ -275,8 +275,8 @@ def test_item14_a_date_written_another_way_says_how_to_write_it(workspace):
 
 
 def test_default_template_serves_the_consultations_jurisdiction(workspace):
-    """A UK call for evidence (a kind no UK template lists) gets a template that serves the
-    UK, never the EU-only paper with its Transparency Register line."""
+    """A UK call for evidence gets the UK response: no EU Transparency Register line, no US
+    caption or "/s/" signature."""
     path = workspace / "examples" / "uk-cfe.yaml"
     path.write_text('title: Call for evidence on the cyber security of data centres\n'
                     'agency: {name: "Department for Science, Innovation and Technology", '
@@ -284,12 +284,17 @@ def test_default_template_serves_the_consultations_jurisdiction(workspace):
                     'questions:\n  - {id: "1", text: What standards should operators follow?}\n')
     result = run_cli("draft", path, "-f", "md", "-o", workspace / "out" / "uk.md", cwd=workspace)
     assert result.code == 0, result.err
-    assert "template us-rfc-responses" in result.err
-    assert "Transparency Register" not in (workspace / "out" / "uk.md").read_text()
+    assert "template uk-consultation-response" in result.err
+    text = (workspace / "out" / "uk.md").read_text()
+    assert "Transparency Register" not in text
+    assert "Before the" not in text and "/s/" not in text and "In the Matter of" not in text
+    assert ("Department for Science, Innovation and Technology call for evidence: response from "
+            "the ") in text
+    assert "# Responses to the consultation questions" in text and "**Contact**" in text
 
 
 def test_no_template_for_the_jurisdiction_is_an_error_not_another_jurisdictions(workspace):
-    for name in ("us-agency-comments", "us-rfc-responses"):
+    for name in ("uk-consultation-response", "uk-position-paper"):
         (workspace / "templates" / f"{name}.jinja").unlink()
     path = workspace / "examples" / "uk-only.yaml"
     path.write_text("title: T\nagency: {name: Home Office, short_name: Home Office}\n"
@@ -298,3 +303,20 @@ def test_no_template_for_the_jurisdiction_is_an_error_not_another_jurisdictions(
     assert result.code == 2
     assert "no template in" in result.err and "serves UK consultations" in result.err
     assert not (workspace / "out" / "x.md").exists()
+
+
+def test_a_uk_consultation_without_questions_gets_the_uk_position_paper(workspace):
+    path = workspace / "examples" / "uk-positions.yaml"
+    path.write_text('title: Call for evidence on the cyber security of data centres\n'
+                    'agency: {name: "Department for Science, Innovation and Technology", '
+                    'short_name: DSIT}\nkind: call for evidence\njurisdiction: UK\n'
+                    'positions: [address-internet-fragmentation, due-process-data-access]\n')
+    out = workspace / "out" / "uk.md"
+    result = run_cli("draft", path, "-f", "md", "-o", out, cwd=workspace)
+    assert result.code == 0, result.err
+    assert "template uk-position-paper" in result.err
+    text = out.read_text()
+    headings = [line for line in text.splitlines() if line.startswith("# ")]
+    assert headings == ["# About the i2Coalition", "# Our position"]
+    assert text.index("# Our position") < text.index('block="address-internet-fragmentation"')
+    assert "/s/" not in text and "Before the" not in text and "**Contact**" in text

@@ -233,7 +233,7 @@ def test_eu_body_with_the_us_template_is_refused_in_one_line(tmp_path):
     assert result.code == 2 and not out.exists()
     assert result.err.count("\n") == 1
     assert result.err == ("examples/eu-manifesto-2024.yaml:7: error: template "
-                          "'us-agency-comments' serves US, UK, other, not EU (European Union "
+                          "'us-agency-comments' serves US, other, not EU (European Union "
                           "policymakers): choose another template, or --force to draft anyway\n")
 
 
@@ -326,7 +326,7 @@ def test_check_reports_a_consultation_whose_template_serves_another_jurisdiction
     result = run_cli("check", path, cwd=workspace)
     assert result.code == 1
     assert ("examples/eu-manifesto-2024.yaml:9: error: template 'us-agency-comments' serves US, "
-            "UK, other, not EU (European Union policymakers): choose another template, or "
+            "other, not EU (European Union policymakers): choose another template, or "
             "--force to draft anyway [render-error]") in result.out
 
 
@@ -345,7 +345,7 @@ def test_forced_template_of_another_jurisdiction_is_drafted_with_a_warning(tmp_p
     result = run_cli("draft", EXAMPLES / "ec-encryption-call-for-evidence.yaml", "--template",
                      "us-agency-comments", "--force", "-o", out)
     assert result.code == 0, result.err
-    assert ("warning: template 'us-agency-comments' serves US, UK, other, not EU (European "
+    assert ("warning: template 'us-agency-comments' serves US, other, not EU (European "
             "Commission): drafted because of --force") in result.err
     assert out.is_file()
 
