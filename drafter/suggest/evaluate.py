@@ -140,17 +140,9 @@ def tune(ranker, items: list[Labelled], step: float = 0.1, floors=(0.2, 0.25, 0.
     original = ranker.weights
     steps = round(1 / step)
     best = None
-    memo: dict = {}
-    meaning_of = ranker._meaning
-
-    def remembered(text):               # what the weights do not change, computed once
-        key = (text, ranker.weights.meaning > 0)
-        if key not in memo:
-            memo[key] = meaning_of(text)
-        return memo[key]
-
-    ranker._meaning = remembered
+    # what the weights do not change (the words' searches, the meanings), computed once
     ranker.prepare(item.text for item in items)
+    ranker.measure(item.text for item in items)
     try:
         for i, j in itertools.product(range(steps + 1), repeat=2):
             if i + j > steps or (j > 0 and not meaning):
@@ -182,8 +174,8 @@ def tune(ranker, items: list[Labelled], step: float = 0.1, floors=(0.2, 0.25, 0.
         return chosen[1], chosen[2]
     finally:
         ranker.weights = original
-        del ranker._meaning
         ranker.searched.clear()
+        ranker.meant.clear()
 
 
 def fit_confidence(cached) -> tuple[float, ...]:

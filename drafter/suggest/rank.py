@@ -168,6 +168,8 @@ class Ranker:
         text, or one of the questions it answers. Every meaning's is (the similarity of each
         vector, the index of each block's first vector), or None when no block lists
         questions (one vector each)."""
+        if self.weights.meaning <= 0:
+            return None
         if text in self.meant:
             return self.meant[text]
         found = self._measure([text])
@@ -212,23 +214,19 @@ class Ranker:
         w = self.weights
         scored, meaning_used, hits, query, nearest = self._candidates(text, jurisdiction)
         out: list[Suggestion] = []
-        confident_count = 0
         explain = limit if explain is None else min(explain, limit)
         explained = [row.rowid for _, row, _, _, _ in scored[:explain]]
         matched = self.index.matched_words(explained, query)
         answers = self.index.answers(r for r in explained if r in nearest)
         for n, (score, row, topic, sim, _) in enumerate(scored[:limit]):
-            confident = (confident_count < MAX_CONFIDENT
-                         and confident_by(w, scored, n, jurisdiction, meaning_used))
-            confident_count += confident
+            chance, confident = confidence(w, scored, n, jurisdiction, meaning_used)
             asked = answers.get(row.rowid, [])
             near = nearest.get(row.rowid, 0)
             why = ""
             if n < explain:
                 why = self._why(row, hits, matched.get(row.rowid, []), jurisdiction, sim,
                                 asked[near - 1] if 0 < near <= len(asked) else None)
-                if n < MAX_CONFIDENT and w.confidence:
-                    chance = probability(w, confidence_features(scored, n))
+                if chance is not None:
                     why += (f"; fits: {chance:.0%} likely (confident from "
                             f"{w.confident_at:.0%})")
             out.append(Suggestion(row.id, row.title, round(score, 3), why, confident,
@@ -384,17 +382,26 @@ def probability(w: Weights, features) -> float:
     return 1.0 / (1.0 + math.exp(-z)) if z > -700 else 0.0
 
 
+def confidence(w: Weights, scored: list, n: int, jurisdiction: str,
+               meaning_used: bool) -> tuple[float | None, bool]:
+    """(the probability that the ``n``-th of the scored candidates fits, None past the first
+    ``MAX_CONFIDENT`` or without a confidence model; whether it is an answer a policy lead
+    would accept: an approved block that fits the jurisdiction, with that probability at
+    least ``w.confident_at``)."""
+    if n >= MAX_CONFIDENT or not w.confidence:
+        return None, False
+    chance = probability(w, confidence_features(scored, n))
+    _, row, _, sim, _ = scored[n]
+    return chance, (row.status == "approved"
+                    and row.applies_to(jurisdiction)
+                    and (sim is not None or not meaning_used)
+                    and chance >= w.confident_at)
+
+
 def confident_by(w: Weights, scored: list, n: int, jurisdiction: str,
                  meaning_used: bool) -> bool:
-    """Whether the ``n``-th of the scored candidates is an answer a policy lead would accept:
-    an approved block that fits the jurisdiction, among the first ``MAX_CONFIDENT``, with a
-    probability of fitting of at least ``w.confident_at``."""
-    _, row, _, sim, _ = scored[n]
-    return (n < MAX_CONFIDENT
-            and row.status == "approved"
-            and row.applies_to(jurisdiction)
-            and (sim is not None or not meaning_used)
-            and probability(w, confidence_features(scored, n)) >= w.confident_at)
+    """Whether the ``n``-th of the scored candidates is confident (see :func:`confidence`)."""
+    return confidence(w, scored, n, jurisdiction, meaning_used)[1]
 
 
 def _shorten(text: str, words: int = 14) -> str:
