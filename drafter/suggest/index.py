@@ -27,6 +27,7 @@ its file and line, as everywhere else.
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 import os
 import re
@@ -38,11 +39,12 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from drafter.errors import DrafterError, LoadError
+from drafter.errors import DrafterError, LoadError, OutputError
 from drafter.load import frontmatter
 from drafter.load.library import Library, load_block, load_variant, suggest as did_you_mean
 from drafter.load.models import ANSWERING_ROLES, VARIANTS, PositionMeta, VariantMeta
 from drafter.load.yamlsrc import may_have_aliases
+from drafter.output import atomic_write
 from drafter.suggest import embed
 from drafter.suggest.text import strip_jinja, topic_text
 
@@ -848,24 +850,16 @@ class Index:
         try:
             if not target.is_file():
                 matrix = np.frombuffer(vecs, dtype=np.float16).astype(np.float32)
-                fd, tmp = tempfile.mkstemp(prefix=".matrix.", suffix=".tmp", dir=self.folder)
-                try:
-                    with os.fdopen(fd, "wb") as out:
-                        np.save(out, matrix.reshape(-1, embed.DIM))
-                    os.replace(tmp, target)
-                except BaseException:
-                    try:
-                        os.unlink(tmp)
-                    except OSError:
-                        pass
-                    raise
+                buffer = io.BytesIO()
+                np.save(buffer, matrix.reshape(-1, embed.DIM))
+                atomic_write(target, buffer.getvalue())
             for other in self.folder.glob(_MATRIX_PREFIX + "*.npy"):
                 if other.name != name:
                     try:
                         other.unlink()
                     except OSError:
                         pass
-        except OSError:
+        except (OSError, OutputError):
             return None
         return name
 
