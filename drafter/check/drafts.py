@@ -143,6 +143,13 @@ class DraftContext:
                 return line
         return 1
 
+    def question_line(self, qid: str) -> int:
+        """The line of question ``qid`` in the consultation (of its questions when not found)."""
+        for i, q in enumerate(self.model.questions):
+            if q.id == qid:
+                return self.consultation_line("questions", i)
+        return self.consultation_line("questions")
+
     def listing(self, block_id: str):
         """(line, col, listed): where the consultation names a block, else, for a block drafter
         picked as an automatic answer, the question it answers (listed: the question id),
@@ -158,9 +165,7 @@ class DraftContext:
                         return (*smap.locate(("answers", qid, key, i)), True)
         for qid, item in (getattr(self.composition, "answers", {}) or {}).items():
             if item.status == "suggested" and block_id in item.positions:
-                for i, q in enumerate(self.model.questions):
-                    if q.id == qid:
-                        return self.consultation_line("questions", i), None, qid
+                return self.question_line(qid), None, qid
         return self.consultation_line("template"), None, False
 
     def locate(self, unit: TextUnit, snippet: str):

@@ -3,13 +3,6 @@
 from drafter.check.rule import Rule
 
 
-def _question_line(d, qid):
-    for i, q in enumerate(d.model.questions):
-        if q.id == qid:
-            return d.consultation_line("questions", i)
-    return d.consultation_line("questions")
-
-
 def check_draft(d, report):
     for qid, item in (getattr(d.composition, "answers", {}) or {}).items():
         if item.status != "suggested":
@@ -17,7 +10,7 @@ def check_draft(d, report):
         how = "recorded by drafter suggest --write" if item.recorded else "picked automatically"
         report(f"question {qid} is answered with {', '.join(item.positions)}, {how} and not "
                f"reviewed: move the ids to answers.{qid}.positions to accept them", d.path,
-               _question_line(d, qid))
+               d.question_line(qid))
 
 
 RULE = Rule("unreviewed-answer", "warning", "automatic answers not yet accepted by a person",
