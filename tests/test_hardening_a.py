@@ -401,6 +401,12 @@ def test_item04_fast_yaml_path_leaves_aliases_to_the_budget():
     assert may_have_aliases(BILLION_LAUGHS)
     assert may_have_aliases("topics: [*a]") and may_have_aliases("- *x")
     assert not may_have_aliases('title: "*Star* & R&D"\nsummary: a*b\n')
+    # every place a node can start: a line, a block indicator, a value, a flow item
+    for text in ("a: *b", "a:\n  *b : c", '{"a":*b}', "- - *a", "--- *a", "? *a\n: b",
+                 "[a,*b]", "*a", "x: [\n *a]", "<<: *base"):
+        assert may_have_aliases(text), text
+    # emphasis inside a scalar is text, and keeps the fast path
+    assert not may_have_aliases("summary: the opportunity to **ensure** that\n- a **b**\n")
 
 
 # -- item 2: text from consultations is data, never provenance or structure ---------------------

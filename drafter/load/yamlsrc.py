@@ -161,7 +161,10 @@ def parse_yaml(text: str, path: Path | None = None, line_offset: int = 0) -> tup
                         mark.line + 1 + line_offset if mark else None) from None
 
 
-_ALIAS = re.compile(r"(?:^|[\s\[{,])\*[^\s\[\]{},]")
+# Where a YAML node may start with an alias: at a line's start (after indentation), after a
+# block indicator ("- ", "? ") or after ":", "[", "{" or ",". A "*" inside a scalar ("to
+# **ensure**", "a*b") is not an alias.
+_ALIAS = re.compile(r"(?:^[ \t]*|[?-][ \t]+|[:\[{,][ \t]*)\*[^\s\[\]{},]", re.M)
 
 
 def may_have_aliases(text: str) -> bool:
