@@ -53,7 +53,7 @@ try:  # a YAML parser written in Rust: ten times faster on front matter than PyY
 except ImportError:  # pragma: no cover - the dependency is declared; PyYAML is the fallback
     yaml_rs = None
 
-SCHEMA_VERSION = "10"
+SCHEMA_VERSION = "11"
 INDEX_NAME = "index.sqlite"
 TOKENIZER = "porter unicode61 remove_diacritics 2"
 # A file modified this close to the scan may change again within the same mtime tick: it is
@@ -91,6 +91,8 @@ CREATE TABLE blocks(
 CREATE VIRTUAL TABLE fts USING fts5(title, summary, topics, body, answers,
                                     tokenize = '{TOKENIZER}');
 CREATE TABLE terms(term TEXT PRIMARY KEY, docs INTEGER NOT NULL) WITHOUT ROWID;
+-- words as the tokenizer stems them ("reporting" -> "report"; "" for a word with no token)
+CREATE TABLE stems(word TEXT PRIMARY KEY, stem TEXT NOT NULL) WITHOUT ROWID;
 -- a block's meanings: k vectors of embed.DIM float16 values, one after another (see Index.vectors)
 CREATE TABLE vectors(rowid INTEGER PRIMARY KEY, vec BLOB NOT NULL);
 CREATE TABLE packed(kind TEXT PRIMARY KEY, rowids BLOB NOT NULL, vecs BLOB NOT NULL);
@@ -460,7 +462,9 @@ class Index:
         # the folder of the index file, where the meaning matrix is kept as a file of its own
         self.folder: Path | None = None if path is None else path.parent
         self._stemmer: sqlite3.Connection | None = None
-        self._stems: dict[str, str] = {}
+        self._stems: dict[str, str] = {}  # word -> stem (shared with readers)
+        self._df: dict[str, int] = {}     # stem -> blocks using it, for this listing (shared)
+        self._rows: dict[int, BlockRow] = {}  # rows read so far, for this listing (shared)
         self._size: int | None = None
         self._vectors = None              # (rowids, unit vectors) of the answering blocks
         self._first: Index | None = None  # the index whose vectors a reader() shares
@@ -510,7 +514,8 @@ class Index:
             if not tables:
                 conn.close()
                 return None, "unreadable index (no tables)"
-            if not {"meta", "blocks", "fts", "terms", "vectors", "packed", "words"} <= tables:
+            if not {"meta", "blocks", "fts", "terms", "stems", "vectors", "packed",
+                    "words"} <= tables:
                 conn.close()
                 return None, "unreadable index (tables missing)"
             meta = dict(conn.execute("SELECT key, value FROM meta"))
@@ -636,6 +641,8 @@ class Index:
         or went away (and their bytes differ from what was indexed)."""
         stats = self.stats
         self._answering = False
+        self._df.clear()
+        self._rows.clear()
         scan_started = time.time_ns()
         current, current_variants = _scan(root)
         if preload:
@@ -915,9 +922,13 @@ class Index:
         once would cost a fifth of a second for 10,000 blocks, for the few words questions use.
         """
         stems = self.stems(words)
-        unique = sorted(set(s for s in stems.values() if s))
-        if not unique:
-            return {w: 0 for w in stems}
+        unique = sorted(set(s for s in stems.values() if s and s not in self._df))
+        if unique:
+            self._df.update(self._frequencies(unique))
+        return {w: self._df.get(stems[w], 0) for w in stems}
+
+    def _frequencies(self, unique: list[str]) -> dict[str, int]:
+        """The document frequencies of stems (see :meth:`document_frequencies`)."""
         meta = dict(self.conn.execute(
             "SELECT key, value FROM meta WHERE key IN ('listing', 'terms')"))
         listing = meta.get("listing") or ""
@@ -936,7 +947,7 @@ class Index:
             fresh = {s: found.get(s, 0) for s in missing}
             counts.update(fresh)
             self._remember(listing, meta.get("terms") == listing, fresh)
-        return {w: counts.get(stems[w], 0) for w in stems}
+        return {s: counts.get(s, 0) for s in unique}
 
     def _remember(self, listing: str, current: bool, counts: dict[str, int]) -> None:
         """Keep document frequencies for the next question; counts taken for another listing
@@ -1036,17 +1047,19 @@ class Index:
             rowids)}
 
     def rows(self, rowids) -> dict[int, BlockRow]:
+        """The blocks of ``rowids`` the index has ({rowid: BlockRow}; unknown ones left out).
+        Rows read once are kept until the library changes: questions share candidates."""
         rowids = list(rowids)
-        if not rowids:
-            return {}
-        out = {}
-        for r in self.conn.execute(
-                "SELECT rowid, id, path, title, summary, topics, jurisdictions, status, role,"
-                f" stance FROM blocks WHERE rowid IN ({','.join('?' * len(rowids))})",
-                rowids):
-            out[r[0]] = BlockRow(r[0], r[1], r[2], r[3], r[4], tuple(r[5].split(",")),
-                                 tuple(r[6].split(",")), r[7], r[8], r[9])
-        return out
+        cache = self._rows
+        missing = [r for r in rowids if r not in cache]
+        if missing:
+            for r in self.conn.execute(
+                    "SELECT rowid, id, path, title, summary, topics, jurisdictions, status, role,"
+                    f" stance FROM blocks WHERE rowid IN ({','.join('?' * len(missing))})",
+                    missing):
+                cache[r[0]] = BlockRow(r[0], r[1], r[2], r[3], r[4], tuple(r[5].split(",")),
+                                       tuple(r[6].split(",")), r[7], r[8], r[9])
+        return {r: cache[r] for r in rowids if r in cache}
 
     def statuses(self, ids) -> dict[str, str]:
         """The status of each of ``ids`` the library has (unknown ids are left out)."""
@@ -1060,19 +1073,36 @@ class Index:
         return [r[0] for r in self.conn.execute("SELECT id FROM blocks ORDER BY id")]
 
     def stems(self, words) -> dict[str, str]:
-        """Each word as the index's tokenizer stems it ("reporting" -> "report")."""
+        """Each word as the index's tokenizer stems it ("reporting" -> "report"; "" for a
+        word with no token). Stems are kept in the index (they depend only on the tokenizer),
+        so a word is stemmed once, by an FTS5 table of the same tokenizer in memory."""
         words = set(words)
         new = sorted(w for w in words if w not in self._stems)
         if new:
+            for start in range(0, len(new), 500):
+                part = new[start:start + 500]
+                self._stems.update(self.conn.execute(
+                    f"SELECT word, stem FROM stems WHERE word IN ({','.join('?' * len(part))})",
+                    part))
+            new = [w for w in new if w not in self._stems]
+        if new:
+            found: dict[str, str] = {}
             scratch = self._scratch_connection()
             with scratch:
                 scratch.execute("DELETE FROM w")
                 scratch.executemany("INSERT INTO w(rowid, word) VALUES (?, ?)",
                                     list(enumerate(new)))
                 for term, doc in scratch.execute("SELECT term, doc FROM wv"):
-                    self._stems[new[doc]] = term
+                    found[new[doc]] = term
             for word in new:
-                self._stems.setdefault(word, "")
+                found.setdefault(word, "")
+            self._stems.update(found)
+            try:
+                with self.conn:
+                    self.conn.executemany("INSERT OR IGNORE INTO stems(word, stem) VALUES (?, ?)",
+                                          sorted(found.items()))
+            except sqlite3.OperationalError:   # a read-only or busy index does not remember
+                pass
         return {w: self._stems[w] for w in words}
 
     def matched_words(self, rowids, query: str | None) -> dict[int, list[str]]:
@@ -1116,6 +1146,9 @@ class Index:
         other = Index(conn, self.topics, self.stats, self.path)
         other._first = self
         other._size = self._size
+        other._stems = self._stems
+        other._df = self._df
+        other._rows = self._rows
         return other
 
     def describe(self) -> str:

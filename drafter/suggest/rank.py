@@ -271,7 +271,7 @@ class Ranker:
         nearest: dict[int, int] = {}
         if meaning is not None:
             rowids, sims, each = meaning
-            for i in sims.argsort(kind="stable")[::-1][:CANDIDATES]:
+            for i in _most_similar(sims, CANDIDATES).tolist():
                 if sims[i] >= w.meaning_floor:
                     similarity[int(rowids[i])] = float(sims[i])
             if relevance:                     # rowids are sorted: find the words' matches
@@ -303,12 +303,15 @@ class Ranker:
         scored.sort(key=lambda item: (-item[0], item[1].id))
         if meaning is not None and each is not None:
             all_sims, starts = each
+            import numpy as np
+
             where = rowids.searchsorted([row.rowid for _, row, _, _, _ in scored])
-            ends = list(starts[1:]) + [len(all_sims)]
-            for k, i in enumerate(where.tolist()):
+            firsts = starts[where].tolist()
+            lasts = np.append(starts[1:], len(all_sims))[where].tolist()
+            for k, (first, last) in enumerate(zip(firsts, lasts)):
                 score, row, topic, sim, _ = scored[k]
-                n = int(all_sims[starts[i]:ends[i]].argmax())
-                scored[k] = (score, row, topic, sim, float(all_sims[starts[i]]))
+                n = int(all_sims[first:last].argmax())
+                scored[k] = (score, row, topic, sim, float(all_sims[first]))
                 if n:
                     nearest[row.rowid] = n
         return scored, meaning is not None, nearest
@@ -359,6 +362,21 @@ class Ranker:
             parts.append("related topics: " + ", ".join(
                 self.index.topics.get(t, {}).get("label", t) for t in row.topics))
         return "; ".join(parts)
+
+
+def _most_similar(sims, k: int):
+    """The indices of the ``k`` largest of ``sims`` (a 1-d array), largest first, ties in
+    descending index order: what ``sims.argsort(kind="stable")[::-1][:k]`` gives, without
+    sorting the whole array."""
+    import numpy as np
+
+    if len(sims) > 4 * k:
+        cut = np.partition(sims, len(sims) - k)[len(sims) - k]
+        chosen = np.flatnonzero(sims >= cut)
+    else:
+        chosen = np.arange(len(sims))
+    order = np.lexsort((-chosen, -sims[chosen]))
+    return chosen[order][:k]
 
 
 def confidence_features(scored: list, n: int) -> tuple[float, ...]:
