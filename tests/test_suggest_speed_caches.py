@@ -341,7 +341,7 @@ def test_search_joins_answering_blocks_and_follows_a_refresh(workspace):
 
     index = open_index(workspace)
     ids = dict(index.conn.execute("SELECT rowid, id FROM blocks"))
-    found = [ids[r] for r, _ in index.search('"backdoors"', (3.0, 2.0, 1.0, 1.0, 1.0), 60)]
+    found = [ids[r] for r, _ in index.search(['"backdoors"'], (3.0, 2.0, 1.0, 1.0, 1.0), 60)]
     assert "eu-oppose-backdoors" in found
     roles = dict(index.conn.execute("SELECT id, role || ' ' || status FROM blocks"))
     assert all(roles[b].split()[0] in ("recommendation", "argument", "concern")
@@ -355,7 +355,7 @@ def test_search_joins_answering_blocks_and_follows_a_refresh(workspace):
     index._refresh(str((workspace / "positions").resolve()))      # the same index, refreshed
     assert index.stats.reparsed - before == 2
     ids = dict(index.conn.execute("SELECT rowid, id FROM blocks"))
-    again = [ids[r] for r, _ in index.search('"backdoors"', (3.0, 2.0, 1.0, 1.0, 1.0), 60)]
+    again = [ids[r] for r, _ in index.search(['"backdoors"'], (3.0, 2.0, 1.0, 1.0, 1.0), 60)]
     assert "eu-oppose-backdoors" not in again and other in again
     assert sorted(again) == sorted(b for b in found if b != "eu-oppose-backdoors")
 

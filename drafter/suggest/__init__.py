@@ -102,9 +102,12 @@ class Suggester:
             self.index.vectors()          # read once, before two threads would both read them
 
     def _keep_words(self) -> None:
+        """Keep in the index what this ranking learnt: the tokens of new words, and the
+        phrases searched (:meth:`Index.keep_searches`)."""
         w = self.ranker.weights
         if w.meaning > 0:
             self.index.keep_words()
+        self.index.keep_searches()
 
     def _second_ranker(self) -> Ranker:
         """A ranker on a second connection to the index, sharing the first one's searches."""

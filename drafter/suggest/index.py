@@ -27,6 +27,7 @@ its file and line, as everywhere else.
 from __future__ import annotations
 
 import hashlib
+import heapq
 import io
 import json
 import os
@@ -91,6 +92,10 @@ CREATE TABLE blocks(
 CREATE VIRTUAL TABLE fts USING fts5(title, summary, topics, body, answers,
                                     tokenize = '{TOKENIZER}');
 CREATE TABLE terms(term TEXT PRIMARY KEY, docs INTEGER NOT NULL) WITHOUT ROWID;
+-- what each phrase searched adds to the relevance of the answering blocks it matches (see
+-- Index.search), for the listing and field weights in meta 'postings'
+CREATE TABLE postings(phrase TEXT PRIMARY KEY, rowids BLOB NOT NULL, scores BLOB NOT NULL)
+    WITHOUT ROWID;
 -- words as the tokenizer stems them ("reporting" -> "report"; "" for a word with no token)
 CREATE TABLE stems(word TEXT PRIMARY KEY, stem TEXT NOT NULL) WITHOUT ROWID;
 -- a block's meanings: k vectors of embed.DIM float16 values, one after another (see Index.vectors)
@@ -111,6 +116,8 @@ _INSERT_TEXT = ("INSERT INTO fts(rowid, title, summary, topics, body, answers)"
                 " VALUES (?, ?, ?, ?, ?, ?)")
 _INSERT_VECTOR = "INSERT INTO vectors(rowid, vec) VALUES (?, ?)"
 _INSERT_WORD = "INSERT OR IGNORE INTO words(word, ids) VALUES (?, ?)"
+# At most this many searched phrases are kept in the index (see Index.keep_searches).
+_KEPT_PHRASES = 20_000
 # The kind of vector of a block's meaning (``packed.kind``).
 MEANING = "meaning"
 # The file name of the meaning matrix kept beside the index: <prefix><digest>.npy
@@ -450,6 +457,10 @@ def _marked(texts) -> list[str]:
 
 # --- the index --------------------------------------------------------------------------------
 
+def _best_first(item: tuple[int, float]) -> tuple[float, int]:
+    return -item[1], item[0]
+
+
 class Index:
     """An open FTS5 index over one position library."""
 
@@ -465,6 +476,10 @@ class Index:
         self._stems: dict[str, str] = {}  # word -> stem (shared with readers)
         self._df: dict[str, int] = {}     # stem -> blocks using it, for this listing (shared)
         self._rows: dict[int, BlockRow] = {}  # rows read so far, for this listing (shared)
+        # (field weights, phrase) -> (row ids, relevance) for this listing (shared), and
+        # those found since the index last kept them
+        self._postings: dict[tuple[str, str], tuple[list[int], list[float]]] = {}
+        self._fresh_postings: dict[tuple[str, str], tuple[list[int], list[float]]] = {}
         self._size: int | None = None
         self._vectors = None              # (rowids, unit vectors) of the answering blocks
         self._first: Index | None = None  # the index whose vectors a reader() shares
@@ -514,7 +529,7 @@ class Index:
             if not tables:
                 conn.close()
                 return None, "unreadable index (no tables)"
-            if not {"meta", "blocks", "fts", "terms", "stems", "vectors", "packed",
+            if not {"meta", "blocks", "fts", "terms", "stems", "postings", "vectors", "packed",
                     "words"} <= tables:
                 conn.close()
                 return None, "unreadable index (tables missing)"
@@ -643,6 +658,8 @@ class Index:
         self._answering = False
         self._df.clear()
         self._rows.clear()
+        self._postings.clear()
+        self._fresh_postings.clear()
         scan_started = time.time_ns()
         current, current_variants = _scan(root)
         if preload:
@@ -706,6 +723,8 @@ class Index:
                 self._parse_and_insert(root, todo, owners, next_rowid)
             if todo or removed:
                 self._pack()
+                # what was kept of searches is for the library as it was
+                self.conn.execute("DELETE FROM meta WHERE key IN ('terms', 'postings')")
             self.conn.execute("DELETE FROM variants")
             self.conn.executemany(
                 "INSERT INTO variants(path, owner, mtime_ns, size) VALUES (?, ?, ?, ?)",
@@ -963,15 +982,82 @@ class Index:
         except sqlite3.OperationalError:
             pass
 
-    def search(self, query: str, weights: tuple[float, float, float, float, float],
+    def search(self, phrases, weights: tuple[float, float, float, float, float],
                limit: int) -> list[tuple[int, float]]:
-        """(rowid, relevance) of the best matches among the blocks that answer questions
-        (ANSWER_ROLES, not retired); relevance is BM25 over title, summary, topics (labels and
-        keywords), body and the questions the block answers, with these weights, higher is
-        better."""
+        """The ``limit`` best matches of any of ``phrases`` (FTS5 phrases, each quoted: the
+        query ``p1 OR p2 ...``) among the blocks that answer questions (ANSWER_ROLES, not
+        retired): (rowid, relevance), best first, ties by rowid. Relevance is FTS5's BM25 over
+        title, summary, topics (labels and keywords), body and the questions the block
+        answers, with these weights; higher is better.
+
+        BM25 of an OR query is the sum, phrase by phrase, of each phrase's own BM25 (its IDF
+        and frequency do not depend on the other phrases), so each phrase is searched alone
+        and what it adds to each block is kept until the library changes (in memory, and in
+        the index by :meth:`keep_searches`): a phrase searched before costs one read. The
+        sums are added in the query's order, as FTS5 adds them: the figures are FTS5's own,
+        to the last bit.
+        """
+        phrases = list(phrases)
+        if not phrases:
+            return []
+        found = self._phrase_postings(phrases, ",".join(repr(float(w)) for w in weights),
+                                      weights)
+        first, *rest = phrases
+        total: dict[int, float] = dict(zip(*found[first]))
+        get = total.get
+        for phrase in rest:
+            for rowid, score in zip(*found[phrase]):
+                total[rowid] = get(rowid, 0.0) + score
+        return heapq.nsmallest(limit, total.items(), key=_best_first)
+
+    def _phrase_postings(self, phrases: list[str], key: str, weights) -> dict:
+        """phrase -> (row ids, relevance) of the answering blocks it matches: from memory,
+        from the index's ``postings`` (when kept for this listing and these weights), else
+        searched."""
+        if len(self._postings) > _KEPT_PHRASES:
+            self._postings.clear()
+            self._fresh_postings.clear()
+        out = {}
+        missing = []
+        for phrase in phrases:
+            known = self._postings.get((key, phrase))
+            if known is None:
+                missing.append(phrase)
+            else:
+                out[phrase] = known
+        if missing:
+            meta = dict(self.conn.execute(
+                "SELECT key, value FROM meta WHERE key IN ('listing', 'postings')"))
+            if meta.get("postings") == f"{meta.get('listing')}\n{key}":
+                from array import array
+
+                unique = sorted(set(missing))
+                for phrase, rowids, scores in self.conn.execute(
+                        "SELECT phrase, rowids, scores FROM postings WHERE phrase IN "
+                        f"({','.join('?' * len(unique))})", unique):
+                    if (isinstance(rowids, bytes) and isinstance(scores, bytes)
+                            and len(rowids) == len(scores) and len(rowids) % 8 == 0):
+                        ids, values = array("q"), array("d")
+                        ids.frombytes(rowids)
+                        values.frombytes(scores)
+                        out[phrase] = self._postings[(key, phrase)] = (ids.tolist(),
+                                                                       values.tolist())
+            self._answering_table()
+            sql = ("SELECT fts.rowid, -bm25(fts, ?, ?, ?, ?, ?) FROM fts "
+                   "JOIN temp.answering AS a ON a.rowid = fts.rowid WHERE fts MATCH ? "
+                   "ORDER BY fts.rowid")
+            for phrase in missing:
+                if phrase not in out:
+                    rows = self.conn.execute(sql, (*weights, phrase)).fetchall()
+                    found = ([r for r, _ in rows], [v for _, v in rows])
+                    out[phrase] = self._postings[(key, phrase)] = found
+                    self._fresh_postings[(key, phrase)] = found
+        return out
+
+    def _answering_table(self) -> None:
+        """The answering blocks' row ids, in a table of this connection: joining it costs
+        half as much as looking up each match's row in ``blocks``."""
         if not self._answering:
-            # The answering blocks' row ids, in a table of this connection: joining it costs
-            # half as much as looking up each match's row in ``blocks``.
             roles = ",".join(f"'{r}'" for r in ANSWER_ROLES)
             with self.conn:
                 self.conn.execute("CREATE TEMP TABLE IF NOT EXISTS answering("
@@ -980,10 +1066,35 @@ class Index:
                 self.conn.execute("INSERT INTO temp.answering SELECT rowid FROM blocks WHERE "
                                   f"role IN ({roles}) AND status != 'retired'")
             self._answering = True
-        sql = ("SELECT fts.rowid, -bm25(fts, ?, ?, ?, ?, ?) AS score FROM fts "
-               "JOIN temp.answering AS a ON a.rowid = fts.rowid WHERE fts MATCH ? "
-               "ORDER BY score DESC, fts.rowid LIMIT ?")
-        return [(r, s) for r, s in self.conn.execute(sql, (*weights, query, limit))]
+
+    def keep_searches(self) -> None:
+        """Store the phrases searched since the index last did (see :meth:`search`), for the
+        field weights searched with most recently; the kept ones are dropped first when the
+        library or the weights changed, or when more than ``_KEPT_PHRASES`` would be kept. A
+        read-only or busy index just does not keep them."""
+        fresh = self._fresh_postings
+        if not fresh:
+            return
+        from array import array
+
+        key = next(reversed(fresh))[0]
+        items = sorted((phrase, array("q", ids).tobytes(), array("d", values).tobytes())
+                       for (k, phrase), (ids, values) in list(fresh.items()) if k == key)
+        fresh.clear()
+        try:
+            with self.conn:
+                meta = dict(self.conn.execute(
+                    "SELECT key, value FROM meta WHERE key IN ('listing', 'postings')"))
+                current = f"{meta.get('listing')}\n{key}"
+                kept = self.conn.execute("SELECT count(*) FROM postings").fetchone()[0]
+                if meta.get("postings") != current or kept + len(items) > _KEPT_PHRASES:
+                    self.conn.execute("DELETE FROM postings")
+                    self.conn.execute("INSERT OR REPLACE INTO meta(key, value) "
+                                      "VALUES ('postings', ?)", (current,))
+                self.conn.executemany("INSERT OR REPLACE INTO postings(phrase, rowids, scores)"
+                                      " VALUES (?, ?, ?)", items)
+        except sqlite3.OperationalError:
+            pass
 
     def vectors(self):
         """(rowids, vectors) of the meanings of the blocks that answer questions: an int64
@@ -1149,6 +1260,8 @@ class Index:
         other._stems = self._stems
         other._df = self._df
         other._rows = self._rows
+        other._postings = self._postings
+        other._fresh_postings = self._fresh_postings
         return other
 
     def describe(self) -> str:

@@ -44,7 +44,7 @@ from dataclasses import dataclass, field
 
 from drafter.suggest import embed
 from drafter.suggest.index import ANSWER_ROLES, BlockRow, Index
-from drafter.suggest.text import TopicHit, TopicMatcher, fts_query, query_terms
+from drafter.suggest.text import TopicHit, TopicMatcher, fts_phrases, query_terms
 
 # BM25 weights of the indexed columns: title, summary, topics (labels and keywords), body, and
 # the questions the block answers.
@@ -250,12 +250,11 @@ class Ranker:
         """The FTS query for ``text`` and the BM25 relevance of its best matches."""
         if text in self.searched:
             return self.searched[text]
-        query = fts_query(self._informative(query_terms(text)))
+        phrases = fts_phrases(self._informative(query_terms(text)))
         relevance: dict[int, float] = {}
-        if query:
-            for rowid, score in self.index.search(query, FIELD_WEIGHTS, CANDIDATES):
-                relevance[rowid] = max(score, 0.0)
-        return query, relevance
+        for rowid, score in self.index.search(phrases, FIELD_WEIGHTS, CANDIDATES):
+            relevance[rowid] = max(score, 0.0)
+        return (" OR ".join(phrases) or None), relevance
 
     def _score_only(self, item) -> tuple[list, bool]:
         """The scored candidates of a labelled question and whether meaning was used (for

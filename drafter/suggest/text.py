@@ -63,10 +63,15 @@ def query_terms(text: str) -> list[tuple[str, ...]]:
     return terms
 
 
+def fts_phrases(terms) -> list[str]:
+    """Each of ``terms`` (tuples of words) as an FTS5 phrase, quoted, so that words like AND,
+    OR or NEAR in a question are plain words."""
+    return ['"' + " ".join(term) + '"' for term in terms]
+
+
 def fts_query(terms) -> str | None:
-    """An FTS5 query matching any of ``terms``; every term is quoted, so words like AND, OR
-    or NEAR in a question are plain words."""
-    parts = ['"' + " ".join(term) + '"' for term in terms]
+    """An FTS5 query matching any of ``terms`` (its phrases joined by OR), or None."""
+    parts = fts_phrases(terms)
     return " OR ".join(parts) if parts else None
 
 

@@ -579,7 +579,8 @@ class WebApp:
 
     async def library(self, request: Request):
         self.need(request)
-        from drafter.suggest.rank import FIELD_WEIGHTS, fts_query, query_terms
+        from drafter.suggest.rank import FIELD_WEIGHTS
+        from drafter.suggest.text import fts_phrases, query_terms
 
         library = self.resident.session().library
         q = request.query_params
@@ -588,10 +589,10 @@ class WebApp:
         blocks = list(library)
         if text:
             index = self.resident.suggester().index
-            query = fts_query(query_terms(text))
+            phrases = fts_phrases(query_terms(text))
             order = []
-            if query:
-                found = index.search(query, FIELD_WEIGHTS, 200)
+            if phrases:
+                found = index.search(phrases, FIELD_WEIGHTS, 200)
                 rows = index.rows([r for r, _ in found])
                 ids = [rows[r].id for r, _ in found if r in rows]
                 order = [library.blocks[i] for i in ids if i in library]
