@@ -121,28 +121,20 @@ class Suggester:
 
     def _search_in_two(self, texts: list[str]) -> None:
         """Search the words of ``texts`` on two connections at once (half the texts each)."""
-        from concurrent.futures import ThreadPoolExecutor
-
         second = self._second_ranker()
         half = (len(texts) + 1) // 2
-        with ThreadPoolExecutor(1) as pool:
-            other = pool.submit(second.prepare, texts[half:])
-            self.ranker.prepare(texts[:half])
-            other.result()
+        _in_two(lambda: self.ranker.prepare(texts[:half]), lambda: second.prepare(texts[half:]))
 
     def _two_threads(self, questions, jurisdiction, limit, explain) -> list[Ranked]:
-        from concurrent.futures import ThreadPoolExecutor
-
         self._second_ranker()
         half = (len(questions) + 1) // 2
 
         def run(ranker, part):
             return [ranker.rank(q.text, jurisdiction, q.id, limit, explain) for q in part]
 
-        with ThreadPoolExecutor(2) as pool:
-            first = pool.submit(run, self.ranker, questions[:half])
-            second = pool.submit(run, self._second, questions[half:])
-            return first.result() + second.result()
+        first, second = _in_two(lambda: run(self.ranker, questions[:half]),
+                                lambda: run(self._second, questions[half:]))
+        return first + second
 
     def whole(self, consultation, limit: int = 10, explain: int | None = None) -> Ranked:
         """Suggestions for a consultation as a whole: its title and abstract."""
@@ -152,3 +144,29 @@ class Suggester:
             return self.ranker.rank(text, consultation.jurisdiction, None, limit, explain)
         finally:
             self._keep_words()
+
+
+def _in_two(here, there) -> tuple:
+    """(here(), there()), ``there`` run in a second thread meanwhile; an exception of either
+    is raised in the caller's thread (``here``'s first). A plain thread: importing
+    ``concurrent.futures`` would cost more than the call saves."""
+    import threading
+
+    done: list = []
+    failed: list[BaseException] = []
+
+    def other() -> None:
+        try:
+            done.append(there())
+        except BaseException as exc:  # noqa: BLE001 - raised again in the caller's thread
+            failed.append(exc)
+
+    thread = threading.Thread(target=other, daemon=True)
+    thread.start()
+    try:
+        first = here()
+    finally:
+        thread.join()
+    if failed:
+        raise failed[0]
+    return first, done[0]

@@ -666,8 +666,11 @@ class Index:
             embed.preload()
         stats.scanned = len(current)
         listing = _listing(current.items()) + _listing(current_variants.items())
-        recorded = self.conn.execute("SELECT value FROM meta WHERE key = 'listing'").fetchone()
-        if recorded is not None and recorded[0] == listing:
+        recorded = dict(self.conn.execute(
+            "SELECT key, value FROM meta WHERE key IN ('listing', 'blocks')"))
+        if recorded.get("listing") == listing:
+            if recorded.get("blocks", "").isdigit():
+                self._size = int(recorded["blocks"])
             return
         stored = {row[0]: row[1:] for row in self.conn.execute(
             "SELECT path, mtime_ns, size, sha, rowid, id FROM blocks")}
@@ -740,8 +743,8 @@ class Index:
         variants = [(path, (mtime, size)) for path, mtime, size in self.conn.execute(
             "SELECT path, mtime_ns, size FROM variants")]
         listing = _listing(blocks) + _listing(variants)
-        self.conn.execute("INSERT OR REPLACE INTO meta(key, value) VALUES ('listing', ?)",
-                          (listing,))
+        self.conn.executemany("INSERT OR REPLACE INTO meta(key, value) VALUES (?, ?)",
+                              [("listing", listing), ("blocks", str(len(blocks)))])
 
     def _parse_and_insert(self, root: str, todo: list, owners: dict[str, str],
                           next_rowid: int) -> None:
