@@ -122,7 +122,7 @@ def _decide(weights, candidates, jurisdiction) -> tuple[list[str], list[str]]:
 def tune(ranker, items: list[Labelled], step: float = 0.1, floors=(0.2, 0.25, 0.3),
          max_no_fit_share: float = 0.05, min_precision: float = 0.9, meaning: bool = True):
     """The best weights for ``ranker`` on ``items`` (pass the dev half only), and their
-    measures.
+    measures (the confident picks' by out-of-fold probabilities, as the threshold was chosen).
 
     1. Ranking weights (a grid over the simplex words + meaning + topic = 1, ``step`` apart,
        and the candidate floors) maximise MRR@10 plus hit@3.
@@ -132,7 +132,10 @@ def tune(ranker, items: list[Labelled], step: float = 0.1, floors=(0.2, 0.25, 0.
     3. Its threshold (0.20 to 0.95, by 0.01) maximises the answerable questions given a
        relevant confident pick, among those that keep confident precision at
        ``min_precision`` or more and give a confident pick to at most ``max_no_fit_share`` of
-       the questions nothing answers (among equals, the strictest).
+       the questions nothing answers (among equals, the strictest). The threshold is chosen
+       on out-of-fold probabilities (:func:`out_of_fold`: each question's candidates scored
+       by a model fitted without that question), not on the model's own fit, which would
+       flatter it; the model shipped is then fitted on all of ``items``.
 
     ``meaning=False`` tunes words and topics alone (the baseline). Raises ImportError without
     scikit-learn (the ``test`` extra installs it).
@@ -162,10 +165,12 @@ def tune(ranker, items: list[Labelled], step: float = 0.1, floors=(0.2, 0.25, 0.
         ranker.weights = w
         cached = [(item, ranker._score_only(item)) for item in items]
         w = replace(w, confidence=fit_confidence(cached))
+        unseen = out_of_fold(cached)
         chosen = None
         for t in range(20, 96):
             cw = replace(w, confident_at=t / 100)
-            m = score([(item, *_decide(cw, c, item.jurisdiction)) for item, c in cached])
+            m = score([(item, *_decide_by(cw, c, item.jurisdiction, unseen[item.id]))
+                       for item, c in cached])
             ok = ((m["confident_precision"] or 0) >= min_precision
                   and (m["no_fit_share"] or 0) <= max_no_fit_share)
             key = (ok, m["confident_hit"] if ok else 0, t)
@@ -178,9 +183,55 @@ def tune(ranker, items: list[Labelled], step: float = 0.1, floors=(0.2, 0.25, 0.
         ranker.meant.clear()
 
 
-def fit_confidence(cached) -> tuple[float, ...]:
-    """The logistic model of a fitting suggestion, fitted on (item, (scored candidates,
-    meaning used)) pairs: (intercept, one coefficient per feature), rounded to 3 decimals."""
+def _decide_by(weights, candidates, jurisdiction, chances) -> tuple[list[str], list[str]]:
+    """Like :func:`_decide`, with the first candidates' probabilities of fitting given
+    (``chances``) instead of computed by ``weights.confidence``."""
+    from drafter.suggest.rank import may_answer
+
+    scored, meaning_used = candidates
+    picks = [scored[n][1].id for n, chance in enumerate(chances)
+             if chance >= weights.confident_at
+             and may_answer(scored, n, jurisdiction, meaning_used)]
+    return [row.id for _, row, _, _, _ in scored[:10]], picks
+
+
+def out_of_fold(cached, folds: int = 4, seed: int = 0) -> dict[str, list[float]]:
+    """For each question (by id), the probabilities that its first ``MAX_CONFIDENT``
+    candidates fit, each from a model (:func:`fit_confidence`'s) fitted on the other
+    ``folds - 1`` folds of the questions (shuffled with ``seed``)."""
+    import random
+
+    order = [item.id for item, _ in cached]
+    random.Random(seed).shuffle(order)
+    fold_of = {qid: k % folds for k, qid in enumerate(order)}
+    out: dict[str, list[float]] = {}
+    for k in range(folds):
+        train = [pair for pair in cached if fold_of[pair[0].id] != k]
+        model = _fitted(train)
+        for item, (scored, _) in cached:
+            if fold_of[item.id] == k:
+                out[item.id] = [_chance(model, scored, n)
+                                for n in range(min(_max_confident(), len(scored)))]
+    return out
+
+
+def _max_confident() -> int:
+    from drafter.suggest.rank import MAX_CONFIDENT
+
+    return MAX_CONFIDENT
+
+
+def _chance(model, scored, n: int) -> float:
+    from drafter.suggest.rank import confidence_features
+
+    if model is None:
+        return 0.0
+    return float(model.predict_proba([confidence_features(scored, n)])[0][1])
+
+
+def _fitted(cached):
+    """The fitted scikit-learn model of :func:`fit_confidence`, or None when the candidates
+    are all fitting or all not."""
     from sklearn.linear_model import LogisticRegression
 
     from drafter.suggest.rank import MAX_CONFIDENT, confidence_features
@@ -191,8 +242,16 @@ def fit_confidence(cached) -> tuple[float, ...]:
             features.append(confidence_features(scored, n))
             fits.append(row.id in item.relevant)
     if len(set(fits)) < 2:
+        return None
+    return LogisticRegression(C=1.0, max_iter=1000).fit(features, fits)
+
+
+def fit_confidence(cached) -> tuple[float, ...]:
+    """The logistic model of a fitting suggestion, fitted on (item, (scored candidates,
+    meaning used)) pairs: (intercept, one coefficient per feature), rounded to 3 decimals."""
+    model = _fitted(cached)
+    if model is None:
         return ()
-    model = LogisticRegression(C=1.0, max_iter=1000).fit(features, fits)
     return tuple(round(float(c), 3) for c in (model.intercept_[0], *model.coef_[0]))
 
 

@@ -408,11 +408,17 @@ def confidence(w: Weights, scored: list, n: int, jurisdiction: str,
     if n >= MAX_CONFIDENT or not w.confidence:
         return None, False
     chance = probability(w, confidence_features(scored, n))
+    return chance, chance >= w.confident_at and may_answer(scored, n, jurisdiction,
+                                                           meaning_used)
+
+
+def may_answer(scored: list, n: int, jurisdiction: str, meaning_used: bool) -> bool:
+    """Whether the ``n``-th of the scored candidates may be an automatic answer, however
+    likely it is to fit: an approved block that fits the jurisdiction (and, when meaning is
+    used, one whose meaning was compared)."""
     _, row, _, sim, _ = scored[n]
-    return chance, (row.status == "approved"
-                    and row.applies_to(jurisdiction)
-                    and (sim is not None or not meaning_used)
-                    and chance >= w.confident_at)
+    return (row.status == "approved" and row.applies_to(jurisdiction)
+            and (sim is not None or not meaning_used))
 
 
 def confident_by(w: Weights, scored: list, n: int, jurisdiction: str,
