@@ -87,15 +87,15 @@ class Weights:
 
 # Tuned on the dev half of the labelled questions (bench/bench_suggest.py --tune): the ranking
 # weights, the logistic model (intercept, then FEATURES) and its threshold.
-HYBRID = Weights(words=0.4, meaning=0.4, topic=0.2, meaning_floor=0.2,
-                 confidence=(-5.576, 1.153, 2.295, 1.576, 0.427, 0.834, 1.121, 2.264, 2.721,
-                             -0.426),
-                 confident_at=0.78)
+HYBRID = Weights(words=0.4, meaning=0.4, topic=0.2, meaning_floor=0.25,
+                 confidence=(-6.216, 1.431, 2.557, 1.16, 0.569, 1.334, 0.747, 2.442, 3.041,
+                             -0.484),
+                 confident_at=0.8)
 # Words and topics only, tuned the same way: what ranking does without an embedding model, and
 # the baseline that the hybrid ranking is measured against.
-WORDS_ONLY = Weights(words=0.4, meaning=0.0, topic=0.6,
-                     confidence=(-3.385, 2.333, 0.0, 0.355, 0.821, 1.257, 0.741, 0.0, 0.0, 0.0),
-                     confident_at=0.88)
+WORDS_ONLY = Weights(words=0.6, meaning=0.0, topic=0.4,
+                     confidence=(-3.723, 2.716, 0.0, 0.672, 0.175, 1.484, 0.681, 0.0, 0.0, 0.0),
+                     confident_at=0.79)
 
 
 @dataclass(frozen=True)
