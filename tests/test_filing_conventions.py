@@ -388,6 +388,15 @@ def test_an_agency_whose_short_name_is_its_name_is_not_named_twice():
     assert agency_mentions("Home Office", "HO") == ("Home Office (HO)", "HO")
 
 
+def test_a_department_named_by_its_subject_takes_no_article():
+    assert agency_mentions("Department of Commerce", "Commerce") == \
+        ("Department of Commerce (Commerce)", "Commerce")
+    assert agency_mentions("Department of the Treasury", "Treasury") == \
+        ("Department of the Treasury (Treasury)", "Treasury")
+    assert agency_mentions("Department of Commerce", "Commerce Department") == \
+        ("Department of Commerce (the Commerce Department)", "the Commerce Department")
+
+
 def test_item01_fcc_caption_keeps_the_docket_placeholder_when_missing(workspace, tmp_path):
     path = workspace / "examples" / f"{FCC}.yaml"
     path.write_text(path.read_text().replace("docket: PS Docket No. 23-239\n", ""))

@@ -291,6 +291,11 @@ def test_default_template_serves_the_consultations_jurisdiction(workspace):
     assert ("Department for Science, Innovation and Technology call for evidence: response from "
             "the ") in text
     assert "# Responses to the consultation questions" in text and "**Contact**" in text
+    # no date given: a placeholder under the title, not nothing; the thanks come before the
+    # heading over the organisation's profile
+    assert "[[TODO: date of filing]]" in text
+    assert text.index('block="thanks-for-opportunity"') < text.index("# About the i2Coalition") \
+        < text.index('block="coalition-voice-of-builders"')
 
 
 def test_no_template_for_the_jurisdiction_is_an_error_not_another_jurisdictions(workspace):

@@ -86,14 +86,25 @@ def joined_dockets(labels: list[str]) -> str:
 _ACRONYM = re.compile(r"^[A-Z][A-Z0-9&.-]*$")
 
 
+def _names_the_subject(name: str, short: str) -> bool:
+    """Whether ``short`` is what the agency is of ("Commerce" for the Department of Commerce,
+    "Treasury" for the Department of the Treasury): a proper name, used without "the"."""
+    _, of, subject = name.partition(" of ")
+    words = subject.lower().split()
+    if words[:1] == ["the"]:
+        words = words[1:]
+    return bool(of) and short.lower().split() == words
+
+
 def agency_mentions(name: str, short_name: str, ref: str | None = None) -> tuple[str, str]:
     """(first mention, later mentions) in house practice: the full name once with its short
     form in parentheses, then the short form.  ``ref``, when the consultation gives it, is the
     short form.  Otherwise a Commission is "the Commission" after its first mention ("Federal
     Communications Commission (the Commission)"); an acronym stands alone ("National
-    Telecommunications and Information Administration (NTIA)", then "NTIA"); a short name
-    that is a word takes "the" ("Department of Commerce (the Department)"). A short name that
-    is the name itself introduces nothing: "Home Office", then "the Home Office"."""
+    Telecommunications and Information Administration (NTIA)", then "NTIA"); so does the
+    subject of a department ("Department of Commerce (Commerce)"); another short name that
+    is a word takes "the" ("Department of Commerce (the Department)"). A short name that is
+    the name itself introduces nothing: "Home Office", then "the Home Office"."""
     name, short = " ".join(name.split()), " ".join(short_name.split())
     bare = short[4:] if short.lower().startswith("the ") else short
     if not ref and bare.lower() == name.lower():
@@ -103,7 +114,7 @@ def agency_mentions(name: str, short_name: str, ref: str | None = None) -> tuple
         later = " ".join(ref.split())
     elif name.lower().endswith("commission"):
         later = "the Commission"
-    elif _ACRONYM.match(short):
+    elif _ACRONYM.match(short) or _names_the_subject(name, short):
         later = short
     else:
         later = short if short.lower().startswith("the ") else f"the {short}"

@@ -49,6 +49,14 @@ def test_reject_of_an_automatic_pick_records_the_others(consultation):
     assert list(data["answers"]) == ["1", "2"]
 
 
+def test_reject_of_a_candidate_the_answer_does_not_use_says_nothing_changed(consultation):
+    before = consultation.read_text()
+    token = edits.answer_token(consultation, "2")
+    said = edits.edit_answer(consultation, "2", token, edits.reject("eu-oppose-backdoors", []))
+    assert said == "eu-oppose-backdoors was not in the answer: nothing changed"
+    assert consultation.read_text() == before
+
+
 def test_saving_an_empty_answer_removes_it(consultation):
     edits.edit_answer(consultation, "2", edits.answer_token(consultation, "2"),
                       edits.set_text("Some text."))
