@@ -356,7 +356,12 @@ def test_suggest_table(workspace):
     result = run_cli("suggest", "examples/cisa-circia-rfi.yaml", "-n", "2", cwd=workspace)
     assert result.code == 0
     assert result.out.startswith("Q1  How should CISA define")
-    assert "  *1. incident-reporting-not-information-sharing  0." in result.out
+    # the number shown is how likely it fits, the same as the reason says (not the score)
+    shown = re.search(r"  \*1\. incident-reporting-not-information-sharing  fits (\d+)%  ",
+                      result.out)
+    assert shown, result.out
+    why = re.split(r"\n  [ *]\d+\. ", result.out[shown.end():])[0]
+    assert f"fits: {shown.group(1)}% likely" in " ".join(why.split())
     assert "why: meaning: " in result.out and "; topics: " in result.out
     assert result.out.rstrip().endswith("drafter suggest --write records them")
 

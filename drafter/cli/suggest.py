@@ -24,7 +24,7 @@ def _table(results, whole) -> str:
             lines.append("    (no fitting position: none of these is confident)")
         for n, s in enumerate(ranked.suggestions, start=1):
             mark = "*" if s.confident else " "
-            lines.append(f"  {mark}{n}. {s.position}  {s.score:.2f}  {s.title}")
+            lines.append(f"  {mark}{n}. {s.position}  {s.label()}  {s.title}")
             lines.extend(textwrap.wrap(s.why, width, initial_indent="       why: ",
                                        subsequent_indent="            "))
         lines.append("")

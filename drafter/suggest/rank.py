@@ -100,9 +100,11 @@ WORDS_ONLY = Weights(words=0.6, meaning=0.0, topic=0.4,
 
 @dataclass(frozen=True)
 class Suggestion:
-    """One ranked block: ``score`` in [0, 1]; ``why`` a readable reason (empty when not asked
-    for); ``confident``: a draft may use it as the answer; ``similarity``: cosine similarity of
-    meaning in [-1, 1], None without an embedding model."""
+    """One ranked block: ``score`` in [0, 1], what the ranking orders by; ``why`` a readable
+    reason (empty when not asked for); ``confident``: a draft may use it as the answer;
+    ``similarity``: cosine similarity of meaning in [-1, 1], None without an embedding model;
+    ``chance``: the probability in [0, 1] that it fits, for the first ``MAX_CONFIDENT`` (None
+    for the others, or without a confidence model)."""
 
     position: str
     title: str
@@ -110,6 +112,11 @@ class Suggestion:
     why: str
     confident: bool
     similarity: float | None = None
+    chance: float | None = None
+
+    def label(self) -> str:
+        """How likely it fits ("fits 64%"), or its score where that is not known."""
+        return f"fits {self.chance:.0%}" if self.chance is not None else f"score {self.score:.2f}"
 
     def as_json(self) -> dict:
         return {"position": self.position, "title": self.title, "score": self.score,
@@ -230,7 +237,7 @@ class Ranker:
                     why += (f"; fits: {chance:.0%} likely (confident from "
                             f"{w.confident_at:.0%})")
             out.append(Suggestion(row.id, row.title, round(score, 3), why, confident,
-                                  None if sim is None else round(sim, 3)))
+                                  None if sim is None else round(sim, 3), chance))
         return Ranked(qid, text, out, hits)
 
     def candidates(self, text: str, jurisdiction: str):

@@ -442,7 +442,7 @@ class WebApp:
                 s = scores.get(pid)
                 offered.append({"id": pid, "title": library.blocks[pid].meta.title,
                                 "why": s.why if s else "recorded as a pick to review",
-                                "score": f"{s.score:.2f}" if s else "-", "used": True})
+                                "score": s.label() if s else "-", "used": True})
             for s in ranked[status.id].suggestions[:3]:
                 if s.position in seen:
                     continue
@@ -450,7 +450,7 @@ class WebApp:
                 used = status.status == "suggested" and not status.recorded \
                     and s.position in status.positions
                 offered.append({"id": s.position, "title": s.title, "why": s.why,
-                                "score": f"{s.score:.2f}", "used": used})
+                                "score": s.label(), "used": used})
             questions.append({
                 "id": status.id, "text": status.text, "status": status.status,
                 "reason": status.reason, "token": tokens[status.id],
