@@ -31,6 +31,15 @@ def one_query(index: Index, phrases: list[str], weights=FIELD_WEIGHTS, limit=CAN
     return index.conn.execute(ONE_QUERY, (*weights, " OR ".join(phrases), limit)).fetchall()
 
 
+def searched_and_kept(ws: Path, phrases: list[str]):
+    """Search ``phrases`` in the workspace's index and keep what was found; the results."""
+    index = open_index(ws)
+    found = index.search(phrases, FIELD_WEIGHTS, CANDIDATES)
+    index.keep_searches()
+    index.close()
+    return found
+
+
 def labelled_phrases() -> list[list[str]]:
     items = load_labels(ROOT / "tests" / "data" / "suggest" / "labels.yaml", ROOT / "examples")
     return [p for p in (fts_phrases(query_terms(i.text)) for i in items) if p]
@@ -71,11 +80,8 @@ def test_searched_phrases_are_kept_in_the_index_and_read_back(workspace):
 def test_kept_searches_are_dropped_when_a_block_changes(workspace):
     from test_suggest import block_file
 
-    index = open_index(workspace)
     phrases = ['"backdoors"', '"encryption"']
-    before = index.search(phrases, FIELD_WEIGHTS, CANDIDATES)
-    index.keep_searches()
-    index.close()
+    before = searched_and_kept(workspace, phrases)
     path = block_file(workspace, "eu-oppose-backdoors")
     path.write_text(path.read_text(encoding="utf-8").replace("status: approved",
                                                              "status: retired"),
@@ -89,11 +95,8 @@ def test_kept_searches_are_dropped_when_a_block_changes(workspace):
 
 
 def test_damaged_kept_postings_are_searched_again(workspace):
-    index = open_index(workspace)
     phrases = ['"backdoors"', '"lawful access"']
-    expected = index.search(phrases, FIELD_WEIGHTS, CANDIDATES)
-    index.keep_searches()
-    index.close()
+    expected = searched_and_kept(workspace, phrases)
     conn = sqlite3.connect(workspace / ".drafter" / "index.sqlite")
     with conn:
         changed = conn.execute("UPDATE postings SET scores = x'0102' WHERE phrase = ?",
@@ -106,11 +109,8 @@ def test_damaged_kept_postings_are_searched_again(workspace):
 
 
 def test_other_field_weights_do_not_read_what_was_kept_for_others(workspace):
-    index = open_index(workspace)
     phrases = ['"multi stakeholder"', '"governance"']
-    index.search(phrases, FIELD_WEIGHTS, CANDIDATES)
-    index.keep_searches()
-    index.close()
+    searched_and_kept(workspace, phrases)
     index = open_index(workspace)
     other = (1.0, 1.0, 5.0, 1.0, 1.0)
     assert index.search(phrases, other, CANDIDATES) == one_query(index, phrases, other)
