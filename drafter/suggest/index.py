@@ -1045,12 +1045,12 @@ class Index:
                         values.frombytes(scores)
                         out[phrase] = self._postings[(key, phrase)] = (ids.tolist(),
                                                                        values.tolist())
-            self._answering_table()
             sql = ("SELECT fts.rowid, -bm25(fts, ?, ?, ?, ?, ?) FROM fts "
                    "JOIN temp.answering AS a ON a.rowid = fts.rowid WHERE fts MATCH ? "
                    "ORDER BY fts.rowid")
             for phrase in missing:
                 if phrase not in out:
+                    self._answering_table()
                     rows = self.conn.execute(sql, (*weights, phrase)).fetchall()
                     found = ([r for r, _ in rows], [v for _, v in rows])
                     out[phrase] = self._postings[(key, phrase)] = found
