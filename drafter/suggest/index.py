@@ -434,6 +434,23 @@ def _unpacked(rows) -> tuple[bytes, bytes]:
     return rowids.tobytes(), b"".join(vec for _, vec in rows)
 
 
+def _npy_float32(vecs: bytes) -> memoryview:
+    """The bytes of an .npy file holding float16 ``vecs`` (``embed.DIM`` values a row)
+    widened to an (n, embed.DIM) float32 matrix: the header and the rows in one buffer, the
+    rows widened in place (no copy of the whole file is made)."""
+    import numpy as np
+
+    half = np.frombuffer(vecs, dtype=np.float16).reshape(-1, embed.DIM)
+    header = io.BytesIO()
+    np.lib.format.write_array_header_1_0(header, {"descr": np.lib.format.dtype_to_descr(
+        np.dtype(np.float32)), "fortran_order": False, "shape": half.shape})
+    head = header.getvalue()                 # padded to a multiple of 64 bytes: rows aligned
+    out = np.empty(len(head) + half.size * 4, dtype=np.uint8)
+    out[:len(head)] = np.frombuffer(head, dtype=np.uint8)
+    np.copyto(out[len(head):].view(np.float32).reshape(half.shape), half)
+    return memoryview(out)
+
+
 def _marked(texts) -> list[str]:
     """The words between highlight() marks, lower-cased, each once, in order."""
     words: list[str] = []
@@ -613,8 +630,7 @@ class Index:
         with conn:
             conn.executemany(_INSERT_BLOCK, blocks)
             conn.executemany(_INSERT_TEXT, words)
-            index._insert_vectors(meanings)
-            index._pack()
+            index._pack(index._insert_vectors(meanings))
         return index
 
     def _create(self, meta: dict) -> None:
@@ -695,10 +711,10 @@ class Index:
                 self._delete(old[3])
                 owners.pop(old[4], None)
                 todo.append((rel, mtime_ns, size, sha, data, variant_rels))
-            if todo:
-                self._parse_and_insert(root, todo, owners, next_rowid)
+            inserted = self._parse_and_insert(root, todo, owners, next_rowid) if todo else []
             if todo or removed:
-                self._pack()
+                # built from nothing: every vector is in hand, none needs reading back
+                self._pack(None if stored else inserted)
             self.conn.execute("DELETE FROM variants")
             self.conn.executemany(
                 "INSERT INTO variants(path, owner, mtime_ns, size) VALUES (?, ?, ?, ?)",
@@ -718,8 +734,9 @@ class Index:
                           (listing,))
 
     def _parse_and_insert(self, root: str, todo: list, owners: dict[str, str],
-                          next_rowid: int) -> None:
-        """Parse the files of ``todo`` and index them, in order.
+                          next_rowid: int) -> list[tuple[int, bytes]]:
+        """Parse the files of ``todo`` and index them, in order; the (rowid, stored vectors)
+        of the blocks embedded.
 
         For big builds a forked process parses most files (in chunks, handed back as they are
         ready) while this one parses the first share and writes every row to SQLite.
@@ -747,6 +764,7 @@ class Index:
                                              for chunk in chunks])
                 jobs = _chain(lambda: _prepare((root, todo[:own], texts, embedding)), later)
             rowid = next_rowid
+            inserted: list[tuple[int, bytes]] = []
             for prepared in jobs:
                 blocks, words, meanings, vectors = [], [], [], []
                 self._keep_words(prepared.pop()[1])
@@ -776,12 +794,14 @@ class Index:
                 self.conn.executemany(_INSERT_BLOCK, blocks)
                 self.conn.executemany(_INSERT_TEXT, words)
                 self.conn.executemany(_INSERT_VECTOR, vectors)
-                self._insert_vectors(meanings)
+                inserted.extend(vectors)
+                inserted.extend(self._insert_vectors(meanings))
         finally:
             if pool is not None:
                 pool.terminate()
                 pool.join()
         self.stats.reparsed += len(todo)
+        return inserted
 
     def _check(self, path: str, block_id: str, topics, rel: str,
                owners: dict[str, str]) -> None:
@@ -803,20 +823,22 @@ class Index:
         self.conn.execute("DELETE FROM blocks WHERE rowid = ?", (rowid,))
         self.conn.execute("DELETE FROM vectors WHERE rowid = ?", (rowid,))
 
-    def _insert_vectors(self, meanings: list[tuple[int, tuple[str, ...]]]) -> None:
-        """Embed and store the meanings of blocks: (rowid, texts) pairs; nothing without a
-        model."""
+    def _insert_vectors(self, meanings: list[tuple[int, tuple[str, ...]]]
+                        ) -> list[tuple[int, bytes]]:
+        """Embed and store the meanings of blocks: (rowid, texts) pairs; the (rowid, stored
+        vectors) written, none without a model."""
         self._vectors = None
         if not meanings:
-            return
+            return []
         model = embed.load()
         if model is None:
-            return
+            return []
         self.prime(text for _, texts in meanings for text in texts)
         stored = _embed_meanings(model, [texts for _, texts in meanings])
-        self.conn.executemany(_INSERT_VECTOR, [(rowid, data)
-                                               for (rowid, _), data in zip(meanings, stored)])
+        rows = [(rowid, data) for (rowid, _), data in zip(meanings, stored)]
+        self.conn.executemany(_INSERT_VECTOR, rows)
         self._keep_words(model.take_fresh())
+        return rows
 
     def _keep_words(self, tokens: dict[str, list[int]]) -> None:
         """Store words' token ids (int32), for later runs (see :meth:`prime`)."""
@@ -826,14 +848,22 @@ class Index:
             self.conn.executemany(_INSERT_WORD, [(w, array("i", tokens[w]).tobytes())
                                                  for w in sorted(tokens)])
 
-    def _pack(self) -> None:
-        """Write the meaning vectors again as one matrix: ``packed``, with each vector's block
-        row id (in rowid order; a block's vectors, if it has several, one after another)."""
-        rowids, vecs = _unpacked(self.conn.execute(
-            "SELECT rowid, vec FROM vectors ORDER BY rowid").fetchall())
-        self.conn.execute("INSERT OR REPLACE INTO packed(kind, rowids, vecs) VALUES (?, ?, ?)",
-                          (MEANING, rowids, vecs))
+    def _pack(self, fresh: list[tuple[int, bytes]] | None = None) -> None:
+        """Write the meaning vectors again as one matrix: the float32 matrix file
+        (:meth:`_write_matrix`) and, in ``packed``, each vector's block row id (in rowid
+        order; a block's vectors, if it has several, one after another), with the float16
+        vectors themselves only when no matrix file could be written (an index in memory, a
+        read-only folder). ``fresh``: every (rowid, stored vectors) of the index when the
+        caller has them all in hand (a build from nothing), in any order; else they are read
+        from ``vectors``."""
+        if fresh is None:
+            rows = self.conn.execute("SELECT rowid, vec FROM vectors ORDER BY rowid").fetchall()
+        else:
+            rows = sorted(fresh)
+        rowids, vecs = _unpacked(rows)
         name = self._write_matrix(rowids, vecs) if self.folder is not None else None
+        self.conn.execute("INSERT OR REPLACE INTO packed(kind, rowids, vecs) VALUES (?, ?, ?)",
+                          (MEANING, rowids, b"" if name else vecs))
         self.conn.execute("INSERT OR REPLACE INTO meta(key, value) VALUES ('matrix', ?)",
                           (name or "",))
 
@@ -841,7 +871,10 @@ class Index:
         """Keep the packed vectors as float32 in a file of the index's folder, named after
         their digest (``index.matrix.<sha256, 16 hex>.npy``), which :meth:`vectors` maps into
         memory instead of reading and widening them; other such files are removed. The name,
-        or None when the folder cannot be written (the packed row is used then)."""
+        or None when the folder cannot be written (the packed row then holds the vectors).
+
+        The file is written once, widened straight into the buffer that is written (an .npy
+        header, then the rows), synced and renamed into place (:func:`atomic_write`)."""
         import numpy as np
 
         digest = hashlib.sha256(rowids + b"\0" + vecs).hexdigest()[:16]
@@ -849,10 +882,7 @@ class Index:
         target = self.folder / name
         try:
             if not target.is_file():
-                matrix = np.frombuffer(vecs, dtype=np.float16).astype(np.float32)
-                buffer = io.BytesIO()
-                np.save(buffer, matrix.reshape(-1, embed.DIM))
-                atomic_write(target, buffer.getvalue())
+                atomic_write(target, _npy_float32(vecs))
             for other in self.folder.glob(_MATRIX_PREFIX + "*.npy"):
                 if other.name != name:
                     try:
