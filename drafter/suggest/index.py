@@ -26,6 +26,8 @@ its file and line, as everywhere else.
 
 from __future__ import annotations
 
+import functools
+import gc
 import hashlib
 import io
 import json
@@ -191,6 +193,23 @@ def _parse_fast(data: bytes) -> tuple[PositionMeta, str] | None:
     return None if parsed is None else (parsed[0], parsed[1] + "\n")
 
 
+def _gc_paused(function):
+    """``function`` run with Python's cycle collector paused (and then as it was before): a
+    build allocates millions of objects that live until its end, none of them in cycles,
+    and collecting them again and again costs a tenth of its time."""
+    @functools.wraps(function)
+    def paused(*args, **kwargs):
+        enabled = gc.isenabled()
+        gc.disable()
+        try:
+            return function(*args, **kwargs)
+        finally:
+            if enabled:
+                gc.enable()
+    return paused
+
+
+@_gc_paused
 def _prepare(job) -> list:
     """Read and parse block files, for the index: runs in a worker process on big builds.
 
@@ -733,6 +752,7 @@ class Index:
         self.conn.execute("INSERT OR REPLACE INTO meta(key, value) VALUES ('listing', ?)",
                           (listing,))
 
+    @_gc_paused
     def _parse_and_insert(self, root: str, todo: list, owners: dict[str, str],
                           next_rowid: int) -> list[tuple[int, bytes]]:
         """Parse the files of ``todo`` and index them, in order; the (rowid, stored vectors)
