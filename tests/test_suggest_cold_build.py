@@ -171,3 +171,9 @@ def test_the_cycle_collector_runs_again_after_a_build_and_after_a_failed_one(wor
         Index.open(workspace / "third", workspace / "positions",
                    workspace / "positions" / "topics.yaml")
     assert gc.isenabled()
+
+
+def test_the_full_text_index_holds_16_mb_of_terms_before_writing_a_segment(workspace):
+    index = open_index(workspace)
+    config = dict(index.conn.execute("SELECT k, v FROM fts_config"))
+    assert config["hashsize"] == 16 * 1024 * 1024 and config["automerge"] == 8
