@@ -177,3 +177,37 @@ def test_the_full_text_index_holds_16_mb_of_terms_before_writing_a_segment(works
     index = open_index(workspace)
     config = dict(index.conn.execute("SELECT k, v FROM fts_config"))
     assert config["hashsize"] == 16 * 1024 * 1024 and config["automerge"] == 8
+
+
+# --- blocks the fast path leaves to the reference parser ---------------------------------------
+
+def test_a_block_the_fast_path_cannot_vouch_for_is_read_where_it_is_prepared(workspace,
+                                                                             monkeypatch):
+    """A block whose front matter may hold an alias (a '*' where a node could start) is read
+    by the reference parser in the process that prepares it (the worker, on big builds), not
+    again by the process writing the index; the index is the same either way."""
+    import drafter.load.yamlsrc as yamlsrc
+    import drafter.suggest.index as index_module
+
+    path = next((workspace / "positions").rglob("proportionate-copyright-enforcement.md"))
+    text = path.read_text(encoding="utf-8")
+    question = "Should providers, **always**, act?"
+    path.write_text(text.replace('answers:\n  - "', f'answers:\n  - {question}\n  - "', 1),
+                    encoding="utf-8")
+    assert yamlsrc.may_have_aliases(path.read_text(encoding="utf-8").split("---")[1])
+    again = []
+    monkeypatch.setattr(index_module, "parse_block",
+                        lambda *args: again.append(args) or pytest.fail("parsed again"))
+    sequential = Index.open(workspace / "seq", workspace / "positions",
+                            workspace / "positions" / "topics.yaml")
+    monkeypatch.setattr(index_module, "_PARALLEL_FROM", 8)
+    parallel = Index.open(workspace / "par", workspace / "positions",
+                          workspace / "positions" / "topics.yaml")
+    assert again == []
+    query = ("SELECT b.rowid, b.id, b.sha, f.title, f.body, f.answers, v.vec FROM blocks b "
+             "JOIN fts f ON f.rowid = b.rowid LEFT JOIN vectors v ON v.rowid = b.rowid "
+             "ORDER BY b.rowid")
+    rows = sequential.conn.execute(query).fetchall()
+    assert parallel.conn.execute(query).fetchall() == rows
+    (answers,) = [r[5] for r in rows if r[1] == "proportionate-copyright-enforcement"]
+    assert answers.split("\n")[0] == question

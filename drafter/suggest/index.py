@@ -209,6 +209,25 @@ def _gc_paused(function):
     return paused
 
 
+def _parse_slow(path: str) -> tuple[PositionMeta, str] | None:
+    """Front matter and body of a block file the fast path could not vouch for, read by
+    ``load_block`` (as the caller would), or None when it is bad (the caller then reads it
+    again, for the error at its line)."""
+    try:
+        block = load_block(Path(path))
+    except DrafterError:
+        return None
+    return block.meta, block.body
+
+
+def _variant_slow(path: str) -> str | None:
+    """The body of a variant file, read by ``load_variant``, or None when it is bad."""
+    try:
+        return load_variant(Path(path)).body
+    except DrafterError:
+        return None
+
+
 @_gc_paused
 def _prepare(job) -> list:
     """Read and parse block files, for the index: runs in a worker process on big builds.
@@ -217,8 +236,8 @@ def _prepare(job) -> list:
     topic texts, whether to embed); a block's variant files are relative paths, in
     ``VARIANTS`` order. Each block gives ``(rel, mtime_ns, size, sha, data, prepared, vector)``
     where ``sha`` covers the block's file and its variants' (:func:`_digest`), ``prepared`` is
-    (id, topics, block values, indexed text) or None when the fast path could not take the
-    block or one of its variants (the caller then parses them again for the exact error), and
+    (id, topics, block values, indexed text) or None when the block or one of its variants
+    is bad or could not be read (the caller then parses them again for the exact error), and
     ``vector`` the stored bytes of its meaning's embedding, or None (not embedded here). The
     last item is ``None`` and the words the tokenizer met here with their token ids
     (:meth:`drafter.suggest.embed.Embedder.take_fresh`).
@@ -239,9 +258,13 @@ def _prepare(job) -> list:
         if sha is None and variant_data is not None:
             sha = _digest(data, variant_data)
         fast = _parse_fast(data)
+        if fast is None and variant_data is not None:
+            fast = _parse_slow(root + "/" + rel)
         prepared = None
         if fast is not None and variant_data is not None:
             bodies = [_variant_fast(v, d) for v, d in zip(variant_rels, variant_data)]
+            bodies = [b if b is not None else _variant_slow(root + "/" + v)
+                      for v, b in zip(variant_rels, bodies)]
             if all(b is not None for b in bodies):
                 meta, body = fast
                 prepared = _values(meta, body, topic_texts, tuple(bodies))
