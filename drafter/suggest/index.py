@@ -14,11 +14,12 @@ Each answering block also has vectors of what it means (:mod:`drafter.suggest.em
 its own text and one for each question its front matter says it answers (``answers``, also
 searched as words), kept in the same file and refreshed with the block; an index built with
 another embedding model (or without one, when ``wordllama`` is not installed) is rebuilt. The
-vectors are also kept packed, as one float16 matrix and its row ids (table ``packed``),
-rewritten whenever one changes, and as float32 in ``index.matrix.<digest>.npy`` beside the
-index, which a run maps into memory (the packed row is read when that file is missing or
-damaged). The token ids of every word embedded so far, blocks' and questions' (table
-``words``), spare later runs the tokenizer.
+vectors are also kept packed, rewritten whenever one changes: as one float32 matrix in
+``index.matrix.<digest>.npy`` beside the index, which a run maps into memory, with its row ids
+in table ``packed`` (which holds the float16 matrix too only when no such file can be written:
+an index in memory, a read-only folder); when that file is missing or damaged the vectors are
+read from their rows. The token ids of every word embedded so far, blocks' and questions'
+(table ``words``), spare later runs the tokenizer.
 
 Block files are validated with the same schema as ``drafter draft``; a bad block is reported at
 its file and line, as everywhere else.
@@ -923,8 +924,10 @@ class Index:
         header, then the rows), synced and renamed into place (:func:`atomic_write`)."""
         import numpy as np
 
-        digest = hashlib.sha256(rowids + b"\0" + vecs).hexdigest()[:16]
-        name = f"{_MATRIX_PREFIX}{digest}.npy"
+        digest = hashlib.sha256(rowids)          # of rowids + b"\0" + vecs, without a copy
+        digest.update(b"\0")
+        digest.update(vecs)
+        name = f"{_MATRIX_PREFIX}{digest.hexdigest()[:16]}.npy"
         target = self.folder / name
         try:
             if not target.is_file():
