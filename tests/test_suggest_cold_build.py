@@ -211,3 +211,34 @@ def test_a_block_the_fast_path_cannot_vouch_for_is_read_where_it_is_prepared(wor
     assert parallel.conn.execute(query).fetchall() == rows
     (answers,) = [r[5] for r in rows if r[1] == "proportionate-copyright-enforcement"]
     assert answers.split("\n")[0] == question
+
+
+def test_a_parallel_build_builds_the_tokenizer_once_before_the_fork(workspace, monkeypatch,
+                                                                       tmp_path):
+    import os
+
+    import tokenizers
+
+    import drafter.suggest.index as index_module
+
+    builds = tmp_path / "builds"
+    real = tokenizers.Tokenizer
+
+    class Counted:
+        @staticmethod
+        def from_file(path):
+            with open(builds, "a", encoding="utf-8") as f:
+                f.write(f"{os.getpid()}\n")
+            return real.from_file(path)
+
+    monkeypatch.setattr(tokenizers, "Tokenizer", Counted)
+    monkeypatch.setattr(embed, "_LOADED", {"model": fresh_model()})
+    monkeypatch.setattr(index_module, "_PARALLEL_FROM", 8)
+    parallel = open_index(workspace)
+    assert builds.read_text(encoding="utf-8").split() == [str(os.getpid())]
+    monkeypatch.setattr(embed, "_LOADED", {"model": fresh_model()})
+    monkeypatch.setattr(index_module, "_PARALLEL_FROM", 10**9)
+    sequential = Index.open(workspace / "seq", workspace / "positions",
+                            workspace / "positions" / "topics.yaml")
+    query = "SELECT rowid, vec FROM vectors ORDER BY rowid"
+    assert parallel.conn.execute(query).fetchall() == sequential.conn.execute(query).fetchall()

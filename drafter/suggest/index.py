@@ -795,6 +795,8 @@ class Index:
         embedding = model is not None
         self._vectors = None
         if len(todo) >= _PARALLEL_FROM and (os.cpu_count() or 1) > 1:
+            if model is not None:
+                model.tokenizer      # built once, before the fork, for both processes' new words
             try:
                 import multiprocessing
                 pool = multiprocessing.get_context("fork").Pool(1)
