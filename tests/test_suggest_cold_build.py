@@ -87,11 +87,13 @@ def test_word_rows_of_texts_split_together_or_alone_agree():
 def test_a_build_from_nothing_packs_what_reading_the_rows_back_packs(workspace):
     index = open_index(workspace)
     assert index.stats.mode == "rebuilt"
+    index._matrix_written()
     built = index.conn.execute("SELECT rowids, vecs FROM packed").fetchone()
     name = index.conn.execute("SELECT value FROM meta WHERE key = 'matrix'").fetchone()[0]
     data = (workspace / ".drafter" / name).read_bytes()
     with index.conn:
         index._pack()                             # the vectors read back from their rows
+    index._matrix_written()
     assert index.conn.execute("SELECT rowids, vecs FROM packed").fetchone() == built
     assert index.conn.execute("SELECT value FROM meta WHERE key = 'matrix'").fetchone()[0] == name
     assert (workspace / ".drafter" / name).read_bytes() == data
@@ -242,3 +244,49 @@ def test_a_parallel_build_builds_the_tokenizer_once_before_the_fork(workspace, m
                             workspace / "positions" / "topics.yaml")
     query = "SELECT rowid, vec FROM vectors ORDER BY rowid"
     assert parallel.conn.execute(query).fetchall() == sequential.conn.execute(query).fetchall()
+
+
+def test_a_matrix_file_that_cannot_be_written_is_a_missing_one(workspace, monkeypatch):
+    """The file is written in a thread while the index is committed and searched: when that
+    fails the vectors come from their rows, and the suggestions are the same."""
+    import drafter.suggest.index as index_module
+    from drafter.errors import OutputError
+
+    before = suggest_json(workspace)
+    for path in (workspace / ".drafter").glob("index.*"):
+        path.unlink()
+
+    def fail(path, data):
+        raise OutputError("cannot write: No space left on device", path)
+
+    monkeypatch.setattr(index_module, "atomic_write", fail)
+    index = open_index(workspace)
+    assert index.stats.mode == "rebuilt"
+    rowids, matrix = index.vectors()
+    assert not isinstance(matrix, np.memmap)
+    assert not list((workspace / ".drafter").glob("index.matrix.*"))
+    assert index.conn.execute("SELECT vecs FROM packed").fetchone()[0] == b""
+    index.close()
+    assert suggest_json(workspace) == before
+
+
+def test_the_matrix_file_is_written_while_the_index_is_searched(workspace, monkeypatch):
+    import threading
+
+    import drafter.suggest.index as index_module
+
+    release = threading.Event()
+    real = index_module.atomic_write
+
+    def slow(path, data):
+        assert release.wait(10)
+        real(path, data)
+
+    monkeypatch.setattr(index_module, "atomic_write", slow)
+    index = open_index(workspace)                 # returns while the file is being written
+    assert not list((workspace / ".drafter").glob("index.matrix.*.npy"))
+    assert index.search("encryption", (1, 1, 1, 1, 1), 3)
+    release.set()
+    rowids, matrix = index.vectors()              # waits for it
+    assert isinstance(matrix, np.memmap)
+    assert len(list((workspace / ".drafter").glob("index.matrix.*.npy"))) == 1

@@ -416,9 +416,9 @@ def test_an_edit_writes_a_new_matrix_file_and_removes_the_old_one(workspace):
     before = sorted(p.name for p in (workspace / ".drafter").glob("index.matrix.*.npy"))
     edit_planned_obsolescence(workspace)
     index = open_index(workspace)
+    rowids, matrix = index.vectors()              # waits for the file (written in a thread)
     after = sorted(p.name for p in (workspace / ".drafter").glob("index.matrix.*.npy"))
     assert len(before) == len(after) == 1 and before != after
-    rowids, matrix = index.vectors()
     assert isinstance(matrix, np.memmap)
     edited = index.conn.execute("SELECT rowid FROM blocks WHERE id = 'planned-obsolescence'"
                                 ).fetchone()[0]

@@ -36,6 +36,7 @@ import os
 import re
 import sqlite3
 import tempfile
+import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -525,6 +526,7 @@ class Index:
         self._vectors = None              # (rowids, unit vectors) of the answering blocks
         self._first: Index | None = None  # the index whose vectors a reader() shares
         self._answering = False           # whether temp.answering lists the answering blocks
+        self._writer: threading.Thread | None = None   # writing the matrix file (see _pack)
 
     # -- opening and building -----------------------------------------------------------------
 
@@ -899,37 +901,50 @@ class Index:
 
     def _pack(self, fresh: list[tuple[int, bytes]] | None = None) -> None:
         """Write the meaning vectors again as one matrix: the float32 matrix file
-        (:meth:`_write_matrix`) and, in ``packed``, each vector's block row id (in rowid
-        order; a block's vectors, if it has several, one after another), with the float16
-        vectors themselves only when no matrix file could be written (an index in memory, a
-        read-only folder). ``fresh``: every (rowid, stored vectors) of the index when the
-        caller has them all in hand (a build from nothing), in any order; else they are read
-        from ``vectors``."""
+        (:meth:`_write_matrix`, in a thread) and, in ``packed``, each vector's block row id (in
+        rowid order; a block's vectors, if it has several, one after another), with the
+        float16 vectors themselves only when the index has no folder for the file (an index
+        in memory). ``fresh``: every (rowid, stored vectors) of the index when the caller has
+        them all in hand (a build from nothing), in any order; else they are read from
+        ``vectors``.
+
+        The file is written while the caller goes on (committing, searching); :meth:`vectors`
+        waits for it. A file that could not be written is a missing file: the vectors are
+        then read from their rows."""
+        self._matrix_written()
         if fresh is None:
             rows = self.conn.execute("SELECT rowid, vec FROM vectors ORDER BY rowid").fetchall()
         else:
             rows = sorted(fresh)
         rowids, vecs = _unpacked(rows)
-        name = self._write_matrix(rowids, vecs) if self.folder is not None else None
+        name = ""
+        if self.folder is not None:
+            digest = hashlib.sha256(rowids)      # of rowids + b"\0" + vecs, without a copy
+            digest.update(b"\0")
+            digest.update(vecs)
+            name = f"{_MATRIX_PREFIX}{digest.hexdigest()[:16]}.npy"
+            self._writer = threading.Thread(target=self._write_matrix, args=(name, vecs),
+                                            name="drafter-matrix")
+            self._writer.start()
         self.conn.execute("INSERT OR REPLACE INTO packed(kind, rowids, vecs) VALUES (?, ?, ?)",
                           (MEANING, rowids, b"" if name else vecs))
         self.conn.execute("INSERT OR REPLACE INTO meta(key, value) VALUES ('matrix', ?)",
-                          (name or "",))
+                          (name,))
 
-    def _write_matrix(self, rowids: bytes, vecs: bytes) -> str | None:
-        """Keep the packed vectors as float32 in a file of the index's folder, named after
-        their digest (``index.matrix.<sha256, 16 hex>.npy``), which :meth:`vectors` maps into
-        memory instead of reading and widening them; other such files are removed. The name,
-        or None when the folder cannot be written (the packed row then holds the vectors).
+    def _matrix_written(self) -> None:
+        """Wait until the matrix file :meth:`_pack` started writing is written (or not)."""
+        writer, self._writer = self._writer, None
+        if writer is not None:
+            writer.join()
+
+    def _write_matrix(self, name: str, vecs: bytes) -> bool:
+        """Keep the packed float16 vectors ``vecs`` as float32 in the file ``name`` of the
+        index's folder (``index.matrix.<sha256 of row ids and vectors, 16 hex>.npy``), which
+        :meth:`vectors` maps into memory instead of reading and widening them; other such
+        files are removed. Whether the file is there.
 
         The file is written once, widened straight into the buffer that is written (an .npy
         header, then the rows), synced and renamed into place (:func:`atomic_write`)."""
-        import numpy as np
-
-        digest = hashlib.sha256(rowids)          # of rowids + b"\0" + vecs, without a copy
-        digest.update(b"\0")
-        digest.update(vecs)
-        name = f"{_MATRIX_PREFIX}{digest.hexdigest()[:16]}.npy"
         target = self.folder / name
         try:
             if not target.is_file():
@@ -941,8 +956,8 @@ class Index:
                     except OSError:
                         pass
         except (OSError, OutputError):
-            return None
-        return name
+            return False
+        return True
 
     def prime(self, texts) -> None:
         """Teach the embedding model the token ids this index keeps for the words of
@@ -1068,6 +1083,7 @@ class Index:
                 return None
             import numpy as np
 
+            self._matrix_written()
             mapped = self._mapped()
             if mapped is not None:
                 self._vectors = mapped
@@ -1206,6 +1222,7 @@ class Index:
                 f"{st.removed} removed, {st.seconds * 1000:.0f} ms")
 
     def close(self) -> None:
+        self._matrix_written()
         self.conn.close()
         if self._stemmer is not None:
             self._stemmer.close()
