@@ -66,7 +66,10 @@ _RACY_NS = 2_000_000_000
 # From this many files to (re)parse on, a second process parses most of them while this one
 # parses the rest and writes to SQLite.
 _PARALLEL_FROM = 2000
-_CHUNKS = 8
+# The share of the files this process parses itself (it also writes every row): on 10,000
+# files a seventh left it waiting for the worker, a fourth left the worker waiting.
+_OWN_SHARE = 0.2
+_CHUNKS = 16
 # Roles of blocks that answer questions; the others (introduction, profile, framing,
 # section-intro, closing) are placed by templates, and never suggested as answers.
 ANSWER_ROLES = ANSWERING_ROLES
@@ -808,7 +811,7 @@ class Index:
             if pool is None:
                 jobs = iter([_prepare((root, todo, texts, embedding))])
             else:
-                own = len(todo) // 7
+                own = int(len(todo) * _OWN_SHARE)
                 size = max(1, (len(todo) - own) // _CHUNKS)
                 chunks = [todo[i:i + size] for i in range(own, len(todo), size)]
                 later = pool.imap(_prepare, [(root, chunk, texts, embedding)
