@@ -290,3 +290,38 @@ def test_the_matrix_file_is_written_while_the_index_is_searched(workspace, monke
     rowids, matrix = index.vectors()              # waits for it
     assert isinstance(matrix, np.memmap)
     assert len(list((workspace / ".drafter").glob("index.matrix.*.npy"))) == 1
+
+
+# --- the text embedded --------------------------------------------------------------------------
+
+def test_a_lead_is_single_spaced_whatever_the_white_space_of_its_text():
+    import random
+
+    from drafter.suggest.index import _lead
+
+    rng = random.Random(3)
+    spaces = [" ", "  ", "\t", "\n", "\u00a0", "\u2003", "\x1c"]
+    for _ in range(3000):
+        text = rng.choice(["", " ", "\n"]) + "".join(
+            rng.choice("wx") * rng.randint(1, 3)
+            + "".join(rng.choice(spaces) for _ in range(rng.randint(1, 3)))
+            for _ in range(rng.randint(0, 100)))
+        for words in (1, 5, 80):
+            lead = _lead(text, words)
+            assert lead == " ".join(lead.split()) == " ".join(text.split()[:words])
+
+
+def test_a_blocks_meaning_is_its_title_summary_and_leads_single_spaced(workspace):
+    from drafter.suggest.index import MEANING_BODY_WORDS, MEANING_VARIANT_WORDS
+    from drafter.suggest.text import strip_jinja
+
+    block = next(b for b in load_library(workspace / "positions") if len(b.variants) >= 2)
+    block.meta.title = " Spaced \t title\n"
+    variants = tuple(v.body for v in block.variants.values())
+    text = indexed_text(block.meta, block.body, {}, variants)
+    words = [*block.meta.title.split(), *block.meta.summary.split(),
+             *strip_jinja(block.body).split()[:MEANING_BODY_WORDS]]
+    for body in variants:
+        words.extend(strip_jinja(body).split()[:MEANING_VARIANT_WORDS])
+    assert text.meaning == " ".join(words)
+    assert text.meanings[1:] == tuple(block.meta.answers)

@@ -373,17 +373,20 @@ def indexed_text(meta: PositionMeta, body: str, topic_texts: dict[str, str],
     meanings: tuple[str, ...] = ()
     answers = meta.answers if meta.role.value in ANSWER_ROLES else []
     if meta.role.value in ANSWER_ROLES and meta.status.value != "retired":
-        parts = [meta.title, meta.summary, _lead(body, MEANING_BODY_WORDS)]
+        # the leads are single-spaced already (see _lead)
+        parts = [" ".join(meta.title.split()), " ".join(meta.summary.split()),
+                 _lead(body, MEANING_BODY_WORDS)]
         if MEANING_VARIANT_WORDS:
             parts.extend(_lead(v, MEANING_VARIANT_WORDS) for v in wordings)
-        meanings = (" ".join(" ".join(part.split()) for part in parts), *answers)
+        meanings = (" ".join(parts), *answers)
     if wordings:
         body = "\n\n".join((body.rstrip("\n"),) + tuple(v.strip("\n") for v in wordings)) + "\n"
     return IndexedText(meta.title, meta.summary, topics, body, "\n".join(answers), meanings)
 
 
 def _lead(text: str, words: int) -> str:
-    """The first ``words`` words of ``text``, joined by single spaces."""
+    """The first ``words`` words of ``text``, joined by single spaces (no other white space:
+    a remainder ``split`` leaves unsplit is cut off)."""
     return " ".join(text.split(maxsplit=words)[:words])
 
 
