@@ -803,6 +803,7 @@ class Index:
         embedding = model is not None
         self._vectors = None
         if len(todo) >= _PARALLEL_FROM and (os.cpu_count() or 1) > 1:
+            self._matrix_written()   # no fork while this index's matrix file is being written
             if model is not None:
                 model.tokenizer      # built once, before the fork, for both processes' new words
             try:
