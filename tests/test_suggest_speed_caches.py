@@ -190,10 +190,12 @@ def test_changed_tokenizer_file_rebuilds_index_and_word_cache(workspace, tmp_pat
 
 # --- the packed vectors ------------------------------------------------------------------------
 
-def _packed_equals_rows(conn) -> tuple[int, bool]:
+def _packed_equals_rows(index: Index) -> tuple[int, bool]:
     """(number of blocks with vectors, whether the packed form holds exactly their vectors):
     the row ids in ``packed``, the vectors in the matrix file it names (then not again in
     ``packed``), else in ``packed``."""
+    index._matrix_written()                       # the file is written in a thread
+    conn = index.conn
     rows = conn.execute("SELECT rowid, vec FROM vectors ORDER BY rowid").fetchall()
     rowids, vecs = conn.execute("SELECT rowids, vecs FROM packed WHERE kind = 'meaning'").fetchone()
     per_vector = [r[0] for r in rows for _ in range(len(r[1]) // (embed.DIM * 2))]
@@ -224,7 +226,7 @@ def test_blocks_with_several_vectors_are_packed_one_row_id_per_vector(workspace)
     assert rowids.tolist()[:4] == [first, first, first, second]
     assert matrix.shape == (len(rowids), embed.DIM)
     assert np.array_equal(matrix[0], matrix[2])
-    assert _packed_equals_rows(index.conn)[1]
+    assert _packed_equals_rows(index)[1]
 
 
 def test_packed_vectors_follow_edits_and_removals(workspace):
@@ -232,7 +234,7 @@ def test_packed_vectors_follow_edits_and_removals(workspace):
 
     age_library(workspace)
     index = open_index(workspace)
-    assert _packed_equals_rows(index.conn) == (23, True)
+    assert _packed_equals_rows(index) == (23, True)
     rowids, matrix = index.vectors()
     assert rowids.dtype == np.int64 and list(rowids) == sorted(rowids)
     assert len(set(rowids.tolist())) == 23
@@ -241,7 +243,7 @@ def test_packed_vectors_follow_edits_and_removals(workspace):
     edit_planned_obsolescence(workspace)
     index = open_index(workspace)
     assert (index.stats.mode, index.stats.reparsed) == ("cached", 1)
-    assert _packed_equals_rows(index.conn) == (23, True)
+    assert _packed_equals_rows(index) == (23, True)
     edited = index.conn.execute("SELECT rowid FROM blocks WHERE id = 'planned-obsolescence'"
                                 ).fetchone()[0]
     rowids, matrix = index.vectors()
@@ -255,7 +257,7 @@ def test_packed_vectors_follow_edits_and_removals(workspace):
         variant.unlink()
     index = open_index(workspace)
     assert index.stats.removed == 1
-    assert _packed_equals_rows(index.conn) == (22, True)
+    assert _packed_equals_rows(index) == (22, True)
     assert edited not in set(index.vectors()[0].tolist())
 
 
