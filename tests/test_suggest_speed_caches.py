@@ -190,12 +190,26 @@ def test_changed_tokenizer_file_rebuilds_index_and_word_cache(workspace, tmp_pat
 
 # --- the packed vectors ------------------------------------------------------------------------
 
-def _packed_equals_rows(conn) -> tuple[int, bool]:
+def _packed_equals_rows(index: Index) -> tuple[int, bool]:
+    """(number of blocks with vectors, whether the packed form holds exactly their vectors):
+    the row ids in ``packed``, the vectors in the matrix file it names (then not again in
+    ``packed``), else in ``packed``."""
+    index._matrix_written()                       # the file is written in a thread
+    conn = index.conn
     rows = conn.execute("SELECT rowid, vec FROM vectors ORDER BY rowid").fetchall()
     rowids, vecs = conn.execute("SELECT rowids, vecs FROM packed WHERE kind = 'meaning'").fetchone()
     per_vector = [r[0] for r in rows for _ in range(len(r[1]) // (embed.DIM * 2))]
-    return len(rows), (array("q", rowids).tolist() == per_vector
-                       and vecs == b"".join(r[1] for r in rows))
+    halves = b"".join(r[1] for r in rows)
+    name = conn.execute("SELECT value FROM meta WHERE key = 'matrix'").fetchone()[0]
+    if name:
+        folder = Path(conn.execute("PRAGMA database_list").fetchone()[2]).parent
+        matrix = np.load(folder / name, allow_pickle=False)
+        same = vecs == b"" and matrix.dtype == np.float32 and np.array_equal(
+            matrix, np.frombuffer(halves, dtype=np.float16).astype(np.float32)
+            .reshape(-1, embed.DIM))
+    else:
+        same = vecs == halves
+    return len(rows), array("q", rowids).tolist() == per_vector and same
 
 
 def test_blocks_with_several_vectors_are_packed_one_row_id_per_vector(workspace):
@@ -212,7 +226,7 @@ def test_blocks_with_several_vectors_are_packed_one_row_id_per_vector(workspace)
     assert rowids.tolist()[:4] == [first, first, first, second]
     assert matrix.shape == (len(rowids), embed.DIM)
     assert np.array_equal(matrix[0], matrix[2])
-    assert _packed_equals_rows(index.conn)[1]
+    assert _packed_equals_rows(index)[1]
 
 
 def test_packed_vectors_follow_edits_and_removals(workspace):
@@ -220,7 +234,7 @@ def test_packed_vectors_follow_edits_and_removals(workspace):
 
     age_library(workspace)
     index = open_index(workspace)
-    assert _packed_equals_rows(index.conn) == (23, True)
+    assert _packed_equals_rows(index) == (23, True)
     rowids, matrix = index.vectors()
     assert rowids.dtype == np.int64 and list(rowids) == sorted(rowids)
     assert len(set(rowids.tolist())) == 23
@@ -229,7 +243,7 @@ def test_packed_vectors_follow_edits_and_removals(workspace):
     edit_planned_obsolescence(workspace)
     index = open_index(workspace)
     assert (index.stats.mode, index.stats.reparsed) == ("cached", 1)
-    assert _packed_equals_rows(index.conn) == (23, True)
+    assert _packed_equals_rows(index) == (23, True)
     edited = index.conn.execute("SELECT rowid FROM blocks WHERE id = 'planned-obsolescence'"
                                 ).fetchone()[0]
     rowids, matrix = index.vectors()
@@ -243,7 +257,7 @@ def test_packed_vectors_follow_edits_and_removals(workspace):
         variant.unlink()
     index = open_index(workspace)
     assert index.stats.removed == 1
-    assert _packed_equals_rows(index.conn) == (22, True)
+    assert _packed_equals_rows(index) == (22, True)
     assert edited not in set(index.vectors()[0].tolist())
 
 
@@ -382,15 +396,17 @@ def test_model_preloads_after_the_scan_when_reused_before_a_rebuild(workspace, m
     assert events == ["scan"]
 
 
-def test_meaning_matrix_is_mapped_from_its_file_and_equals_the_packed_one(workspace):
+def test_meaning_matrix_is_mapped_from_its_file_and_equals_the_rows(workspace):
     index = open_index(workspace)
     rowids, matrix = index.vectors()
     assert isinstance(matrix, np.memmap) and matrix.dtype == np.float32
     files = sorted((workspace / ".drafter").glob("index.matrix.*.npy"))
     assert len(files) == 1
     row = index.conn.execute("SELECT rowids, vecs FROM packed WHERE kind = 'meaning'").fetchone()
-    packed = np.frombuffer(row[1], dtype=np.float16).astype(np.float32).reshape(-1, embed.DIM)
-    assert np.array_equal(np.asarray(matrix), packed)
+    assert row[1] == b""                          # the vectors are kept once, in the file
+    rows = index.conn.execute("SELECT vec FROM vectors ORDER BY rowid").fetchall()
+    halves = np.frombuffer(b"".join(r[0] for r in rows), dtype=np.float16)
+    assert np.array_equal(np.asarray(matrix), halves.astype(np.float32).reshape(-1, embed.DIM))
     assert rowids.tolist() == np.frombuffer(row[0], dtype=np.int64).tolist()
 
 
@@ -402,9 +418,9 @@ def test_an_edit_writes_a_new_matrix_file_and_removes_the_old_one(workspace):
     before = sorted(p.name for p in (workspace / ".drafter").glob("index.matrix.*.npy"))
     edit_planned_obsolescence(workspace)
     index = open_index(workspace)
+    rowids, matrix = index.vectors()              # waits for the file (written in a thread)
     after = sorted(p.name for p in (workspace / ".drafter").glob("index.matrix.*.npy"))
     assert len(before) == len(after) == 1 and before != after
-    rowids, matrix = index.vectors()
     assert isinstance(matrix, np.memmap)
     edited = index.conn.execute("SELECT rowid FROM blocks WHERE id = 'planned-obsolescence'"
                                 ).fetchone()[0]
@@ -414,7 +430,7 @@ def test_an_edit_writes_a_new_matrix_file_and_removes_the_old_one(workspace):
                           .reshape(-1, embed.DIM))
 
 
-def test_a_missing_or_damaged_matrix_file_falls_back_to_the_packed_row(workspace):
+def test_a_missing_or_damaged_matrix_file_falls_back_to_the_rows(workspace):
     index = open_index(workspace)
     expected = np.asarray(index.vectors()[1]).copy()
     index.close()

@@ -35,6 +35,10 @@ DIM = 256
 # (times DIM x 4 bytes).
 _CHUNK_TOKENS = 32_768
 
+# Between texts split in one go (Embedder._word_rows): a word no text may hold.
+_CUT = "\0"
+_CUT_JOIN = " \0 "
+
 _LOADED: dict[str, "Embedder | None"] = {}
 _LOADING = threading.Lock()
 
@@ -296,22 +300,52 @@ class Embedder:
             return self._embed(texts)
 
     def _embed(self, texts: list[str]):
-        import itertools
-
         np = self._np
-        split = [t.split() for t in texts]
-        flat = list(itertools.chain.from_iterable(split))
-        known = self._words
-        new = set(flat).difference(known)
-        if new:
-            self._learn(sorted(new))
-        items = np.fromiter(map(known.__getitem__, flat), dtype=np.int64, count=len(flat))
-        lengths = np.fromiter(map(len, split), dtype=np.int64, count=len(split))
+        items, lengths = self._word_rows(texts)
         starts = np.concatenate(([0], np.cumsum(lengths)[:-1]))
         out = self._pool(self._sums, items, lengths, starts)
         running = np.concatenate(([0], np.cumsum(self._counts[items])))
         counts = running[starts + lengths] - running[starts]
         out /= np.maximum(counts, 1)[:, None]
-        norms = np.linalg.norm(out, axis=1, keepdims=True)
-        np.divide(out, norms, out=out, where=norms > 0)
+        # Scaled to unit length a few thousand rows at a time (as numpy.linalg.norm computes
+        # the norm: the same values, without temporaries the size of the whole matrix).
+        for begin in range(0, len(out), 4096):
+            part = out[begin:begin + 4096]
+            norms = np.sqrt(np.add.reduce(part * part, axis=1, keepdims=True))
+            np.divide(part, norms, out=part, where=norms > 0)
         return out
+
+    def _word_rows(self, texts: list[str]):
+        """(rows, lengths): the row of ``_sums`` of each word of ``texts``, one text after
+        another (an int64 array), and each text's number of words; words not seen yet are
+        tokenized first (:meth:`_learn`).
+
+        The texts are split at white space in one go, joined by a NUL between them (a word of
+        its own); when a text, or a word already known, holds a NUL, each text is split on
+        its own instead (the same words)."""
+        import itertools
+
+        np = self._np
+        known = self._words
+        joined = _CUT_JOIN.join(texts) if len(texts) > 1 and _CUT not in known else ""
+        if joined and joined.count(_CUT) == len(texts) - 1:
+            flat = joined.split()
+            del joined
+            new = set(flat).difference(known)
+            new.discard(_CUT)
+            if new:
+                self._learn(sorted(new))
+            lookup = dict(known)
+            lookup[_CUT] = -1
+            rows = np.fromiter(map(lookup.__getitem__, flat), dtype=np.int64, count=len(flat))
+            cuts = np.flatnonzero(rows < 0)
+            lengths = np.diff(np.concatenate(([-1], cuts, [len(rows)]))) - 1
+            return np.delete(rows, cuts), lengths
+        split = [t.split() for t in texts]
+        flat = list(itertools.chain.from_iterable(split))
+        new = set(flat).difference(known)
+        if new:
+            self._learn(sorted(new))
+        rows = np.fromiter(map(known.__getitem__, flat), dtype=np.int64, count=len(flat))
+        lengths = np.fromiter(map(len, split), dtype=np.int64, count=len(split))
+        return rows, lengths

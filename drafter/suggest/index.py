@@ -14,11 +14,12 @@ Each answering block also has vectors of what it means (:mod:`drafter.suggest.em
 its own text and one for each question its front matter says it answers (``answers``, also
 searched as words), kept in the same file and refreshed with the block; an index built with
 another embedding model (or without one, when ``wordllama`` is not installed) is rebuilt. The
-vectors are also kept packed, as one float16 matrix and its row ids (table ``packed``),
-rewritten whenever one changes, and as float32 in ``index.matrix.<digest>.npy`` beside the
-index, which a run maps into memory (the packed row is read when that file is missing or
-damaged). The token ids of every word embedded so far, blocks' and questions' (table
-``words``), spare later runs the tokenizer.
+vectors are also kept packed, rewritten whenever one changes: as one float32 matrix in
+``index.matrix.<digest>.npy`` beside the index, which a run maps into memory, with its row ids
+in table ``packed`` (which holds the float16 matrix too only when no such file can be written:
+an index in memory, a read-only folder); when that file is missing or damaged the vectors are
+read from their rows. The token ids of every word embedded so far, blocks' and questions'
+(table ``words``), spare later runs the tokenizer.
 
 Block files are validated with the same schema as ``drafter draft``; a bad block is reported at
 its file and line, as everywhere else.
@@ -26,6 +27,8 @@ its file and line, as everywhere else.
 
 from __future__ import annotations
 
+import functools
+import gc
 import hashlib
 import heapq
 import io
@@ -34,6 +37,7 @@ import os
 import re
 import sqlite3
 import tempfile
+import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -63,7 +67,10 @@ _RACY_NS = 2_000_000_000
 # From this many files to (re)parse on, a second process parses most of them while this one
 # parses the rest and writes to SQLite.
 _PARALLEL_FROM = 2000
-_CHUNKS = 8
+# The share of the files this process parses itself (it also writes every row): on 10,000
+# files a seventh left it waiting for the worker, a fourth left the worker waiting.
+_OWN_SHARE = 0.2
+_CHUNKS = 16
 # Roles of blocks that answer questions; the others (introduction, profile, framing,
 # section-intro, closing) are placed by templates, and never suggested as answers.
 ANSWER_ROLES = ANSWERING_ROLES
@@ -200,6 +207,42 @@ def _parse_fast(data: bytes) -> tuple[PositionMeta, str] | None:
     return None if parsed is None else (parsed[0], parsed[1] + "\n")
 
 
+def _gc_paused(function):
+    """``function`` run with Python's cycle collector paused (and then as it was before): a
+    build allocates millions of objects that live until its end, none of them in cycles,
+    and collecting them again and again costs a tenth of its time."""
+    @functools.wraps(function)
+    def paused(*args, **kwargs):
+        enabled = gc.isenabled()
+        gc.disable()
+        try:
+            return function(*args, **kwargs)
+        finally:
+            if enabled:
+                gc.enable()
+    return paused
+
+
+def _parse_slow(path: str) -> tuple[PositionMeta, str] | None:
+    """Front matter and body of a block file the fast path could not vouch for, read by
+    ``load_block`` (as the caller would), or None when it is bad (the caller then reads it
+    again, for the error at its line)."""
+    try:
+        block = load_block(Path(path))
+    except DrafterError:
+        return None
+    return block.meta, block.body
+
+
+def _variant_slow(path: str) -> str | None:
+    """The body of a variant file, read by ``load_variant``, or None when it is bad."""
+    try:
+        return load_variant(Path(path)).body
+    except DrafterError:
+        return None
+
+
+@_gc_paused
 def _prepare(job) -> list:
     """Read and parse block files, for the index: runs in a worker process on big builds.
 
@@ -207,8 +250,8 @@ def _prepare(job) -> list:
     topic texts, whether to embed); a block's variant files are relative paths, in
     ``VARIANTS`` order. Each block gives ``(rel, mtime_ns, size, sha, data, prepared, vector)``
     where ``sha`` covers the block's file and its variants' (:func:`_digest`), ``prepared`` is
-    (id, topics, block values, indexed text) or None when the fast path could not take the
-    block or one of its variants (the caller then parses them again for the exact error), and
+    (id, topics, block values, indexed text) or None when the block or one of its variants
+    is bad or could not be read (the caller then parses them again for the exact error), and
     ``vector`` the stored bytes of its meaning's embedding, or None (not embedded here). The
     last item is ``None`` and the words the tokenizer met here with their token ids
     (:meth:`drafter.suggest.embed.Embedder.take_fresh`).
@@ -229,9 +272,13 @@ def _prepare(job) -> list:
         if sha is None and variant_data is not None:
             sha = _digest(data, variant_data)
         fast = _parse_fast(data)
+        if fast is None and variant_data is not None:
+            fast = _parse_slow(root + "/" + rel)
         prepared = None
         if fast is not None and variant_data is not None:
             bodies = [_variant_fast(v, d) for v, d in zip(variant_rels, variant_data)]
+            bodies = [b if b is not None else _variant_slow(root + "/" + v)
+                      for v, b in zip(variant_rels, bodies)]
             if all(b is not None for b in bodies):
                 meta, body = fast
                 prepared = _values(meta, body, topic_texts, tuple(bodies))
@@ -335,17 +382,20 @@ def indexed_text(meta: PositionMeta, body: str, topic_texts: dict[str, str],
     meanings: tuple[str, ...] = ()
     answers = meta.answers if meta.role.value in ANSWER_ROLES else []
     if meta.role.value in ANSWER_ROLES and meta.status.value != "retired":
-        parts = [meta.title, meta.summary, _lead(body, MEANING_BODY_WORDS)]
+        # the leads are single-spaced already (see _lead)
+        parts = [" ".join(meta.title.split()), " ".join(meta.summary.split()),
+                 _lead(body, MEANING_BODY_WORDS)]
         if MEANING_VARIANT_WORDS:
             parts.extend(_lead(v, MEANING_VARIANT_WORDS) for v in wordings)
-        meanings = (" ".join(" ".join(part.split()) for part in parts), *answers)
+        meanings = (" ".join(parts), *answers)
     if wordings:
         body = "\n\n".join((body.rstrip("\n"),) + tuple(v.strip("\n") for v in wordings)) + "\n"
     return IndexedText(meta.title, meta.summary, topics, body, "\n".join(answers), meanings)
 
 
 def _lead(text: str, words: int) -> str:
-    """The first ``words`` words of ``text``, joined by single spaces."""
+    """The first ``words`` words of ``text``, joined by single spaces (no other white space:
+    a remainder ``split`` leaves unsplit is cut off)."""
     return " ".join(text.split(maxsplit=words)[:words])
 
 
@@ -443,6 +493,23 @@ def _unpacked(rows) -> tuple[bytes, bytes]:
     return rowids.tobytes(), b"".join(vec for _, vec in rows)
 
 
+def _npy_float32(vecs: bytes) -> memoryview:
+    """The bytes of an .npy file holding float16 ``vecs`` (``embed.DIM`` values a row)
+    widened to an (n, embed.DIM) float32 matrix: the header and the rows in one buffer, the
+    rows widened in place (no copy of the whole file is made)."""
+    import numpy as np
+
+    half = np.frombuffer(vecs, dtype=np.float16).reshape(-1, embed.DIM)
+    header = io.BytesIO()
+    np.lib.format.write_array_header_1_0(header, {"descr": np.lib.format.dtype_to_descr(
+        np.dtype(np.float32)), "fortran_order": False, "shape": half.shape})
+    head = header.getvalue()                 # padded to a multiple of 64 bytes: rows aligned
+    out = np.empty(len(head) + half.size * 4, dtype=np.uint8)
+    out[:len(head)] = np.frombuffer(head, dtype=np.uint8)
+    np.copyto(out[len(head):].view(np.float32).reshape(half.shape), half)
+    return memoryview(out)
+
+
 def _marked(texts) -> list[str]:
     """The words between highlight() marks, lower-cased, each once, in order."""
     words: list[str] = []
@@ -484,6 +551,7 @@ class Index:
         self._vectors = None              # (rowids, unit vectors) of the answering blocks
         self._first: Index | None = None  # the index whose vectors a reader() shares
         self._answering = False           # whether temp.answering lists the answering blocks
+        self._writer: threading.Thread | None = None   # writing the matrix file (see _pack)
 
     # -- opening and building -----------------------------------------------------------------
 
@@ -633,14 +701,16 @@ class Index:
         with conn:
             conn.executemany(_INSERT_BLOCK, blocks)
             conn.executemany(_INSERT_TEXT, words)
-            index._insert_vectors(meanings)
-            index._pack()
+            index._pack(index._insert_vectors(meanings))
         return index
 
     def _create(self, meta: dict) -> None:
         self.conn.executescript(_SCHEMA)
-        # Fewer, larger segment merges while building (FTS5's default is 4).
+        # Fewer, larger segment merges while building (FTS5's default is 4), and fewer
+        # segments to merge: terms are held in memory until 16 MB of them (default 1 MB) or
+        # the end of the transaction, a fourth less work for a build from nothing.
         self.conn.execute("INSERT INTO fts(fts, rank) VALUES ('automerge', 8)")
+        self.conn.execute("INSERT INTO fts(fts, rank) VALUES ('hashsize', 16777216)")
         with self.conn:
             self.conn.executemany("INSERT INTO meta(key, value) VALUES (?, ?)",
                                   sorted(meta.items()))
@@ -722,10 +792,10 @@ class Index:
                 self._delete(old[3])
                 owners.pop(old[4], None)
                 todo.append((rel, mtime_ns, size, sha, data, variant_rels))
-            if todo:
-                self._parse_and_insert(root, todo, owners, next_rowid)
+            inserted = self._parse_and_insert(root, todo, owners, next_rowid) if todo else []
             if todo or removed:
-                self._pack()
+                # built from nothing: every vector is in hand, none needs reading back
+                self._pack(None if stored else inserted)
                 # what was kept of searches is for the library as it was
                 self.conn.execute("DELETE FROM meta WHERE key IN ('terms', 'postings')")
             self.conn.execute("DELETE FROM variants")
@@ -746,9 +816,11 @@ class Index:
         self.conn.executemany("INSERT OR REPLACE INTO meta(key, value) VALUES (?, ?)",
                               [("listing", listing), ("blocks", str(len(blocks)))])
 
+    @_gc_paused
     def _parse_and_insert(self, root: str, todo: list, owners: dict[str, str],
-                          next_rowid: int) -> None:
-        """Parse the files of ``todo`` and index them, in order.
+                          next_rowid: int) -> list[tuple[int, bytes]]:
+        """Parse the files of ``todo`` and index them, in order; the (rowid, stored vectors)
+        of the blocks embedded.
 
         For big builds a forked process parses most files (in chunks, handed back as they are
         ready) while this one parses the first share and writes every row to SQLite.
@@ -760,6 +832,9 @@ class Index:
         embedding = model is not None
         self._vectors = None
         if len(todo) >= _PARALLEL_FROM and (os.cpu_count() or 1) > 1:
+            self._matrix_written()   # no fork while this index's matrix file is being written
+            if model is not None:
+                model.tokenizer      # built once, before the fork, for both processes' new words
             try:
                 import multiprocessing
                 pool = multiprocessing.get_context("fork").Pool(1)
@@ -769,13 +844,14 @@ class Index:
             if pool is None:
                 jobs = iter([_prepare((root, todo, texts, embedding))])
             else:
-                own = len(todo) // 7
+                own = int(len(todo) * _OWN_SHARE)
                 size = max(1, (len(todo) - own) // _CHUNKS)
                 chunks = [todo[i:i + size] for i in range(own, len(todo), size)]
                 later = pool.imap(_prepare, [(root, chunk, texts, embedding)
                                              for chunk in chunks])
                 jobs = _chain(lambda: _prepare((root, todo[:own], texts, embedding)), later)
             rowid = next_rowid
+            inserted: list[tuple[int, bytes]] = []
             for prepared in jobs:
                 blocks, words, meanings, vectors = [], [], [], []
                 self._keep_words(prepared.pop()[1])
@@ -805,12 +881,14 @@ class Index:
                 self.conn.executemany(_INSERT_BLOCK, blocks)
                 self.conn.executemany(_INSERT_TEXT, words)
                 self.conn.executemany(_INSERT_VECTOR, vectors)
-                self._insert_vectors(meanings)
+                inserted.extend(vectors)
+                inserted.extend(self._insert_vectors(meanings))
         finally:
             if pool is not None:
                 pool.terminate()
                 pool.join()
         self.stats.reparsed += len(todo)
+        return inserted
 
     def _check(self, path: str, block_id: str, topics, rel: str,
                owners: dict[str, str]) -> None:
@@ -832,20 +910,22 @@ class Index:
         self.conn.execute("DELETE FROM blocks WHERE rowid = ?", (rowid,))
         self.conn.execute("DELETE FROM vectors WHERE rowid = ?", (rowid,))
 
-    def _insert_vectors(self, meanings: list[tuple[int, tuple[str, ...]]]) -> None:
-        """Embed and store the meanings of blocks: (rowid, texts) pairs; nothing without a
-        model."""
+    def _insert_vectors(self, meanings: list[tuple[int, tuple[str, ...]]]
+                        ) -> list[tuple[int, bytes]]:
+        """Embed and store the meanings of blocks: (rowid, texts) pairs; the (rowid, stored
+        vectors) written, none without a model."""
         self._vectors = None
         if not meanings:
-            return
+            return []
         model = embed.load()
         if model is None:
-            return
+            return []
         self.prime(text for _, texts in meanings for text in texts)
         stored = _embed_meanings(model, [texts for _, texts in meanings])
-        self.conn.executemany(_INSERT_VECTOR, [(rowid, data)
-                                               for (rowid, _), data in zip(meanings, stored)])
+        rows = [(rowid, data) for (rowid, _), data in zip(meanings, stored)]
+        self.conn.executemany(_INSERT_VECTOR, rows)
         self._keep_words(model.take_fresh())
+        return rows
 
     def _keep_words(self, tokens: dict[str, list[int]]) -> None:
         """Store words' token ids (int32), for later runs (see :meth:`prime`)."""
@@ -855,33 +935,56 @@ class Index:
             self.conn.executemany(_INSERT_WORD, [(w, array("i", tokens[w]).tobytes())
                                                  for w in sorted(tokens)])
 
-    def _pack(self) -> None:
-        """Write the meaning vectors again as one matrix: ``packed``, with each vector's block
-        row id (in rowid order; a block's vectors, if it has several, one after another)."""
-        rowids, vecs = _unpacked(self.conn.execute(
-            "SELECT rowid, vec FROM vectors ORDER BY rowid").fetchall())
+    def _pack(self, fresh: list[tuple[int, bytes]] | None = None) -> None:
+        """Write the meaning vectors again as one matrix: the float32 matrix file
+        (:meth:`_write_matrix`, in a thread) and, in ``packed``, each vector's block row id (in
+        rowid order; a block's vectors, if it has several, one after another), with the
+        float16 vectors themselves only when the index has no folder for the file (an index
+        in memory). ``fresh``: every (rowid, stored vectors) of the index when the caller has
+        them all in hand (a build from nothing), in any order; else they are read from
+        ``vectors``.
+
+        The file is written while the caller goes on (committing, searching); :meth:`vectors`
+        waits for it. A file that could not be written is a missing file: the vectors are
+        then read from their rows."""
+        self._matrix_written()
+        if fresh is None:
+            rows = self.conn.execute("SELECT rowid, vec FROM vectors ORDER BY rowid").fetchall()
+        else:
+            rows = sorted(fresh)
+        rowids, vecs = _unpacked(rows)
+        name = ""
+        if self.folder is not None:
+            digest = hashlib.sha256(rowids)      # of rowids + b"\0" + vecs, without a copy
+            digest.update(b"\0")
+            digest.update(vecs)
+            name = f"{_MATRIX_PREFIX}{digest.hexdigest()[:16]}.npy"
+            self._writer = threading.Thread(target=self._write_matrix, args=(name, vecs),
+                                            name="drafter-matrix")
+            self._writer.start()
         self.conn.execute("INSERT OR REPLACE INTO packed(kind, rowids, vecs) VALUES (?, ?, ?)",
-                          (MEANING, rowids, vecs))
-        name = self._write_matrix(rowids, vecs) if self.folder is not None else None
+                          (MEANING, rowids, b"" if name else vecs))
         self.conn.execute("INSERT OR REPLACE INTO meta(key, value) VALUES ('matrix', ?)",
-                          (name or "",))
+                          (name,))
 
-    def _write_matrix(self, rowids: bytes, vecs: bytes) -> str | None:
-        """Keep the packed vectors as float32 in a file of the index's folder, named after
-        their digest (``index.matrix.<sha256, 16 hex>.npy``), which :meth:`vectors` maps into
-        memory instead of reading and widening them; other such files are removed. The name,
-        or None when the folder cannot be written (the packed row is used then)."""
-        import numpy as np
+    def _matrix_written(self) -> None:
+        """Wait until the matrix file :meth:`_pack` started writing is written (or not)."""
+        writer, self._writer = self._writer, None
+        if writer is not None:
+            writer.join()
 
-        digest = hashlib.sha256(rowids + b"\0" + vecs).hexdigest()[:16]
-        name = f"{_MATRIX_PREFIX}{digest}.npy"
+    def _write_matrix(self, name: str, vecs: bytes) -> bool:
+        """Keep the packed float16 vectors ``vecs`` as float32 in the file ``name`` of the
+        index's folder (``index.matrix.<sha256 of row ids and vectors, 16 hex>.npy``), which
+        :meth:`vectors` maps into memory instead of reading and widening them; other such
+        files are removed. Whether the file is there.
+
+        The file is written once, widened straight into the buffer that is written (an .npy
+        header, then the rows), synced and renamed into place (:func:`atomic_write`)."""
         target = self.folder / name
         try:
             if not target.is_file():
-                matrix = np.frombuffer(vecs, dtype=np.float16).astype(np.float32)
-                buffer = io.BytesIO()
-                np.save(buffer, matrix.reshape(-1, embed.DIM))
-                atomic_write(target, buffer.getvalue())
+                atomic_write(target, _npy_float32(vecs))
             for other in self.folder.glob(_MATRIX_PREFIX + "*.npy"):
                 if other.name != name:
                     try:
@@ -889,8 +992,8 @@ class Index:
                     except OSError:
                         pass
         except (OSError, OutputError):
-            return None
-        return name
+            return False
+        return True
 
     def prime(self, texts) -> None:
         """Teach the embedding model the token ids this index keeps for the words of
@@ -1112,6 +1215,7 @@ class Index:
                 return None
             import numpy as np
 
+            self._matrix_written()
             mapped = self._mapped()
             if mapped is not None:
                 self._vectors = mapped
@@ -1274,6 +1378,7 @@ class Index:
                 f"{st.removed} removed, {st.seconds * 1000:.0f} ms")
 
     def close(self) -> None:
+        self._matrix_written()
         self.conn.close()
         if self._stemmer is not None:
             self._stemmer.close()
