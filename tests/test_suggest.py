@@ -547,6 +547,7 @@ def test_document_frequencies_are_remembered_until_the_library_changes(workspace
     counts = index.document_frequencies(["spectre", "encryption", "zebrafish"])
     assert counts["spectre"] >= 1 and counts["encryption"] > counts["spectre"]
     assert counts["zebrafish"] == 0
+    index.keep_searches()                 # what a ranking learnt is kept in one transaction
     remembered = dict(index.conn.execute("SELECT term, docs FROM terms"))
     assert remembered[index.stems(["spectre"])["spectre"]] == counts["spectre"]
     assert index.document_frequencies(["spectre", "zebrafish"]) == {
@@ -565,8 +566,9 @@ def test_document_frequencies_are_remembered_until_the_library_changes(workspace
     reader = open_index(workspace)
     reader.conn.close()
     reader.conn = sqlite3.connect(f"file:{index_file}?mode=ro", uri=True)
-    assert reader.document_frequencies(["zebrafish", "encryption"]) == {
-        "zebrafish": 1, "encryption": counts["encryption"]}
+    assert reader.document_frequencies(["zebrafish", "encryption", "quokka"]) == {
+        "zebrafish": 1, "encryption": counts["encryption"], "quokka": 0}
+    reader.keep_searches()
     reader.close()
 
 

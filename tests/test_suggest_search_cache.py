@@ -122,6 +122,7 @@ def test_words_are_stemmed_once_then_read_from_the_index(workspace):
     stems = index.stems(["reporting", "encryption", "providers", "---"])
     assert stems == {"reporting": "report", "encryption": "encrypt", "providers": "provid",
                      "---": ""}
+    index.keep_searches()
     index.close()
     index = open_index(workspace)
     assert index.stems(["reporting", "---"]) == {"reporting": "report", "---": ""}

@@ -547,6 +547,8 @@ class Index:
         # those found since the index last kept them
         self._postings: dict[tuple[str, str], tuple[list[int], list[float]]] = {}
         self._fresh_postings: dict[tuple[str, str], tuple[list[int], list[float]]] = {}
+        self._fresh_stems: dict[str, str] = {}    # stemmed since the index last kept them
+        self._fresh_terms: dict[str, int] = {}    # counted since the index last kept them
         self._size: int | None = None
         self._vectors = None              # (rowids, unit vectors) of the answering blocks
         self._first: Index | None = None  # the index whose vectors a reader() shares
@@ -730,6 +732,7 @@ class Index:
         self._rows.clear()
         self._postings.clear()
         self._fresh_postings.clear()
+        self._fresh_terms.clear()
         scan_started = time.time_ns()
         current, current_variants = _scan(root)
         if preload:
@@ -1071,22 +1074,8 @@ class Index:
                 f"({','.join('?' * len(missing))})", missing))
             fresh = {s: found.get(s, 0) for s in missing}
             counts.update(fresh)
-            self._remember(listing, meta.get("terms") == listing, fresh)
+            self._fresh_terms.update(fresh)       # kept by keep_searches()
         return {s: counts.get(s, 0) for s in unique}
-
-    def _remember(self, listing: str, current: bool, counts: dict[str, int]) -> None:
-        """Keep document frequencies for the next question; counts taken for another listing
-        of the library are dropped first.  A read-only index just does not remember."""
-        try:
-            with self.conn:
-                if not current:
-                    self.conn.execute("DELETE FROM terms")
-                    self.conn.execute(
-                        "INSERT OR REPLACE INTO meta(key, value) VALUES ('terms', ?)", (listing,))
-                self.conn.executemany("INSERT OR REPLACE INTO terms(term, docs) VALUES (?, ?)",
-                                      sorted(counts.items()))
-        except sqlite3.OperationalError:
-            pass
 
     def search(self, phrases, weights: tuple[float, float, float, float, float],
                limit: int) -> list[tuple[int, float]]:
@@ -1174,31 +1163,47 @@ class Index:
             self._answering = True
 
     def keep_searches(self) -> None:
-        """Store the phrases searched since the index last did (see :meth:`search`), for the
-        field weights searched with most recently; the kept ones are dropped first when the
-        library or the weights changed, or when more than ``_KEPT_PHRASES`` would be kept. A
-        read-only or busy index just does not keep them."""
-        fresh = self._fresh_postings
-        if not fresh:
+        """Store, in one transaction, what searching learnt since the index last did: the
+        words stemmed, the document frequencies counted (for this listing of the library:
+        those of another are dropped first) and the phrases searched (see :meth:`search`),
+        for the field weights searched with most recently (dropped first when the library or
+        the weights changed, or when more than ``_KEPT_PHRASES`` would be kept). A read-only
+        or busy index just does not keep them."""
+        stems, terms, fresh = self._fresh_stems, self._fresh_terms, self._fresh_postings
+        if not (stems or terms or fresh):
             return
         from array import array
 
-        key = next(reversed(fresh))[0]
+        key = next(reversed(fresh))[0] if fresh else None
         items = sorted((phrase, array("q", ids).tobytes(), array("d", values).tobytes())
                        for (k, phrase), (ids, values) in list(fresh.items()) if k == key)
+        stemmed, counted = sorted(stems.items()), sorted(terms.items())
+        stems.clear()
+        terms.clear()
         fresh.clear()
         try:
             with self.conn:
                 meta = dict(self.conn.execute(
-                    "SELECT key, value FROM meta WHERE key IN ('listing', 'postings')"))
-                current = f"{meta.get('listing')}\n{key}"
-                kept = self.conn.execute("SELECT count(*) FROM postings").fetchone()[0]
-                if meta.get("postings") != current or kept + len(items) > _KEPT_PHRASES:
-                    self.conn.execute("DELETE FROM postings")
-                    self.conn.execute("INSERT OR REPLACE INTO meta(key, value) "
-                                      "VALUES ('postings', ?)", (current,))
-                self.conn.executemany("INSERT OR REPLACE INTO postings(phrase, rowids, scores)"
-                                      " VALUES (?, ?, ?)", items)
+                    "SELECT key, value FROM meta WHERE key IN ('listing', 'postings', 'terms')"))
+                listing = meta.get("listing") or ""
+                self.conn.executemany("INSERT OR IGNORE INTO stems(word, stem) VALUES (?, ?)",
+                                      stemmed)
+                if counted:
+                    if meta.get("terms") != listing:
+                        self.conn.execute("DELETE FROM terms")
+                        self.conn.execute("INSERT OR REPLACE INTO meta(key, value) "
+                                          "VALUES ('terms', ?)", (listing,))
+                    self.conn.executemany("INSERT OR REPLACE INTO terms(term, docs) "
+                                          "VALUES (?, ?)", counted)
+                if items:
+                    current = f"{listing}\n{key}"
+                    kept = self.conn.execute("SELECT count(*) FROM postings").fetchone()[0]
+                    if meta.get("postings") != current or kept + len(items) > _KEPT_PHRASES:
+                        self.conn.execute("DELETE FROM postings")
+                        self.conn.execute("INSERT OR REPLACE INTO meta(key, value) "
+                                          "VALUES ('postings', ?)", (current,))
+                    self.conn.executemany("INSERT OR REPLACE INTO postings(phrase, rowids,"
+                                          " scores) VALUES (?, ?, ?)", items)
         except sqlite3.OperationalError:
             pass
 
@@ -1315,12 +1320,7 @@ class Index:
             for word in new:
                 found.setdefault(word, "")
             self._stems.update(found)
-            try:
-                with self.conn:
-                    self.conn.executemany("INSERT OR IGNORE INTO stems(word, stem) VALUES (?, ?)",
-                                          sorted(found.items()))
-            except sqlite3.OperationalError:   # a read-only or busy index does not remember
-                pass
+            self._fresh_stems.update(found)       # kept by keep_searches()
         return {w: self._stems[w] for w in words}
 
     def matched_words(self, rowids, query: str | None) -> dict[int, list[str]]:
@@ -1369,6 +1369,8 @@ class Index:
         other._rows = self._rows
         other._postings = self._postings
         other._fresh_postings = self._fresh_postings
+        other._fresh_stems = self._fresh_stems
+        other._fresh_terms = self._fresh_terms
         return other
 
     def describe(self) -> str:
