@@ -201,6 +201,8 @@ def out_of_fold(cached, folds: int = 4, seed: int = 0) -> dict[str, list[float]]
     ``folds - 1`` folds of the questions (shuffled with ``seed``)."""
     import random
 
+    from drafter.suggest.rank import MAX_CONFIDENT
+
     order = [item.id for item, _ in cached]
     random.Random(seed).shuffle(order)
     fold_of = {qid: k % folds for k, qid in enumerate(order)}
@@ -211,14 +213,8 @@ def out_of_fold(cached, folds: int = 4, seed: int = 0) -> dict[str, list[float]]
         for item, (scored, _) in cached:
             if fold_of[item.id] == k:
                 out[item.id] = [_chance(model, scored, n)
-                                for n in range(min(_max_confident(), len(scored)))]
+                                for n in range(min(MAX_CONFIDENT, len(scored)))]
     return out
-
-
-def _max_confident() -> int:
-    from drafter.suggest.rank import MAX_CONFIDENT
-
-    return MAX_CONFIDENT
 
 
 def _chance(model, scored, n: int) -> float:
