@@ -88,6 +88,20 @@ def test_the_reason_quotes_the_question_it_resembles(workspace):
     assert "warrant signed by a judge" in first.why
 
 
+def test_a_loose_resemblance_is_not_quoted(workspace):
+    """Below "very close", the reason says how close the meaning is and quotes nothing."""
+    from drafter.suggest.rank import QUOTE_FROM
+
+    suggester = Suggester(open_index(workspace))
+    ranked = suggester.question("How long should a review of a notice take before the "
+                                "authority decides on it?", "UK", limit=5)
+    loose = [s for s in ranked.suggestions[:3] if s.similarity is not None
+             and s.similarity < QUOTE_FROM]
+    assert loose
+    for s in loose:
+        assert "like a question it answers" not in s.why and s.why.startswith("meaning: ")
+
+
 def test_editing_answers_refreshes_the_block_only(workspace):
     open_index(workspace).close()
     path = block_file(workspace, "planned-obsolescence")

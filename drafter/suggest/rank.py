@@ -349,7 +349,7 @@ class Ranker:
     def _why(self, row: BlockRow, hits: list[TopicHit], words: list[str],
              jurisdiction: str, sim: float | None, asked: str | None = None) -> str:
         parts = []
-        if sim is not None and asked is not None:
+        if sim is not None and asked is not None and sim >= QUOTE_FROM:
             parts.append(f"meaning: {_closeness(sim)}, like a question it answers, "
                          f"\u201c{_shorten(asked)}\u201d (similarity {sim:.2f})")
         elif sim is not None:
@@ -437,6 +437,11 @@ def confident_by(w: Weights, scored: list, n: int, jurisdiction: str,
 def _shorten(text: str, words: int = 14) -> str:
     split = text.split()
     return " ".join(split[:words]) + (" \u2026" if len(split) > words else "")
+
+
+# A reason quotes the question a block answers that resembles the one asked only from this
+# similarity ("very close"): below it the resemblance is too loose to be worth showing.
+QUOTE_FROM = 0.6
 
 
 def _closeness(sim: float) -> str:
