@@ -103,7 +103,7 @@ class Suggester:
 
     def _keep_words(self) -> None:
         """Keep in the index what this ranking learnt: the tokens of new words, and the
-        phrases searched (:meth:`Index.keep_searches`)."""
+        stems, document frequencies and phrases searched (:meth:`Index.keep_searches`)."""
         w = self.ranker.weights
         if w.meaning > 0:
             self.index.keep_words()

@@ -1045,8 +1045,9 @@ class Index:
         tokenizer): 0 for words the library never uses.
 
         FTS5's vocabulary answers for the words asked (a lookup per word, costing in
-        proportion to its blocks); the answers are kept in a table until the library changes,
-        so a question asked again costs one indexed read.  Counting the whole vocabulary at
+        proportion to its blocks); the answers are kept in memory, and in a table by
+        :meth:`keep_searches`, until the library changes, so a question asked again costs one
+        indexed read.  Counting the whole vocabulary at
         once would cost a fifth of a second for 10,000 blocks, for the few words questions use.
         """
         stems = self.stems(words)
