@@ -95,14 +95,16 @@ def accept(pid: str) -> Callable[[CommentedMap], str]:
 def reject(pid: str, live: list[str]) -> Callable[[CommentedMap], str]:
     """Take ``pid`` out of the answer: from ``suggested`` or ``positions`` when it is there;
     for an automatic pick (``live``, the library's confident suggestions the draft would use),
-    record the other picks as ``suggested`` so the rejected one stays out. A candidate the
-    answer does not use changes nothing, and the message says so."""
+    record the other picks as ``suggested`` so the rejected one stays out. The message says
+    "removed" for an accepted position (the page's Remove button), and that nothing changed
+    for a candidate the answer does not use."""
     def change(entry: CommentedMap) -> str:
         suggested, positions = _ids(entry, "suggested"), _ids(entry, "positions")
         if pid in suggested:
             _set_ids(entry, "suggested", [p for p in suggested if p != pid])
         elif pid in positions:
             _set_ids(entry, "positions", [p for p in positions if p != pid])
+            return f"removed {pid}"
         elif pid in live:
             rest = [p for p in live if p != pid and p not in positions]
             _set_ids(entry, "suggested", rest)

@@ -57,6 +57,17 @@ def test_reject_of_a_candidate_the_answer_does_not_use_says_nothing_changed(cons
     assert consultation.read_text() == before
 
 
+def test_removing_an_accepted_position_says_removed(consultation):
+    token = edits.answer_token(consultation, "1")
+    edits.edit_answer(consultation, "1", token, edits.accept("eu-oppose-backdoors"))
+    token = edits.answer_token(consultation, "1")
+    said = edits.edit_answer(consultation, "1", token, edits.reject("eu-oppose-backdoors", []))
+    assert said == "removed eu-oppose-backdoors"
+    from drafter.load.yamlsrc import load_yaml_file
+    data, _ = load_yaml_file(consultation)
+    assert "positions" not in data["answers"]["1"]
+
+
 def test_saving_an_empty_answer_removes_it(consultation):
     edits.edit_answer(consultation, "2", edits.answer_token(consultation, "2"),
                       edits.set_text("Some text."))
