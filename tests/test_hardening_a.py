@@ -409,6 +409,27 @@ def test_item04_fast_yaml_path_leaves_aliases_to_the_budget():
     assert not may_have_aliases("summary: the opportunity to **ensure** that\n- a **b**\n")
 
 
+def test_item04_alias_check_is_the_rule_of_where_a_node_starts():
+    """The check finds each '*' and then looks back along its line; it must say what the rule
+    says, written as one pattern: a '*' and a name character, at a line's start after
+    indentation, after '- ' or '? ', or after ':', '[', '{' or ','."""
+    import random
+    import re
+
+    from drafter.load.yamlsrc import may_have_aliases
+
+    rule = re.compile(r"(?:^[ \t]*|[?-][ \t]+|[:\[{,][ \t]*)\*[^\s\[\]{},]", re.M)
+    pick = random.Random(4).choice
+    alphabet = list(" \t\n*-?:[]{},ab\"'")
+    texts = ["".join(pick(alphabet) for _ in range(n % 15)) for n in range(20_000)]
+    flagged = 0
+    for text in texts:
+        expected = rule.search(text) is not None
+        flagged += expected
+        assert may_have_aliases(text) == expected, repr(text)
+    assert 1_000 < flagged < 19_000          # both answers are exercised
+
+
 # -- item 2: text from consultations is data, never provenance or structure ---------------------
 
 INTL = EXAMPLES / "ntia-international-internet-policy.yaml"

@@ -140,6 +140,10 @@ class PositionMeta(Strict):
             raise ValueError(f"a {role.value} block answers no question; only "
                              f"{', '.join(ANSWERING_ROLES)} blocks list the questions they "
                              "answer")
+        cleaned = [" ".join(q.split()) for q in value]
+        if (all(cleaned) and max(map(len, value), default=0) <= MAX_ANSWER_CHARS
+                and not any("\n" in q for q in value)):
+            return cleaned                  # the usual case, checked at once: no loop below
         for n, question in enumerate(value, start=1):
             if not question.strip():
                 raise ValueError(f"question {n} is empty")
@@ -147,7 +151,7 @@ class PositionMeta(Strict):
                 raise ValueError(f"question {n} must be one line")
             if len(question) > MAX_ANSWER_CHARS:
                 raise ValueError(f"question {n} is longer than {MAX_ANSWER_CHARS} characters")
-        return [" ".join(q.split()) for q in value]
+        return cleaned
 
     def applies_to(self, jurisdiction: str) -> bool:
         return "any" in self.jurisdictions or jurisdiction in self.jurisdictions

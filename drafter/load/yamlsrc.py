@@ -164,13 +164,24 @@ def parse_yaml(text: str, path: Path | None = None, line_offset: int = 0) -> tup
 # Where a YAML node may start with an alias: at a line's start (after indentation), after a
 # block indicator ("- ", "? ") or after ":", "[", "{" or ",". A "*" inside a scalar ("to
 # **ensure**", "a*b") is not an alias.
-_ALIAS = re.compile(r"(?:^[ \t]*|[?-][ \t]+|[:\[{,][ \t]*)\*[^\s\[\]{},]", re.M)
+# Each '*' is found first (a pattern that opens with a literal is searched for quickly), then
+# the text before it on its line is checked: one pattern that opened with the alternatives
+# tried them at every character, 60 µs for a 2 KB front matter against 3 µs.
+_STAR = re.compile(r"\*[^\s\[\]{},]")
 
 
 def may_have_aliases(text: str) -> bool:
     """Whether YAML ``text`` may use an alias (``*name``); a fast parser that expands aliases
     without a budget must leave such text to :func:`parse_yaml`."""
-    return _ALIAS.search(text) is not None
+    if "*" not in text:
+        return False
+    for found in _STAR.finditer(text):
+        at = found.start()
+        before = text[text.rfind("\n", 0, at) + 1:at]
+        bare = before.rstrip(" \t")
+        if not bare or bare[-1] in ":[{," or (bare[-1] in "?-" and len(bare) < len(before)):
+            return True
+    return False
 
 
 def load_plain(text: str, path: Path | None = None) -> Any:
