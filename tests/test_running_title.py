@@ -5,17 +5,13 @@ it (US Comments, EU Contribution, UK Response)."""
 from __future__ import annotations
 
 import io
-import subprocess
-import sys
-from pathlib import Path
 
 import docx
-import pytest
 
 from drafter.compose.composer import running_title
 from drafter.load.models import Consultation
 from drafter.load.org import load_org
-from tests.conftest import ROOT
+from tests.conftest import ROOT, run_cli
 
 LONG = ("Consultation on Proposals to Strengthen the Investigatory Powers Act 2016 and the "
         "Notices Regime")
@@ -76,10 +72,9 @@ def test_running_title_in_a_uk_response_docx_through_the_cli(workspace, tmp_path
     consultation = workspace / "examples" / "ho-investigatory-powers.yaml"
     consultation.write_text(HOME_OFFICE)
     out = tmp_path / "ho.docx"
-    run = subprocess.run([sys.executable, "-m", "drafter", "draft", str(consultation),
-                          "--template", "uk-consultation-response", "-o", str(out)],
-                         capture_output=True, text=True, cwd=workspace)
-    assert run.returncode == 0, run.stderr
+    run = run_cli("draft", consultation, "--template", "uk-consultation-response", "-o", out,
+                  cwd=workspace)
+    assert run.code == 0, run.err
     document = docx.Document(io.BytesIO(out.read_bytes()))
     headers = [p.text for s in document.sections for p in s.header.paragraphs if p.text]
     assert headers and all(h.startswith("i2Coalition Response to HO") for h in headers), headers

@@ -330,8 +330,8 @@ class WebApp:
         from drafter.output import atomic_write
 
         form = await self.form(request)
-        names = ("title", "agency", "agency_short", "kind", "jurisdiction", "docket",
-                 "deadline", "questions", "fr_number")
+        names = ("title", "agency", "agency_short", "agency_ref", "kind", "jurisdiction",
+                 "docket", "deadline", "questions", "fr_number")
         values = {k: str(form.get(k) or "").strip() for k in names}
         notice_json = str(form.get("notice_json") or "")
         upload = form.get("notice_file")
@@ -386,6 +386,7 @@ class WebApp:
             fields = merge_fields(imported, questions, title=values["title"] or None,
                                   agency=values["agency"] or None,
                                   agency_short=values["agency_short"] or None,
+                                  agency_ref=values["agency_ref"] or None,
                                   kind=values["kind"] or None,
                                   jurisdiction=values["jurisdiction"] or None,
                                   docket=values["docket"] or None, deadline=deadline)
