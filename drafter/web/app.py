@@ -500,7 +500,7 @@ class WebApp:
             "used_template": draft.composition.template.name if draft else "",
             "pdf": bool(shutil.which("soffice") or os.environ.get("DRAFTER_SOFFICE")),
             "days": (model.deadline - self.today()).days if model.deadline else None,
-            "confident_at": confident_at,
+            "confident_at": confident_at, "estimated": _estimated(),
             "suggesting": any(q["offered"] for q in questions)}
 
     def _confident_at(self) -> int | None:
@@ -953,6 +953,12 @@ class WebApp:
 
 
 OFFERED = 3          # ranked suggestions shown per question (besides the recorded picks)
+
+
+def _estimated() -> int:
+    """How many of a question's best matches the ranker estimates a chance of fitting for."""
+    from drafter.suggest.rank import MAX_CONFIDENT
+    return MAX_CONFIDENT
 
 
 def _chance(s) -> int | None:

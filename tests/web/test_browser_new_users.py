@@ -70,7 +70,7 @@ def _shot(page, tmp_path, name):
 
 
 def test_fits_percentage_unexplained_now_explained_once_per_page(opened, workspace, tmp_path):
-    from drafter.suggest.rank import HYBRID
+    from drafter.suggest.rank import HYBRID, MAX_CONFIDENT
 
     page, _ = opened
     expect = _expect()
@@ -80,7 +80,8 @@ def test_fits_percentage_unexplained_now_explained_once_per_page(opened, workspa
     expect(about).to_have_count(1)
     text = " ".join(about.inner_text().split())
     assert "how likely a reviewer would accept the position as the answer" in text
-    assert "learnt from questions reviewers have answered" in text
+    assert ("learnt from questions reviewers have answered, for the "
+            f"{MAX_CONFIDENT} best matches") in text
     assert f"only from a chance of {confident_at}%" in text
     body = page.locator("main").inner_text()
     assert "confident from" not in body
