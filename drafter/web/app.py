@@ -541,6 +541,8 @@ class WebApp:
                 change = edits.set_text(str(form.get("text") or ""))
             elif action == "skip":
                 change = edits.set_skip(str(form.get("reason") or ""))
+            elif action == "unskip":
+                change = edits.set_skip("")
             else:
                 raise HTTPException(400, f"Unknown action '{action}'.")
             if action != "save":

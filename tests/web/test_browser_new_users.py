@@ -153,3 +153,23 @@ def test_skip_reason_in_capitals_now_shown_as_typed(opened, tmp_path):
     expect(status).to_have_text(re.compile(r": out of scope for us \(see ICANN\)$"))
     assert status.inner_text().endswith(": out of scope for us (see ICANN)")   # as rendered
     _shot(page, tmp_path, "skipped.png")
+
+
+def test_skipped_question_had_no_visible_way_back_now_answer_after_all(opened, workspace):
+    from drafter.load.consultation import load_consultation
+
+    page, path = opened
+    expect = _expect()
+    q2 = page.get_by_role("region", name="Question 2")
+    expect(q2.locator("p.status")).to_contain_text("no answer yet: the draft shows a reminder")
+    expect(q2.get_by_role("button", name="Answer after all")).to_have_count(0)
+    q2.get_by_label("Skip reason").fill("not ours")
+    q2.get_by_role("button", name="Skip").click()
+    expect(page.get_by_role("status")).to_contain_text("Question 2: skipped (not ours)")
+    page.get_by_role("region", name="Question 2").get_by_role(
+        "button", name="Answer after all").click()
+    expect(page.get_by_role("status")).to_contain_text("Question 2: no longer skipped")
+    q2 = page.get_by_role("region", name="Question 2")
+    expect(q2.locator("p.status .state")).to_have_text("placeholder")
+    expect(q2.get_by_label("Skip reason")).to_have_value("")
+    assert load_consultation(path).model.answers.get("2") is None
