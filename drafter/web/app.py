@@ -421,6 +421,7 @@ class WebApp:
         from drafter.coverage import summary
         from drafter.load.consultation import load_consultation
         from drafter.load.yamlsrc import parse_yaml, read_text
+        from drafter.suggest.rank import MAX_CONFIDENT   # the first ones get a chance of fitting
 
         cf = load_consultation(path)
         model = cf.model
@@ -500,7 +501,7 @@ class WebApp:
             "used_template": draft.composition.template.name if draft else "",
             "pdf": bool(shutil.which("soffice") or os.environ.get("DRAFTER_SOFFICE")),
             "days": (model.deadline - self.today()).days if model.deadline else None,
-            "confident_at": confident_at, "estimated": _estimated(),
+            "confident_at": confident_at, "estimated": MAX_CONFIDENT,
             "suggesting": any(q["offered"] for q in questions)}
 
     def _confident_at(self) -> int | None:
@@ -955,12 +956,6 @@ class WebApp:
 
 
 OFFERED = 3          # ranked suggestions shown per question (besides the recorded picks)
-
-
-def _estimated() -> int:
-    """How many of a question's best matches the ranker estimates a chance of fitting for."""
-    from drafter.suggest.rank import MAX_CONFIDENT
-    return MAX_CONFIDENT
 
 
 def _chance(s) -> int | None:

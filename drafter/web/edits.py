@@ -94,12 +94,11 @@ def accept(pid: str) -> Callable[[CommentedMap], str]:
     return change
 
 
-def reject(pid: str, live: list[str] | None = None) -> Callable[[CommentedMap], str]:
+def reject(pid: str) -> Callable[[CommentedMap], str]:
     """Reject position ``pid`` as the answer: an accepted one (in ``positions``: the page's
     Remove button) is taken out and may be suggested again ("removed"); any other candidate
     is taken out of ``suggested`` and recorded in ``rejected``, so neither the suggestions,
-    the draft nor ``drafter coverage`` offer it for this question again ("rejected").
-    ``live`` (the automatic picks the draft would use) is no longer needed and is ignored."""
+    the draft nor ``drafter coverage`` offer it for this question again ("rejected")."""
     def change(entry: CommentedMap) -> str:
         suggested, positions = _ids(entry, "suggested"), _ids(entry, "positions")
         rejected = _ids(entry, "rejected")
