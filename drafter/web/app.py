@@ -507,7 +507,7 @@ class WebApp:
     def _confident_at(self) -> int | None:
         """The percentage from which the ranker in use is confident (a draft fills an answer
         in automatically), or None when it never is (no confidence model)."""
-        weights = self.resident.suggester().ranker.weights
+        weights = self.resident.weights()
         return round(weights.confident_at * 100) if weights.confidence else None
 
     async def consultation(self, request: Request):
