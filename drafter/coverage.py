@@ -8,7 +8,8 @@ One plan decides what a draft says for each question; the composer (Q&A template
 3. ``answers[id].suggested`` (picks recorded by ``drafter suggest --write``): **suggested**;
 4. otherwise the library's suggestions that the ranker marks *confident* and that *fit* the
    consultation (:mod:`drafter.compose.wording`: jurisdiction, a reusable wording, a role that
-   answers questions), computed now: **suggested**.  A block is written out once per filing:
+   answers questions), computed now, but never one ``answers[id].rejected`` lists:
+   **suggested**.  A block is written out once per filing:
    never again when the file already uses it, else for the question where it scores best;
    another question it suits gets its own next pick, never a mere cross-reference;
 5. nothing: **placeholder** (the draft shows a visible placeholder, with the top candidates
@@ -76,8 +77,13 @@ def plan(consultation, recorded: Callable[[str, list[str]], list[str]],
     not retired) and raises for unknown ids; ``live(question)`` returns the ranked
     suggestions for a question as :class:`Candidate` (best first, with ``confident`` from the
     ranker and ``fits`` for this consultation), or as (id, score) pairs taken as confident and
-    fitting; it is only called for questions the file leaves open.
+    fitting; it is only called for questions the file leaves open. Candidates the answer
+    lists as ``rejected`` are left out: never picked, never listed.
     """
+    def rejected(question) -> set[str]:
+        answer = consultation.answers.get(question.id)
+        return set(answer.rejected) if answer is not None else set()
+
     out: list[QuestionStatus] = []
     taken: set[str] = set(consultation.positions)   # blocks the filing already shows
     open_questions = []
@@ -96,7 +102,8 @@ def plan(consultation, recorded: Callable[[str, list[str]], list[str]],
         taken.update(status.positions)
         out.append(status)
     ranked = {i: [c if isinstance(c, Candidate) else Candidate(c[0], c[1], "", True, True)
-                  for c in live(q)]                 # (id, score) pairs: confident and fitting
+                  for c in live(q)                  # (id, score) pairs: confident and fitting
+                  if (c.position if isinstance(c, Candidate) else c[0]) not in rejected(q)]
               for i, q in open_questions}
     home: dict[str, tuple[float, int]] = {}       # block -> (best score, question index)
     for i, candidates in ranked.items():

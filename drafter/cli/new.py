@@ -87,16 +87,19 @@ def _interactive_questions() -> list[dict]:
 
 
 def merge_fields(imported=None, questions=None, *, title=None, agency=None, agency_short=None,
-                 kind=None, jurisdiction=None, docket=None, deadline=None) -> dict:
+                 kind=None, jurisdiction=None, docket=None, deadline=None,
+                 agency_ref=None) -> dict:
     """Consultation fields: an importer's (``Imported`` or None), then ``questions`` (list of
-    ``{"id", "text"}``), then the given values over them (None leaves a field as it is)."""
+    ``{"id", "text"}``), then the given values over them (None leaves a field as it is).
+    ``agency_ref`` is ``agency.ref``, how the filing names the agency after its first mention
+    ("the Department", "Ofcom")."""
     fields: dict = dict(imported.fields) if imported is not None else {}
     if questions:
         fields["questions"] = list(questions)
     overrides = {"title": title, "kind": kind, "jurisdiction": jurisdiction, "docket": docket,
                  "deadline": deadline}
     fields.update({k: v for k, v in overrides.items() if v is not None})
-    if agency or agency_short:
+    if agency or agency_short or agency_ref:
         current = dict(fields.get("agency") or {})
         if agency:
             from drafter.importers.common import short_name
@@ -104,6 +107,8 @@ def merge_fields(imported=None, questions=None, *, title=None, agency=None, agen
             current.setdefault("short_name", agency_short or short_name(agency))
         if agency_short:
             current["short_name"] = agency_short
+        if agency_ref:
+            current["ref"] = " ".join(agency_ref.split())
         fields["agency"] = current
     return fields
 
@@ -193,6 +198,11 @@ def _consultations_folder(opts) -> Path | None:
 @click.option("--title", help="Title of the consultation.")
 @click.option("--agency", help="The agency's full name.")
 @click.option("--agency-short", help="The agency's short name (NTIA, Commission, ...).")
+@click.option("--agency-ref", metavar="TEXT",
+              help="How the filing names the agency after its first mention, as written "
+                   "mid-sentence ('the Department', 'Ofcom'): agency.ref. Default: 'the "
+                   "Commission' for a name ending in Commission, the short name when it is an "
+                   "acronym (NTIA), else 'the <short name>'.")
 @click.option("--kind", callback=_kind, metavar="KIND",
               help="One of " + ", ".join(KINDS) + " (any case; 'NPRM', 'notice of inquiry'...).")
 @click.option("--jurisdiction", callback=_jurisdiction, metavar="US|EU|UK|other",
@@ -208,7 +218,7 @@ def _consultations_folder(opts) -> Path | None:
                    "input is a terminal).")
 @click.pass_obj
 def new(opts, federal_register, regulations_gov, fr_number, questions_file, title, agency,
-        agency_short, kind, jurisdiction, docket, deadline, output, force, interactive):
+        agency_short, agency_ref, kind, jurisdiction, docket, deadline, output, force, interactive):
     """Write a new consultation file (YAML).
 
     From a Federal Register or regulations.gov JSON document (or one fetched by its Federal
@@ -253,7 +263,7 @@ def new(opts, federal_register, regulations_gov, fr_number, questions_file, titl
 
     fields = merge_fields(imported, questions, title=title, agency=agency,
                           agency_short=agency_short, kind=kind, jurisdiction=jurisdiction,
-                          docket=docket, deadline=deadline)
+                          docket=docket, deadline=deadline, agency_ref=agency_ref)
     published, closes = fields.get("published"), fields.get("deadline")
     if published and closes and closes < published:
         click.echo(f"{source or 'drafter new'}: warning: the comment deadline "

@@ -315,15 +315,16 @@ _RUNNING_TITLE_MAX = 70
 
 
 def running_title(consultation, org) -> str:
-    """The running header's title: the consultation's title when short, else the filer and
-    the agency ("i2Coalition Comments to NTIA"); the docket goes beside it."""
+    """The running header's title: the consultation's title when it has at most 70
+    characters, else the filer and what the filing is, to the agency as the filing names it
+    after its first mention (:meth:`drafter.load.models.Agency.reference`: an acronym without
+    "the"): "i2Coalition Comments to NTIA" (US), "i2Coalition Contribution to the Commission"
+    (EU), "i2Coalition Response to HO" (UK and other). The docket goes beside it."""
     title = " ".join(consultation.title.split())
     if len(title) <= _RUNNING_TITLE_MAX:
         return title
-    ref = consultation.agency.reference()
-    if consultation.jurisdiction == "US":
-        return f"{org.short_name} Comments to {ref}"
-    return f"{org.short_name} Contribution to {ref if ref.startswith('the ') else 'the ' + ref}"
+    what = {"US": "Comments", "EU": "Contribution"}.get(consultation.jurisdiction, "Response")
+    return f"{org.short_name} {what} to {consultation.agency.reference()}"
 
 
 def choose_template(consultation: ConsultationFile, template_dir: Path,

@@ -37,7 +37,7 @@ def consultation_yaml(fields: dict, header: list[str], notes: list[str] | None =
             continue
         if key == "agency":
             agency = CommentedMap()
-            for sub in ("name", "short_name", "address", "addressee"):
+            for sub in ("name", "short_name", "ref", "address", "addressee"):
                 if value.get(sub):
                     agency[sub] = value[sub]
             doc[key] = agency

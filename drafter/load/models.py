@@ -331,6 +331,11 @@ class Answer(Strict):
         default_factory=list,
         description="positions picked automatically (drafter suggest --write), to be reviewed: "
                     "move them to 'positions' to accept them")
+    rejected: list[str] = Field(
+        default_factory=list,
+        description="positions a reviewer rejected as the answer to this question: never "
+                    "suggested or picked automatically for it again (ids no longer in the "
+                    "library are ignored)")
 
 
 class Consultation(Strict):

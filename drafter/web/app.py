@@ -330,8 +330,8 @@ class WebApp:
         from drafter.output import atomic_write
 
         form = await self.form(request)
-        names = ("title", "agency", "agency_short", "kind", "jurisdiction", "docket",
-                 "deadline", "questions", "fr_number")
+        names = ("title", "agency", "agency_short", "agency_ref", "kind", "jurisdiction",
+                 "docket", "deadline", "questions", "fr_number")
         values = {k: str(form.get(k) or "").strip() for k in names}
         notice_json = str(form.get("notice_json") or "")
         upload = form.get("notice_file")
@@ -386,6 +386,7 @@ class WebApp:
             fields = merge_fields(imported, questions, title=values["title"] or None,
                                   agency=values["agency"] or None,
                                   agency_short=values["agency_short"] or None,
+                                  agency_ref=values["agency_ref"] or None,
                                   kind=values["kind"] or None,
                                   jurisdiction=values["jurisdiction"] or None,
                                   docket=values["docket"] or None, deadline=deadline)
@@ -420,12 +421,14 @@ class WebApp:
         from drafter.coverage import summary
         from drafter.load.consultation import load_consultation
         from drafter.load.yamlsrc import parse_yaml, read_text
+        from drafter.suggest.rank import MAX_CONFIDENT   # the first ones get a chance of fitting
 
         cf = load_consultation(path)
         model = cf.model
         session = self.resident.session()
         library = session.library
         statuses, ranked = self.statuses(cf)
+        confident_at = self._confident_at() if statuses else None
         data, _ = parse_yaml(read_text(path), path)
         tokens = edits.answer_tokens(data, [q.id for q in model.questions])
         questions = []
@@ -433,7 +436,8 @@ class WebApp:
             answer = model.answers.get(status.id)
             accepted = list(answer.positions) if answer else []
             recorded = list(answer.suggested) if answer else []
-            offered, seen = [], set(accepted)
+            rejected = list(answer.rejected) if answer else []
+            offered, seen = [], set(accepted) | set(rejected)
             scores = {s.position: s for s in ranked[status.id].suggestions}
             for pid in recorded:
                 if pid in seen or pid not in library:
@@ -441,22 +445,30 @@ class WebApp:
                 seen.add(pid)
                 s = scores.get(pid)
                 offered.append({"id": pid, "title": library.blocks[pid].meta.title,
-                                "why": s.why if s else "recorded as a pick to review",
-                                "score": s.label() if s else "-", "used": True})
-            for s in ranked[status.id].suggestions[:3]:
+                                "why": _reason(s, confident_at) if s
+                                else "recorded as a pick to review",
+                                "chance": _chance(s), "used": True})
+            shown = 0
+            for s in ranked[status.id].suggestions:
+                if shown == OFFERED:
+                    break
                 if s.position in seen:
                     continue
                 seen.add(s.position)
+                shown += 1
                 used = status.status == "suggested" and not status.recorded \
                     and s.position in status.positions
-                offered.append({"id": s.position, "title": s.title, "why": s.why,
-                                "score": s.label(), "used": used})
+                offered.append({"id": s.position, "title": s.title,
+                                "why": _reason(s, confident_at), "chance": _chance(s),
+                                "used": used})
             questions.append({
                 "id": status.id, "text": status.text, "status": status.status,
                 "reason": status.reason, "token": tokens[status.id],
                 "accepted": [{"id": pid, "title": library.blocks[pid].meta.title
                               if pid in library else pid} for pid in accepted],
                 "offered": offered if status.status != "skipped" else [],
+                "rejected": [{"id": pid, "title": library.blocks[pid].meta.title
+                              if pid in library else pid} for pid in rejected],
                 "text_value": (kept or {}).get(status.id, answer.text if answer and answer.text
                                                else ""),
                 "skip_value": answer.skip if answer and answer.skip else ""})
@@ -488,7 +500,15 @@ class WebApp:
             "query": ("?" + query) if query else "",
             "used_template": draft.composition.template.name if draft else "",
             "pdf": bool(shutil.which("soffice") or os.environ.get("DRAFTER_SOFFICE")),
-            "days": (model.deadline - self.today()).days if model.deadline else None}
+            "days": (model.deadline - self.today()).days if model.deadline else None,
+            "confident_at": confident_at, "estimated": MAX_CONFIDENT,
+            "suggesting": any(q["offered"] for q in questions)}
+
+    def _confident_at(self) -> int | None:
+        """The percentage from which the ranker in use is confident (a draft fills an answer
+        in automatically), or None when it never is (no confidence model)."""
+        weights = self.resident.weights()
+        return round(weights.confident_at * 100) if weights.confidence else None
 
     async def consultation(self, request: Request):
         self.need(request)
@@ -515,15 +535,15 @@ class WebApp:
             if action == "accept":
                 change = edits.accept(pid)
             elif action == "reject":
-                from drafter.load.consultation import load_consultation
-                statuses, _ = self.statuses(load_consultation(path))
-                live = next((s.positions for s in statuses if s.id == qid
-                             and s.status == "suggested" and not s.recorded), [])
-                change = edits.reject(pid, live)
+                change = edits.reject(pid)
+            elif action == "unreject":
+                change = edits.unreject(pid)
             elif action == "save":
                 change = edits.set_text(str(form.get("text") or ""))
             elif action == "skip":
                 change = edits.set_skip(str(form.get("reason") or ""))
+            elif action == "unskip":
+                change = edits.set_skip("")
             else:
                 raise HTTPException(400, f"Unknown action '{action}'.")
             if action != "save":
@@ -933,6 +953,25 @@ class WebApp:
                                         "drafter could not finish this request; the details "
                                         "are in the server's log. Nothing was half-written."),
                             status_code=500)
+
+
+OFFERED = 3          # ranked suggestions shown per question (besides the recorded picks)
+
+
+def _chance(s) -> int | None:
+    """How likely suggestion ``s`` fits, in percent (None where the ranker does not say)."""
+    return None if s is None or s.chance is None else round(s.chance * 100)
+
+
+def _reason(s, confident_at: int | None) -> str:
+    """The suggestion's reason without the ranker's "fits: NN% likely (confident from NN%)",
+    which the page shows once per suggestion as its chance and explains once per page."""
+    why = s.why
+    if s.chance is not None and confident_at is not None:
+        tail = f"; fits: {s.chance:.0%} likely (confident from {confident_at}%)"
+        if why.endswith(tail):
+            why = why[:-len(tail)]
+    return why
 
 
 def approve(library, block, variant: str | None, token: str, person: str,

@@ -81,36 +81,47 @@ def _set_ids(entry: CommentedMap, key: str, ids: list[str]) -> None:
 
 
 def accept(pid: str) -> Callable[[CommentedMap], str]:
-    """Move position ``pid`` into the answer's ``positions`` (out of ``suggested``)."""
+    """Move position ``pid`` into the answer's ``positions`` (out of ``suggested`` and
+    ``rejected``)."""
     def change(entry: CommentedMap) -> str:
         positions = _ids(entry, "positions")
         if pid not in positions:
             positions.append(pid)
         _set_ids(entry, "positions", positions)
         _set_ids(entry, "suggested", [p for p in _ids(entry, "suggested") if p != pid])
+        _set_ids(entry, "rejected", [p for p in _ids(entry, "rejected") if p != pid])
         return f"accepted {pid}"
     return change
 
 
-def reject(pid: str, live: list[str]) -> Callable[[CommentedMap], str]:
-    """Take ``pid`` out of the answer: from ``suggested`` or ``positions`` when it is there;
-    for an automatic pick (``live``, the library's confident suggestions the draft would use),
-    record the other picks as ``suggested`` so the rejected one stays out. The message says
-    "removed" for an accepted position (the page's Remove button), and that nothing changed
-    for a candidate the answer does not use."""
+def reject(pid: str) -> Callable[[CommentedMap], str]:
+    """Reject position ``pid`` as the answer: an accepted one (in ``positions``: the page's
+    Remove button) is taken out and may be suggested again ("removed"); any other candidate
+    is taken out of ``suggested`` and recorded in ``rejected``, so neither the suggestions,
+    the draft nor ``drafter coverage`` offer it for this question again ("rejected")."""
     def change(entry: CommentedMap) -> str:
         suggested, positions = _ids(entry, "suggested"), _ids(entry, "positions")
-        if pid in suggested:
-            _set_ids(entry, "suggested", [p for p in suggested if p != pid])
-        elif pid in positions:
+        rejected = _ids(entry, "rejected")
+        if pid in positions:
             _set_ids(entry, "positions", [p for p in positions if p != pid])
             return f"removed {pid}"
-        elif pid in live:
-            rest = [p for p in live if p != pid and p not in positions]
-            _set_ids(entry, "suggested", rest)
-        else:
-            return f"{pid} was not in the answer: nothing changed"
+        if pid in rejected:
+            return f"{pid} was already rejected: nothing changed"
+        _set_ids(entry, "suggested", [p for p in suggested if p != pid])
+        _set_ids(entry, "rejected", rejected + [pid])
         return f"rejected {pid}"
+    return change
+
+
+def unreject(pid: str) -> Callable[[CommentedMap], str]:
+    """Take back the rejection of ``pid``: out of ``rejected``, so it may be suggested (and
+    drafted automatically) again."""
+    def change(entry: CommentedMap) -> str:
+        rejected = _ids(entry, "rejected")
+        if pid not in rejected:
+            return f"{pid} was not rejected: nothing changed"
+        _set_ids(entry, "rejected", [p for p in rejected if p != pid])
+        return f"took back the rejection of {pid}"
     return change
 
 
@@ -189,7 +200,7 @@ def _flow_lists(doc: CommentedMap, entry: CommentedMap, before: dict) -> bool:
     if entry.fa.flow_style():
         return True
     def ids(answer):
-        return [answer[k] for k in ("positions", "suggested")
+        return [answer[k] for k in ("positions", "suggested", "rejected")
                 if isinstance(answer, dict) and isinstance(answer.get(k), CommentedSeq)]
 
     own = ids(before)
@@ -247,7 +258,7 @@ def _restyle(doc: CommentedMap, entry: CommentedMap, before: dict, indent: int) 
     """Give what ``change`` put into ``entry`` the file's style: lists of ids in flow or block
     style, a long one-line text folded at :data:`WIDTH` columns."""
     flow = _flow_lists(doc, entry, before)
-    for key in ("positions", "suggested"):
+    for key in ("positions", "suggested", "rejected"):
         value = entry.get(key)
         if isinstance(value, CommentedSeq) and value is not before.get(key):
             if flow:

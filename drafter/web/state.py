@@ -104,6 +104,12 @@ class Resident:
                     index_module.yaml_rs = fast
             return self._suggester
 
+    def weights(self):
+        """The ranker's :class:`drafter.suggest.rank.Weights`: of the suggestion index in
+        use, without checking the workspace's files again (loaded when there is none)."""
+        with self.lock:
+            return (self._suggester or self.suggester()).ranker.weights
+
 
 def inside(root: Path, rel: str) -> Path:
     """``root / rel`` when it stays inside ``root`` (after resolving links and ``..``), else

@@ -40,28 +40,54 @@ def test_accept_moves_a_pick_from_suggested_to_positions(consultation):
         assert comment in text
 
 
-def test_reject_of_an_automatic_pick_records_the_others(consultation):
+def test_reject_of_an_automatic_pick_records_it_as_rejected(consultation):
     token = edits.answer_token(consultation, "2")
-    edits.edit_answer(consultation, "2", token, edits.reject("a", ["a", "b", "c"]))
+    said = edits.edit_answer(consultation, "2", token, edits.reject("a"))
+    assert said == "rejected a"
     from drafter.load.yamlsrc import load_yaml_file
     data, _ = load_yaml_file(consultation)
-    assert data["answers"]["2"] == {"suggested": ["b", "c"]}
+    assert data["answers"]["2"] == {"rejected": ["a"]}
     assert list(data["answers"]) == ["1", "2"]
 
 
-def test_reject_of_a_candidate_the_answer_does_not_use_says_nothing_changed(consultation):
-    before = consultation.read_text()
+def test_reject_of_a_candidate_the_answer_does_not_use_records_it_as_rejected(consultation):
     token = edits.answer_token(consultation, "2")
-    said = edits.edit_answer(consultation, "2", token, edits.reject("eu-oppose-backdoors", []))
-    assert said == "eu-oppose-backdoors was not in the answer: nothing changed"
-    assert consultation.read_text() == before
+    said = edits.edit_answer(consultation, "2", token, edits.reject("eu-oppose-backdoors"))
+    assert said == "rejected eu-oppose-backdoors"
+    from drafter.load.yamlsrc import load_yaml_file
+    data, _ = load_yaml_file(consultation)
+    assert data["answers"]["2"] == {"rejected": ["eu-oppose-backdoors"]}
+    token = edits.answer_token(consultation, "2")
+    said = edits.edit_answer(consultation, "2", token, edits.reject("eu-oppose-backdoors"))
+    assert said == "eu-oppose-backdoors was already rejected: nothing changed"
+
+
+def test_reject_of_a_recorded_pick_moves_it_to_rejected(consultation):
+    token = edits.answer_token(consultation, "1")
+    edits.edit_answer(consultation, "1", token, edits.reject("eu-oppose-backdoors"))
+    assert '"1": {suggested: [combat-abuse-keep-encryption], rejected: [eu-oppose-backdoors]}' \
+        in consultation.read_text()
+
+
+def test_undo_and_accept_take_back_a_rejection(consultation):
+    edits.edit_answer(consultation, "1", edits.answer_token(consultation, "1"),
+                      edits.reject("eu-oppose-backdoors"))
+    said = edits.edit_answer(consultation, "1", edits.answer_token(consultation, "1"),
+                             edits.unreject("eu-oppose-backdoors"))
+    assert said == "took back the rejection of eu-oppose-backdoors"
+    assert '"1": {suggested: [combat-abuse-keep-encryption]}' in consultation.read_text()
+    edits.edit_answer(consultation, "1", edits.answer_token(consultation, "1"),
+                      edits.reject("combat-abuse-keep-encryption"))
+    edits.edit_answer(consultation, "1", edits.answer_token(consultation, "1"),
+                      edits.accept("combat-abuse-keep-encryption"))
+    assert '"1": {positions: [combat-abuse-keep-encryption]}' in consultation.read_text()
 
 
 def test_removing_an_accepted_position_says_removed(consultation):
     token = edits.answer_token(consultation, "1")
     edits.edit_answer(consultation, "1", token, edits.accept("eu-oppose-backdoors"))
     token = edits.answer_token(consultation, "1")
-    said = edits.edit_answer(consultation, "1", token, edits.reject("eu-oppose-backdoors", []))
+    said = edits.edit_answer(consultation, "1", token, edits.reject("eu-oppose-backdoors"))
     assert said == "removed eu-oppose-backdoors"
     from drafter.load.yamlsrc import load_yaml_file
     data, _ = load_yaml_file(consultation)
