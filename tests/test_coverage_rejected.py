@@ -72,3 +72,15 @@ def test_rejected_that_is_not_a_list_of_ids_is_one_line_error_exit_2(workspace):
     lines = result.err.strip().splitlines()
     assert lines == ["examples/ftc.yaml:38:5: error: invalid consultation: answers.1.rejected: "
                      "Input should be a valid list"]
+
+
+def test_check_reports_a_rejected_id_not_in_the_library_at_its_line(workspace):
+    path = _ftc(workspace)
+    with path.open("a") as f:
+        f.write("answers:\n  '1':\n    rejected: [eu-opose-backdoors]\n")
+    line = path.read_text().splitlines().index("    rejected: [eu-opose-backdoors]") + 1
+    result = run_cli("check", path, cwd=workspace)
+    assert result.code != 0
+    assert (f"{path.relative_to(workspace)}:{line}:" in result.out + result.err
+            and "unknown position id 'eu-opose-backdoors' (did you mean "
+                "'eu-oppose-backdoors'?)" in result.out + result.err)

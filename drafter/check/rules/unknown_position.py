@@ -1,5 +1,5 @@
 """Position ids that do not exist, with "did you mean": in consultations (``positions``,
-``answers.*.positions``, ``answers.*.suggested``), in literal arguments of templates and block
+``answers.*.positions``, ``answers.*.suggested``, ``answers.*.rejected``), in literal arguments of templates and block
 bodies (``position("id")``, ``positions(ids=[...])``, macro default lists), and found by the
 trial renders."""
 
@@ -18,6 +18,7 @@ def check(ctx, report):
         for qid, answer in cf.model.answers.items():
             lists.append((("answers", qid, "positions"), answer.positions))
             lists.append((("answers", qid, "suggested"), getattr(answer, "suggested", []) or []))
+            lists.append((("answers", qid, "rejected"), answer.rejected))
         for key, values in lists:
             for i, pid in enumerate(values):
                 if _missing(ctx, pid):
