@@ -334,8 +334,8 @@ class Answer(Strict):
     rejected: list[str] = Field(
         default_factory=list,
         description="positions a reviewer rejected as the answer to this question: never "
-                    "suggested or picked automatically for it again (ids no longer in the "
-                    "library are ignored)")
+                    "suggested or picked automatically for it again (drafting ignores ids no "
+                    "longer in the library; drafter check reports them)")
 
 
 class Consultation(Strict):
