@@ -86,11 +86,11 @@ def test_html_is_a_standalone_readable_preview(tmp_path):
     parsed.feed(html)
     text = "".join(parsed.text)
     assert "I. INTRODUCTION" in text and "a. Global, Diverse Scope" in text
-    assert "IV. RESPONSES TO QUESTIONS" in text
+    assert "IV. RESPONSES TO QUESTIONS" in text and "V. CONCLUSION" in text
     # the table of contents links to the headings
     links = [a["href"] for tag, a in parsed.tags if tag == "a" and a.get("href", "").startswith("#h")]
     ids = {a["id"] for tag, a in parsed.tags if tag.startswith("h") and "id" in a}
-    assert len(links) == 9 and set(links) == {"#" + i for i in ids}
+    assert len(links) == 10 and set(links) == {"#" + i for i in ids}
     # footnotes: references and the notes section
     assert '<a href="#fn1" id="fnref1">1</a>' in html
     assert '<section class="footnotes">' in html and "NIST IR 8425" in html

@@ -474,3 +474,34 @@ def test_item05_annotated_filing_gets_its_page_numbers_too(tmp_path):
     toc = [p.text for p in doc.paragraphs() if p.style == "toc 1"]
     assert toc[:2] == ["I. INTRODUCTION1", "II. GENERAL FEEDBACK2"]
     assert "word/comments.xml" in zipfile.ZipFile(out).namelist()
+
+
+# -- the closing after answers to questions ------------------------------------------------------
+
+def _headings_and_text(docx_path):
+    from docx import Document
+
+    return [(p.style.name, p.text) for p in Document(str(docx_path)).paragraphs if p.text.strip()]
+
+
+@pytest.mark.parametrize("example, heading, closing_starts", [
+    ("ec-lawful-access-questionnaire.yaml", "Conclusion", "The i2Coalition (Internet Infrastructure"),
+    ("cisa-circia-rfi.yaml", "CONCLUSION", "Thank you again"),
+])
+def test_closing_after_questions_has_a_heading_not_the_last_questions(example, heading,
+                                                                     closing_starts, tmp_path):
+    """Without a heading of its own, the closing paragraph read as part of the last answer."""
+    out = tmp_path / "f.docx"
+    assert run_cli("draft", EXAMPLES / example, "-o", out).code == 0
+    paragraphs = _headings_and_text(out)
+    at = next(i for i, (_, text) in enumerate(paragraphs) if text.startswith(closing_starts))
+    style, text = paragraphs[at - 1]
+    assert style.startswith("Heading 1") and text.endswith(heading), paragraphs[at - 3:at + 1]
+
+
+def test_seed_rebuild_without_questions_keeps_its_closing_without_heading(tmp_path):
+    """The NTIA botnet comments closed without a heading: a rebuild stays faithful."""
+    out = tmp_path / "f.docx"
+    assert run_cli("draft", EXAMPLES / "ntia-botnets-comments.yaml", "-o", out).code == 0
+    paragraphs = _headings_and_text(out)
+    assert not any(text.endswith("CONCLUSION") for _, text in paragraphs)
