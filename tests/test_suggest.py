@@ -318,6 +318,15 @@ def test_reasons_say_how_close_the_meaning_is(shipped):
     assert ranked.suggestions[1].why == ""
 
 
+def test_reasons_never_list_a_function_word_matched_through_its_stem(shipped):
+    """"ones" stems to "on": it matched every block saying "on" and showed as "words: on"."""
+    ranked = shipped.question("What costs would retention obligations impose on service "
+                              "providers, in particular small and medium-sized ones?", "EU")
+    for s in ranked.suggestions:
+        listed = s.why.split("words: ")[1].split(";")[0].split(", ") if "words: " in s.why else []
+        assert not {"on", "one", "ones"} & set(listed), s.why
+
+
 def test_question_with_nothing_in_common_gets_nothing(shipped):
     assert shipped.question("Qwertyuiop zxcvbnm asdfghjkl?", "US").suggestions == []
 

@@ -17,7 +17,7 @@ being below between both but by can cannot could did do does doing don down duri
 else etc even ever every few for from further had has have having he her here hers herself him
 himself his how however i if in into is isn it its itself just least less let like likely made
 make makes many may me might more most much must my myself neither no nor not now of off often
-on once one only or other others otherwise ought our ours ourselves out over own per perhaps
+on once one ones only or other others otherwise ought our ours ourselves out over own per perhaps
 rather same shall she should so some such than that the their theirs them themselves then there
 therefore these they this those though through thus to too under until up upon us use used uses
 using very via was we were what whatever when where whether which while who whom whose why will
