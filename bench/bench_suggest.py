@@ -33,7 +33,8 @@ its worker, for cold runs).
 
 Each timed run also reports its stages (they overlap: the model loads in a thread while the
 index opens, and two threads search and rank): numpy's import and the model's load, the scan
-of the library, parsing + embedding + indexing the changed files, packing the vectors, reading
+of the library (or, where a child process scans it, the wait for the child),
+parsing + embedding + indexing the changed files, packing the vectors, reading
 them, searching the questions' words, ranking; and whether the tokenizer was built.
 """
 
@@ -98,6 +99,7 @@ import drafter.suggest.index as index_module
 from drafter.suggest import embed, rank
 timed(embed, "_load", "model load (numpy import included)")
 timed(index_module, "_scan", "scan")
+timed(index_module._ScanAside, "result", "scan by a child (waited for)")
 timed(index_module.Index, "_parse_and_insert", "parse, embed, insert")
 timed(index_module.Index, "_pack", "pack vectors")
 timed(index_module.Index, "vectors", "read vectors")

@@ -1,0 +1,174 @@
+"""The warm path of ``drafter suggest``: the scan of the library (through an open folder where
+the system allows it, and in a forked child process while this one loads the embedding model),
+which must find exactly the files the library loader finds and tell the same changes."""
+
+from __future__ import annotations
+
+import os
+import threading
+from pathlib import Path
+
+import pytest
+
+import drafter.suggest.index as index_module
+from conftest import run_cli
+from drafter.errors import LoadError
+from drafter.load.library import block_files, variant_files
+from drafter.suggest import Index, embed
+from drafter.suggest.index import _listing, _scan, _ScanAside
+
+CAN_FORK = index_module._FORK_SCAN
+forking = pytest.mark.skipif(not CAN_FORK, reason="this system does not fork")
+
+
+def make_tree(root: Path) -> None:
+    """Block and variant files in nested folders, with what the scan must leave out."""
+    for rel in ("a.md", "b.plain.md", "sub/c.md", "sub/c.short.md", "sub/deep/d.md",
+                ".hidden.md", "sub/.e.md", "notes.txt", "sub/deep/readme", "x.md/f.md",
+                ".folder/g.md", "sub/deep/h.md"):
+        path = root / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(f"{rel}\n" * (len(rel) % 5 + 1), encoding="utf-8")
+    os.symlink(root / "a.md", root / "sub" / "linked.md")
+
+
+def expected(root: Path) -> tuple[dict, dict]:
+    def signature(paths):
+        return {p.relative_to(root).as_posix(): (p.stat().st_mtime_ns, p.stat().st_size)
+                for p in paths}
+
+    return signature(block_files(root)), signature(variant_files(root))
+
+
+def wait_for_other_threads() -> None:
+    """Let the threads earlier runs left (model loads, child reapers) end."""
+    for thread in threading.enumerate():
+        if thread is not threading.main_thread():
+            thread.join(30)
+
+
+@pytest.mark.parametrize("by_descriptor", [True, False])
+def test_scan_finds_the_library_loaders_files(tmp_path, monkeypatch, by_descriptor):
+    if by_descriptor and not index_module._SCAN_BY_DESCRIPTOR:
+        pytest.skip("os.scandir takes no open folder here")
+    monkeypatch.setattr(index_module, "_SCAN_BY_DESCRIPTOR", by_descriptor)
+    make_tree(tmp_path)
+    found, variants = _scan(str(tmp_path))
+    assert (found, variants) == expected(tmp_path)
+    assert sorted(found) == [".folder/g.md", "a.md", "sub/c.md", "sub/deep/d.md",
+                             "sub/deep/h.md", "sub/linked.md", "x.md/f.md"]
+    assert sorted(variants) == ["b.plain.md", "sub/c.short.md"]
+    assert found["sub/linked.md"] == found["a.md"]          # a link: its target's signature
+
+
+@pytest.mark.parametrize("by_descriptor", [True, False])
+def test_scan_of_a_missing_folder_is_an_error_naming_it(tmp_path, monkeypatch, by_descriptor):
+    monkeypatch.setattr(index_module, "_SCAN_BY_DESCRIPTOR",
+                        by_descriptor and index_module._SCAN_BY_DESCRIPTOR)
+    with pytest.raises(LoadError) as caught:
+        _scan(str(tmp_path / "gone"))
+    assert caught.value.message.startswith("cannot read the position library: ")
+    assert str(caught.value.path) == str(tmp_path / "gone")
+
+
+def test_scan_by_descriptor_leaves_no_folder_open(tmp_path):
+    make_tree(tmp_path)
+    before = len(os.listdir("/proc/self/fd")) if Path("/proc/self/fd").is_dir() else None
+    for _ in range(20):
+        _scan(str(tmp_path))
+    if before is not None:
+        assert len(os.listdir("/proc/self/fd")) == before
+
+
+@forking
+def test_child_scan_gives_this_processes_listing_and_files(tmp_path):
+    make_tree(tmp_path)
+    wait_for_other_threads()
+    aside = _ScanAside.start(str(tmp_path))
+    assert aside is not None
+    listing, count, data = aside.result()
+    found, variants = _scan(str(tmp_path))
+    assert listing == _listing(found.items()) + _listing(variants.items())
+    assert count == len(found) == 7
+    assert _ScanAside.maps(data) == (found, variants)
+
+
+@forking
+def test_child_scan_that_fails_leaves_the_error_to_this_process(tmp_path):
+    wait_for_other_threads()
+    aside = _ScanAside.start(str(tmp_path / "gone"))
+    assert aside is not None
+    assert aside.result() is None                 # the caller scans again, for the error
+    with pytest.raises(LoadError):
+        _scan(str(tmp_path / "gone"))
+
+
+@forking
+def test_no_child_is_forked_while_threads_run(tmp_path):
+    wait_for_other_threads()
+    release = threading.Event()
+    other = threading.Thread(target=release.wait, daemon=True)
+    other.start()
+    try:
+        assert _ScanAside.start(str(tmp_path)) is None
+    finally:
+        release.set()
+        other.join()
+
+
+def suggest_json(workspace: Path, monkeypatch, fork: bool) -> tuple[str, list]:
+    """``drafter suggest --format json`` of the NTIA example (a warm run), with or without the
+    child scan; the children started."""
+    started = []
+    start = _ScanAside.start
+
+    def spy(root):
+        aside = start(root)
+        started.append(aside is not None)
+        return aside
+
+    monkeypatch.setattr(index_module, "_FORK_SCAN", fork and CAN_FORK)
+    monkeypatch.setattr(_ScanAside, "start", spy)
+    wait_for_other_threads()
+    result = run_cli("suggest", "examples/ntia-consumer-privacy-rfc.yaml", "-f", "json",
+                     cwd=workspace)
+    assert result.code == 0, result.err
+    return result.out, started
+
+
+@forking
+def test_warm_suggestions_same_bytes_with_and_without_the_child_scan(workspace, monkeypatch):
+    cold, _ = suggest_json(workspace, monkeypatch, fork=False)
+    with_child, started = suggest_json(workspace, monkeypatch, fork=True)
+    assert started == [True]
+    without, started = suggest_json(workspace, monkeypatch, fork=False)
+    assert started == [False]
+    assert with_child == without == cold and '"suggestions"' in with_child
+    # A block edited: the child's files tell the change, and the edit is ranked.
+    block = next(p for p in sorted((workspace / "positions").rglob("*.md"))
+                 if "." not in p.name[:-3] and p.name != "topics.yaml")
+    text = block.read_text(encoding="utf-8")
+    block.write_text(text.replace("\ntitle: ", "\ntitle: Quuxified ", 1), encoding="utf-8")
+    assert "title: Quuxified" in block.read_text(encoding="utf-8")
+    edited, started = suggest_json(workspace, monkeypatch, fork=True)
+    assert started == [True]
+    index = Index.open(workspace / ".drafter", workspace / "positions",
+                       workspace / "positions" / "topics.yaml")
+    assert index.stats.reparsed == 0              # the run with the child indexed the edit
+    title = index.conn.execute("SELECT title FROM blocks WHERE path = ?",
+                               (block.relative_to(workspace / "positions").as_posix(),)
+                               ).fetchone()[0]
+    index.close()
+    assert title.startswith("Quuxified ")
+    again, _ = suggest_json(workspace, monkeypatch, fork=False)
+    assert edited == again
+
+
+def test_model_is_not_loaded_by_a_scan_without_preload(workspace, monkeypatch):
+    calls = []
+    monkeypatch.setattr(embed, "preload", lambda: calls.append("preload"))
+    Index.open(workspace / ".drafter", workspace / "positions",
+               workspace / "positions" / "topics.yaml").close()
+    Index.open(workspace / ".drafter", workspace / "positions",
+               workspace / "positions" / "topics.yaml").close()
+    assert calls == []
