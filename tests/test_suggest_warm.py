@@ -172,3 +172,40 @@ def test_model_is_not_loaded_by_a_scan_without_preload(workspace, monkeypatch):
     Index.open(workspace / ".drafter", workspace / "positions",
                workspace / "positions" / "topics.yaml").close()
     assert calls == []
+
+
+def rankings(workspace: Path, monkeypatch, parallel: bool, name: str) -> list:
+    """Every suggestion (score, reason, similarity, chance) for the questions of ``name``, in a
+    fresh Suggester, ranked by one thread or by two."""
+    import drafter.suggest as suggest_module
+    from drafter.load.consultation import load_consultation
+    from drafter.suggest import Suggester
+
+    monkeypatch.setattr(suggest_module, "PARALLEL_FROM", 0 if parallel else 10**9)
+    model = load_consultation(workspace / "examples" / name).model
+    suggester = Suggester(Index.open(workspace / ".drafter", workspace / "positions",
+                                     workspace / "positions" / "topics.yaml", preload=True))
+    ranked = suggester.questions(model, limit=8, explain=8)
+    assert (suggester._second is not None) == parallel
+    suggester.index.close()
+    return [(r.id, r.text, r.suggestions, [h.topic for h in r.topics]) for r in ranked]
+
+
+@pytest.mark.skipif(embed.model_folder() is None, reason="wordllama not installed")
+@pytest.mark.parametrize("name", ["cisa-circia-rfi.yaml", "ntia-consumer-privacy-rfc.yaml"])
+def test_search_beside_measure_ranks_like_one_thread(workspace, monkeypatch, name):
+    one = rankings(workspace, monkeypatch, False, name)
+    # questions never asked: nothing kept of their words, stems, searches or tokens
+    monkeypatch.setattr(embed, "_LOADED", {"model": embed.Embedder(embed.model_folder())})
+    import sqlite3
+
+    conn = sqlite3.connect(workspace / ".drafter" / "index.sqlite")
+    with conn:
+        for table in ("words", "stems", "postings", "terms"):
+            conn.execute(f"DELETE FROM {table}")
+    conn.close()
+    two = rankings(workspace, monkeypatch, True, name)
+    assert two == one
+    assert sum(len(s) for _, _, s, _ in one) > 20
+    assert all(s.why for _, _, suggestions, _ in one for s in suggestions)
+    assert two == rankings(workspace, monkeypatch, True, name)      # and when warm

@@ -68,8 +68,10 @@ class Suggester:
                   explain: int | None = None) -> list[Ranked]:
         """Suggestions for every question of a consultation model, in the file's order.
 
-        With a large library, two threads share the questions, each with its own connection:
-        SQLite searches without holding Python's lock, so two cores search at once.
+        With a large library, a second thread with its own connection searches the questions'
+        words while this one compares their meaning with the library's, and the two threads
+        then share the questions: SQLite searches and numpy multiplies without holding
+        Python's lock, so two cores work at once.
         """
         questions = list(consultation.questions)
         jurisdiction = consultation.jurisdiction
@@ -80,11 +82,11 @@ class Suggester:
         texts = [q.text for q in questions]
         try:
             if parallel:
-                self._search_in_two(texts)
+                self._search_and_measure(texts)
             else:
                 self.ranker.prepare(texts)
-            self._prime(texts)
-            self.ranker.measure(texts)
+                self._prime(texts)
+                self.ranker.measure(texts)
             if not parallel:
                 return [self.ranker.rank(q.text, jurisdiction, q.id, limit, explain)
                         for q in questions]
@@ -119,11 +121,17 @@ class Suggester:
         self._second.meant = self.ranker.meant
         return self._second
 
-    def _search_in_two(self, texts: list[str]) -> None:
-        """Search the words of ``texts`` on two connections at once (half the texts each)."""
+    def _search_and_measure(self, texts: list[str]) -> None:
+        """Search the words of ``texts`` on the second connection while this thread, on the
+        first, primes the embedding model with the texts' token ids (waiting for its load)
+        and compares their meaning with the library's."""
         second = self._second_ranker()
-        half = (len(texts) + 1) // 2
-        _in_two(lambda: self.ranker.prepare(texts[:half]), lambda: second.prepare(texts[half:]))
+
+        def measure() -> None:
+            self._prime(texts)
+            self.ranker.measure(texts)
+
+        _in_two(measure, lambda: second.prepare(texts))
 
     def _two_threads(self, questions, jurisdiction, limit, explain) -> list[Ranked]:
         self._second_ranker()
