@@ -142,13 +142,12 @@ class Ranked:
                 "suggestions": [s.as_json() for s in self.suggestions]}
 
 
-def _topic_agreement(hits: list[TopicHit], block: BlockRow) -> float:
-    """How much of what the question is about the block covers: each shared topic counts by
-    its place in the block's list (the first, primary topic fully, later ones less), over the
-    number of topics the question is about."""
-    if not hits:
+def _topic_agreement(asked: set[str], block: BlockRow) -> float:
+    """How much of what the question is about (``asked``: the topics its hits name) the
+    block covers, in [0, 1]: each shared topic counts by its place in the block's list (the
+    first, primary topic fully, later ones less), over the number of topics asked about."""
+    if not asked:
         return 0.0
-    asked = {h.topic for h in hits}
     covered = sum(1.0 / (1.0 + 0.5 * i) for i, t in enumerate(block.topics) if t in asked)
     return min(1.0, covered / len(asked))
 
@@ -291,19 +290,23 @@ class Ranker:
         low = min(similarity.values(), default=0.0)
         spread = max(similarity.values(), default=0.0) - low
         scored = []
+        asked = {h.topic for h in hits}           # once for every candidate
+        on_words, on_meaning, on_topic = w.words, w.meaning, w.topic
+        get_words, get_sim = relevance.get, similarity.get
         for rowid, row in rows.items():
-            if row.status == "retired" or row.role not in ANSWER_ROLES:
+            status = row.status
+            if status == "retired" or row.role not in ANSWER_ROLES:
                 continue
-            words = relevance.get(rowid, 0.0) / best_text
-            sim = similarity.get(rowid)
+            words = get_words(rowid, 0.0) / best_text
+            sim = get_sim(rowid)
             close = 0.0 if sim is None else ((sim - low) / spread if spread > 0 else 1.0)
-            topic = _topic_agreement(hits, row)
+            topic = _topic_agreement(asked, row)
             factor = 1.0
             if not row.applies_to(jurisdiction):
                 factor *= OTHER_JURISDICTION
-            if row.status != "approved":
+            if status != "approved":
                 factor *= DRAFT_STATUS
-            score = (w.words * words + w.meaning * close + w.topic * topic) * factor
+            score = (on_words * words + on_meaning * close + on_topic * topic) * factor
             if score > 0:
                 scored.append((score, row, topic, sim, None))
         scored.sort(key=lambda item: (-item[0], item[1].id))
