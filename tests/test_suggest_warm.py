@@ -86,11 +86,25 @@ def test_child_scan_gives_this_processes_listing_and_files(tmp_path):
     wait_for_other_threads()
     aside = _ScanAside.start(str(tmp_path))
     assert aside is not None
-    listing, count, data = aside.result()
+    listing, count = aside.result()
     found, variants = _scan(str(tmp_path))
     assert listing == _listing(found.items()) + _listing(variants.items())
     assert count == len(found) == 7
-    assert _ScanAside.maps(data) == (found, variants)
+    assert aside.maps() == (found, variants)
+    assert aside.pipe.closed
+
+
+@forking
+def test_child_scan_left_unread_exits_and_is_waited_for(tmp_path):
+    make_tree(tmp_path)
+    wait_for_other_threads()
+    aside = _ScanAside.start(str(tmp_path))
+    assert aside.result()[1] == 7
+    aside.close()                                 # the maps are not needed
+    aside.close()                                 # closing twice does nothing
+    wait_for_other_threads()
+    with pytest.raises(ChildProcessError):        # reaped: no child left behind
+        os.waitpid(aside.pid, os.WNOHANG)
 
 
 @forking
@@ -99,6 +113,7 @@ def test_child_scan_that_fails_leaves_the_error_to_this_process(tmp_path):
     aside = _ScanAside.start(str(tmp_path / "gone"))
     assert aside is not None
     assert aside.result() is None                 # the caller scans again, for the error
+    assert aside.pipe.closed
     with pytest.raises(LoadError):
         _scan(str(tmp_path / "gone"))
 

@@ -470,12 +470,13 @@ class _ScanAside:
 
     :meth:`start` gives None where that cannot be done safely: not Linux, or threads already
     running (forking them is unsafe). The child writes, then exits: the digest of the files
-    and how many block files there are (``marshal``), then both maps of :func:`_scan`.
+    and how many block files there are (``marshal``), then both maps of :func:`_scan`, which
+    only a library that changed needs (:meth:`maps`; :meth:`close` leaves them unread).
     """
 
     def __init__(self, pid: int, fd: int):
         self.pid = pid
-        self.fd = fd
+        self.pipe = open(fd, "rb")
 
     @classmethod
     def start(cls, root: str) -> "_ScanAside | None":
@@ -498,32 +499,40 @@ class _ScanAside:
                 head = marshal.dumps((_listing(found.items()) + _listing(variants.items()),
                                       len(found)))
                 with open(write_end, "wb") as out:
-                    out.write(b"%d\n" % len(head) + head + marshal.dumps((found, variants)))
+                    out.write(b"%d\n" % len(head) + head)
+                    out.flush()
+                    out.write(marshal.dumps((found, variants)))
             finally:
                 os._exit(0)                   # no clean-up of the parent's state: not ours
         os.close(write_end)
         return cls(pid, read_end)
 
-    def result(self) -> tuple[str, int, bytes] | None:
-        """(listing digest, number of block files, the maps as :meth:`maps` reads them), or
-        None when the child failed (a folder it could not read: the caller scans again, for
-        the error)."""
+    def result(self) -> tuple[str, int] | None:
+        """(listing digest, number of block files), or None when the child failed (a folder
+        it could not read: the caller scans again, for the error)."""
         try:
-            with open(self.fd, "rb") as pipe:
-                data = pipe.read()
-        finally:
-            threading.Thread(target=_reap, args=(self.pid,), daemon=True).start()
-        size, _, rest = data.partition(b"\n")
+            size = int(self.pipe.readline())
+            listing, count = marshal.loads(self.pipe.read(size))
+        except (ValueError, EOFError, TypeError):
+            self.close()
+            return None
+        return listing, count
+
+    def maps(self):
+        """The two maps of :func:`_scan`, or None when the child could not hand them over."""
         try:
-            listing, count = marshal.loads(rest[:int(size)])
+            return marshal.loads(self.pipe.read())
         except (ValueError, EOFError, TypeError):
             return None
-        return listing, count, rest[int(size):]
+        finally:
+            self.close()
 
-    @staticmethod
-    def maps(data: bytes):
-        """The two maps of :func:`_scan`, from what :meth:`result` gave."""
-        return marshal.loads(data)
+    def close(self) -> None:
+        """Stop reading (the child exits); it is waited for in a thread."""
+        if not self.pipe.closed:
+            self.pipe.close()
+            threading.Thread(target=_reap, args=(self.pid,), daemon=True,
+                             name="drafter-scan-reaper").start()
 
 
 def _reap(pid: int) -> None:
@@ -830,25 +839,30 @@ class Index:
         scan_started = time.time_ns()
         # the model loads while a child process scans, or else after the scan (see open())
         aside = _ScanAside.start(root) if preload else None
-        if aside is not None:
-            embed.preload()
-        scanned = aside.result() if aside is not None else None
-        if scanned is None:
-            current, current_variants = _scan(root)
-            if preload and aside is None:
+        try:
+            if aside is not None:
                 embed.preload()
-            listing = _listing(current.items()) + _listing(current_variants.items())
-            stats.scanned = len(current)
-        else:
-            listing, stats.scanned, found = scanned
-        recorded = dict(self.conn.execute(
-            "SELECT key, value FROM meta WHERE key IN ('listing', 'blocks')"))
-        if recorded.get("listing") == listing:
-            if recorded.get("blocks", "").isdigit():
-                self._size = int(recorded["blocks"])
-            return
-        if scanned is not None:
-            current, current_variants = _ScanAside.maps(found)
+            scanned = aside.result() if aside is not None else None
+            if scanned is None:
+                current, current_variants = _scan(root)
+                if preload and aside is None:
+                    embed.preload()
+                listing = _listing(current.items()) + _listing(current_variants.items())
+                stats.scanned = len(current)
+            else:
+                listing, stats.scanned = scanned
+            recorded = dict(self.conn.execute(
+                "SELECT key, value FROM meta WHERE key IN ('listing', 'blocks')"))
+            if recorded.get("listing") == listing:
+                if recorded.get("blocks", "").isdigit():
+                    self._size = int(recorded["blocks"])
+                return
+            if scanned is not None:
+                maps = aside.maps()
+                current, current_variants = maps if maps is not None else _scan(root)
+        finally:
+            if aside is not None:
+                aside.close()
         stored = {row[0]: row[1:] for row in self.conn.execute(
             "SELECT path, mtime_ns, size, sha, rowid, id FROM blocks")}
         stored_variants = {row[0]: row[1:] for row in self.conn.execute(
