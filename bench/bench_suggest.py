@@ -104,7 +104,7 @@ timed(index_module.Index, "_parse_and_insert", "parse, embed, insert")
 timed(index_module.Index, "_pack", "pack vectors")
 timed(index_module.Index, "vectors", "read vectors")
 timed(rank.Ranker, "prepare", "search (a second thread)")
-timed(Suggester, "_two_threads", "rank (2 threads)")
+timed(rank.Ranker, "rank", "rank (summed)")
 c1 = cpu()
 t1 = time.perf_counter()
 index = Index.open(Path({state!r}), Path({positions!r}), Path({positions!r}) / "topics.yaml",

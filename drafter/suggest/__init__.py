@@ -69,9 +69,8 @@ class Suggester:
         """Suggestions for every question of a consultation model, in the file's order.
 
         With a large library, a second thread with its own connection searches the questions'
-        words while this one compares their meaning with the library's, and the two threads
-        then share the questions: SQLite searches and numpy multiplies without holding
-        Python's lock, so two cores work at once.
+        words while this one compares their meaning with the library's: SQLite searches and
+        numpy multiplies without holding Python's lock, so two cores work at once.
         """
         questions = list(consultation.questions)
         jurisdiction = consultation.jurisdiction
@@ -87,10 +86,9 @@ class Suggester:
                 self.ranker.prepare(texts)
                 self._prime(texts)
                 self.ranker.measure(texts)
-            if not parallel:
-                return [self.ranker.rank(q.text, jurisdiction, q.id, limit, explain)
-                        for q in questions]
-            return self._two_threads(questions, jurisdiction, limit, explain)
+            # Ranking is Python's work, which one thread does fastest.
+            return [self.ranker.rank(q.text, jurisdiction, q.id, limit, explain)
+                    for q in questions]
         finally:
             self.ranker.searched.clear()
             self.ranker.meant.clear()
@@ -132,17 +130,6 @@ class Suggester:
             self.ranker.measure(texts)
 
         _in_two(measure, lambda: second.prepare(texts))
-
-    def _two_threads(self, questions, jurisdiction, limit, explain) -> list[Ranked]:
-        self._second_ranker()
-        half = (len(questions) + 1) // 2
-
-        def run(ranker, part):
-            return [ranker.rank(q.text, jurisdiction, q.id, limit, explain) for q in part]
-
-        first, second = _in_two(lambda: run(self.ranker, questions[:half]),
-                                lambda: run(self._second, questions[half:]))
-        return first + second
 
     def whole(self, consultation, limit: int = 10, explain: int | None = None) -> Ranked:
         """Suggestions for a consultation as a whole: its title and abstract."""
