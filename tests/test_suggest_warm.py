@@ -224,3 +224,44 @@ def test_search_beside_measure_ranks_like_one_thread(workspace, monkeypatch, nam
     assert sum(len(s) for _, _, s, _ in one) > 20
     assert all(s.why for _, _, suggestions, _ in one for s in suggestions)
     assert two == rankings(workspace, monkeypatch, True, name)      # and when warm
+
+
+def highlighted_alone(index: Index, rowids: list[int], query: str) -> dict[int, list[str]]:
+    """What Index.matched_words gives, from a scratch table of these blocks alone."""
+    import sqlite3
+
+    scratch = sqlite3.connect(":memory:")
+    scratch.execute(index_module._SCRATCH_TABLE)
+    texts = index.conn.execute(
+        f"SELECT rowid, title, summary, body FROM fts WHERE rowid IN "
+        f"({','.join('?' * len(rowids))})", rowids).fetchall()
+    scratch.executemany("INSERT INTO s(rowid, title, summary, body) VALUES (?, ?, ?, ?)", texts)
+    marked = scratch.execute(
+        "SELECT rowid, highlight(s, 0, char(1), char(2)), highlight(s, 1, char(1), char(2)), "
+        "highlight(s, 2, char(1), char(2)) FROM s WHERE s MATCH ?", (query,)).fetchall()
+    scratch.close()
+    return {rowid: index_module._marked(columns) for rowid, *columns in marked}
+
+
+def test_matched_words_from_a_growing_scratch_table_equal_each_block_alone(workspace,
+                                                                           monkeypatch):
+    from drafter.load.consultation import load_consultation
+    from drafter.suggest import Suggester
+
+    monkeypatch.setattr(index_module, "_SCRATCH_ROWS", 7)     # emptied every few calls
+    suggester = Suggester(Index.open(workspace / ".drafter", workspace / "positions",
+                                     workspace / "positions" / "topics.yaml"))
+    index = suggester.index
+    asked = 0
+    for name in ("cisa-circia-rfi.yaml", "ntia-consumer-privacy-rfc.yaml"):
+        for question in load_consultation(workspace / "examples" / name).model.questions:
+            scored, _, _, query = suggester.ranker.candidates(question.text, "US")
+            for rowids in ([row.rowid for _, row, _, _, _ in scored[:3]],
+                           [row.rowid for _, row, _, _, _ in scored[1:6]]):
+                got = index.matched_words(rowids, query)
+                assert got == highlighted_alone(index, rowids, query)
+                assert index._scratch_rows <= 7
+                asked += bool(got)
+    assert asked > 10
+    assert index.matched_words([], '"privacy"') == {}
+    index.close()

@@ -127,6 +127,10 @@ _INSERT_VECTOR = "INSERT INTO vectors(rowid, vec) VALUES (?, ?)"
 _INSERT_WORD = "INSERT OR IGNORE INTO words(word, ids) VALUES (?, ?)"
 # At most this many searched phrases are kept in the index (see Index.keep_searches).
 _KEPT_PHRASES = 20_000
+# The scratch full-text table that highlights the words a block matched (Index.matched_words),
+# and how many rows it may hold before it is emptied.
+_SCRATCH_TABLE = f"CREATE VIRTUAL TABLE s USING fts5(title, summary, body, tokenize='{TOKENIZER}')"
+_SCRATCH_ROWS = 512
 # The kind of vector of a block's meaning (``packed.kind``).
 MEANING = "meaning"
 # The file name of the meaning matrix kept beside the index: <prefix><digest>.npy
@@ -642,6 +646,7 @@ class Index:
         # the folder of the index file, where the meaning matrix is kept as a file of its own
         self.folder: Path | None = None if path is None else path.parent
         self._stemmer: sqlite3.Connection | None = None
+        self._scratch_rows = 0            # rows copied into the scratch table (matched_words)
         self._stems: dict[str, str] = {}  # word -> stem (shared with readers)
         self._df: dict[str, int] = {}     # stem -> blocks using it, for this listing (shared)
         self._rows: dict[int, BlockRow] = {}  # rows read so far, for this listing (shared)
@@ -1448,6 +1453,9 @@ class Index:
 
         The few blocks are copied into a scratch full-text table, where highlighting them
         costs nothing (highlighting in the main index would match the whole library again).
+        They are added under new row ids after those copied before, and only they are
+        highlighted: deleting rows from a full-text table would tokenize them again. The table
+        is emptied (dropped and made again) once it holds ``_SCRATCH_ROWS`` rows.
         """
         rowids = list(rowids)
         if not rowids or not query:
@@ -1456,23 +1464,29 @@ class Index:
         texts = self.conn.execute(
             f"SELECT rowid, title, summary, body FROM fts WHERE rowid IN "
             f"({','.join('?' * len(rowids))})", rowids).fetchall()
+        if self._scratch_rows + len(texts) > _SCRATCH_ROWS:
+            with scratch:
+                scratch.execute("DROP TABLE s")
+                scratch.execute(_SCRATCH_TABLE)
+            self._scratch_rows = 0
+        first = self._scratch_rows + 1
         with scratch:
-            scratch.execute("DELETE FROM s")
             scratch.executemany("INSERT INTO s(rowid, title, summary, body) VALUES (?, ?, ?, ?)",
-                                texts)
+                                [(first + k, *row[1:]) for k, row in enumerate(texts)])
+            self._scratch_rows += len(texts)
             marked = scratch.execute(
                 "SELECT rowid, " + ", ".join(f"highlight(s, {i}, char(1), char(2))"
                                              for i in range(3))
-                + " FROM s WHERE s MATCH ?", (query,)).fetchall()
-        return {rowid: _marked(columns) for rowid, *columns in marked}
+                + " FROM s WHERE s MATCH ? AND rowid >= ?", (query, first)).fetchall()
+        return {texts[at - first][0]: _marked(columns) for at, *columns in marked}
 
     def _scratch_connection(self) -> sqlite3.Connection:
         if self._stemmer is None:
             self._stemmer = sqlite3.connect(":memory:", check_same_thread=False)
             self._stemmer.execute(f"CREATE VIRTUAL TABLE w USING fts5(word, tokenize='{TOKENIZER}')")
             self._stemmer.execute("CREATE VIRTUAL TABLE wv USING fts5vocab(w, 'instance')")
-            self._stemmer.execute(
-                f"CREATE VIRTUAL TABLE s USING fts5(title, summary, body, tokenize='{TOKENIZER}')")
+            self._stemmer.execute(_SCRATCH_TABLE)
+            self._scratch_rows = 0
         return self._stemmer
 
     def reader(self) -> "Index":
