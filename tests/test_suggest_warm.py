@@ -265,3 +265,28 @@ def test_matched_words_from_a_growing_scratch_table_equal_each_block_alone(works
     assert asked > 10
     assert index.matched_words([], '"privacy"') == {}
     index.close()
+
+
+def test_first_max_in_segments_is_argmax_of_each_segment():
+    import numpy as np
+
+    from drafter.suggest.rank import _first_max_in_segments
+
+    rng = np.random.default_rng(5)
+    for trial in range(200):
+        values = rng.integers(-3, 4, size=int(rng.integers(1, 60))).astype(np.float32)
+        if trial % 3 == 0:
+            values = rng.standard_normal(len(values)).astype(np.float32)
+        if trial % 17 == 0:
+            values[int(rng.integers(len(values)))] = np.nan
+        cuts = np.flatnonzero(rng.random(len(values)) < 0.3)
+        bounds = np.unique(np.concatenate(([0], cuts, [len(values)])))
+        segments = list(zip(bounds[:-1].tolist(), bounds[1:].tolist()))
+        picked = rng.permutation(len(segments))[:int(rng.integers(1, len(segments) + 1))]
+        firsts = np.array([segments[i][0] for i in picked], dtype=np.int64)
+        lengths = np.array([segments[i][1] - segments[i][0] for i in picked], dtype=np.int64)
+        expected = [int(values[f:f + n].argmax()) for f, n in zip(firsts, lengths)]
+        assert _first_max_in_segments(values, firsts, lengths).tolist() == expected
+    ties = np.array([1, 5, 5, 0, 2, 2, 2, -1], dtype=np.float32)   # the first of equal ones
+    assert _first_max_in_segments(ties, np.array([0, 3, 7]), np.array([3, 4, 1])).tolist() \
+        == [1, 1, 0]

@@ -310,17 +310,17 @@ class Ranker:
             if score > 0:
                 scored.append((score, row, topic, sim, None))
         scored.sort(key=lambda item: (-item[0], item[1].id))
-        if meaning is not None and each is not None:
+        if meaning is not None and each is not None and scored:
             all_sims, starts = each
             import numpy as np
 
             where = rowids.searchsorted([row.rowid for _, row, _, _, _ in scored])
-            firsts = starts[where].tolist()
-            lasts = np.append(starts[1:], len(all_sims))[where].tolist()
-            for k, (first, last) in enumerate(zip(firsts, lasts)):
+            firsts = starts[where]
+            lengths = np.append(starts[1:], len(all_sims))[where] - firsts
+            closest = _first_max_in_segments(all_sims, firsts, lengths).tolist()
+            for k, (n, own) in enumerate(zip(closest, all_sims[firsts].tolist())):
                 score, row, topic, sim, _ = scored[k]
-                n = int(all_sims[first:last].argmax())
-                scored[k] = (score, row, topic, sim, float(all_sims[first]))
+                scored[k] = (score, row, topic, sim, own)
                 if n:
                     nearest[row.rowid] = n
         return scored, meaning is not None, nearest
@@ -371,6 +371,22 @@ class Ranker:
             parts.append("related topics: " + ", ".join(
                 self.index.topics.get(t, {}).get("label", t) for t in row.topics))
         return "; ".join(parts)
+
+
+def _first_max_in_segments(values, firsts, lengths):
+    """For each segment ``values[firsts[i]:firsts[i] + lengths[i]]`` of a 1-d array (each
+    ``lengths[i]`` >= 1), the place of its largest value within it, the first on ties: an
+    int array of what ``values[first:first + length].argmax()`` gives each, found in one go."""
+    import numpy as np
+
+    offsets = np.concatenate(([0], np.cumsum(lengths)[:-1]))
+    gathered = values[np.arange(int(lengths.sum())) - np.repeat(offsets - firsts, lengths)]
+    if np.isnan(gathered).any():          # argmax stops at the first NaN: segment by segment
+        return np.array([int(values[f:f + n].argmax())
+                         for f, n in zip(firsts.tolist(), lengths.tolist())], dtype=np.int64)
+    top = np.maximum.reduceat(gathered, offsets)
+    hits = np.flatnonzero(gathered == np.repeat(top, lengths))
+    return hits[np.searchsorted(hits, offsets)] - offsets
 
 
 def _most_similar(sims, k: int):
