@@ -290,3 +290,16 @@ def test_first_max_in_segments_is_argmax_of_each_segment():
     ties = np.array([1, 5, 5, 0, 2, 2, 2, -1], dtype=np.float32)   # the first of equal ones
     assert _first_max_in_segments(ties, np.array([0, 3, 7]), np.array([3, 4, 1])).tolist() \
         == [1, 1, 0]
+
+
+def test_index_connections_read_the_file_through_a_memory_map(workspace):
+    index = Index.open(workspace / ".drafter", workspace / "positions",
+                       workspace / "positions" / "topics.yaml")          # built
+    again = Index.open(workspace / ".drafter", workspace / "positions",
+                       workspace / "positions" / "topics.yaml")         # reused
+    reader = again.reader()
+    for conn in (index.conn, again.conn, reader.conn):
+        assert conn.execute("PRAGMA mmap_size").fetchone()[0] == index_module._MAPPED_BYTES
+    assert index.ids() == again.ids() == reader.ids() and len(index.ids()) > 10
+    for each in (reader, again, index):
+        each.close()
