@@ -31,11 +31,12 @@ minimum is the better estimate of the cost; CPU time (this process and its worke
 too, as it depends less on what else runs, and the peak resident memory of the process (and of
 its worker, for cold runs).
 
-Each timed run also reports its stages (they overlap: the model loads in a thread while the
-index opens, and two threads search and rank): numpy's import and the model's load, the scan
-of the library (or, where a child process scans it, the wait for the child),
-parsing + embedding + indexing the changed files, packing the vectors, reading
-them, searching the questions' words, ranking; and whether the tokenizer was built.
+Each timed run also reports its stages (they overlap: the model loads in a thread while a
+child process scans the library, and a second thread searches the questions' words while the
+first compares their meaning with the library's): numpy's import and the model's load, the
+scan of the library (where a child process scans it, the wait for the child), parsing +
+embedding + indexing the changed files, packing the vectors, reading them, searching the
+questions' words, ranking (the sum over the questions); and whether the tokenizer was built.
 """
 
 from __future__ import annotations
