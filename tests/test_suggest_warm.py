@@ -202,6 +202,8 @@ def rankings(workspace: Path, monkeypatch, parallel: bool, name: str) -> list:
                                      workspace / "positions" / "topics.yaml", preload=True))
     ranked = suggester.questions(model, limit=8, explain=8)
     assert (suggester._second is not None) == parallel
+    if parallel:                                  # the second connection's ranker shares it
+        assert suggester._second.matcher is suggester.ranker.matcher
     suggester.index.close()
     return [(r.id, r.text, r.suggestions, [h.topic for h in r.topics]) for r in ranked]
 

@@ -110,11 +110,12 @@ class Suggester:
         self.index.keep_searches()
 
     def _second_ranker(self) -> Ranker:
-        """A ranker on a second connection to the index, sharing the first one's searches."""
+        """A ranker on a second connection to the index, sharing the first one's searches and
+        topic matcher."""
         from drafter.suggest.rank import Ranker
 
         if self._second is None:
-            self._second = Ranker(self.index.reader(), self.ranker.weights)
+            self._second = Ranker(self.index.reader(), self.ranker.weights, self.ranker.matcher)
         self._second.searched = self.ranker.searched
         self._second.meant = self.ranker.meant
         return self._second

@@ -154,11 +154,13 @@ def _topic_agreement(asked: set[str], block: BlockRow) -> float:
 
 class Ranker:
     """Ranks an index's answering blocks for questions, with ``weights`` (HYBRID when an
-    embedding model is installed, else WORDS_ONLY)."""
+    embedding model is installed, else WORDS_ONLY); ``matcher``: the :class:`TopicMatcher` of
+    another ranker on the same index to share (it only reads), else one is built."""
 
-    def __init__(self, index: Index, weights: Weights | None = None):
+    def __init__(self, index: Index, weights: Weights | None = None,
+                 matcher: TopicMatcher | None = None):
         self.index = index
-        self.matcher = TopicMatcher(index.topics)
+        self.matcher = TopicMatcher(index.topics) if matcher is None else matcher
         self._model = None
         self._segments = None
         self.meant: dict[str, tuple] = {}         # text -> what _meaning gives, by measure()
