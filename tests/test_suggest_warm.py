@@ -305,3 +305,21 @@ def test_index_connections_read_the_file_through_a_memory_map(workspace):
     assert index.ids() == again.ids() == reader.ids() and len(index.ids()) > 10
     for each in (reader, again, index):
         each.close()
+
+
+def test_best_items_are_heapqs_smallest_by_score_then_rowid():
+    import heapq
+    import random
+
+    from drafter.suggest.index import _best, _best_first
+
+    rng = random.Random(11)
+    for trial in range(300):
+        size = rng.randint(0, 150)
+        values = [rng.choice([0.5, 1.25, 2.0, 3.75]) if trial % 2 else rng.uniform(-1, 9)
+                  for _ in range(size)]
+        scores = dict(zip(rng.sample(range(10_000), size), values))
+        for limit in (0, 1, 5, 60, size, size + 3):
+            assert _best(scores, limit) == heapq.nsmallest(limit, scores.items(),
+                                                           key=_best_first), (trial, limit)
+    assert _best({7: 1.0, 3: 1.0, 5: 2.0}, 2) == [(5, 2.0), (3, 1.0)]

@@ -650,6 +650,17 @@ def _best_first(item: tuple[int, float]) -> tuple[float, int]:
     return -item[1], item[0]
 
 
+def _best(scores: dict[int, float], limit: int) -> list[tuple[int, float]]:
+    """The ``limit`` best (rowid, score) items of ``scores``, best first, ties by rowid: what
+    ``heapq.nsmallest(limit, scores.items(), key=_best_first)`` gives. The ``limit``-th
+    largest score is found first, comparing scores alone; only the items that reach it are
+    then ordered."""
+    if limit <= 0 or not scores:
+        return []
+    cut = heapq.nlargest(limit, scores.values())[-1]
+    return sorted([item for item in scores.items() if item[1] >= cut], key=_best_first)[:limit]
+
+
 class Index:
     """An open FTS5 index over one position library."""
 
@@ -1243,7 +1254,7 @@ class Index:
         for phrase in rest:
             for rowid, score in zip(*found[phrase]):
                 total[rowid] = get(rowid, 0.0) + score
-        return heapq.nsmallest(limit, total.items(), key=_best_first)
+        return _best(total, limit)
 
     def _phrase_postings(self, phrases: list[str], key: str, weights) -> dict:
         """phrase -> (row ids, relevance) of the answering blocks it matches: from memory,
