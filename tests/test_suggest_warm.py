@@ -323,3 +323,25 @@ def test_best_items_are_heapqs_smallest_by_score_then_rowid():
             assert _best(scores, limit) == heapq.nsmallest(limit, scores.items(),
                                                            key=_best_first), (trial, limit)
     assert _best({7: 1.0, 3: 1.0, 5: 2.0}, 2) == [(5, 2.0), (3, 1.0)]
+
+
+def test_block_rows_are_the_blocks_table(workspace):
+    from drafter.suggest.index import BlockRow
+
+    index = Index.open(workspace / ".drafter", workspace / "positions",
+                       workspace / "positions" / "topics.yaml")
+    table = index.conn.execute("SELECT rowid, id, path, title, summary, topics, jurisdictions, "
+                               "status, role, stance FROM blocks ORDER BY rowid").fetchall()
+    rows = index.rows([r[0] for r in table] + [10**9])          # an unknown row id: left out
+    assert list(rows) == [r[0] for r in table] and len(rows) > 10
+    for r in table:
+        row = rows[r[0]]
+        assert (row.rowid, row.id, row.path, row.title, row.summary, row.status, row.role,
+                row.stance) == (r[0], r[1], r[2], r[3], r[4], r[7], r[8], r[9])
+        assert row.topics == tuple(r[5].split(",")) and row.jurisdictions == tuple(
+            r[6].split(","))
+        assert row.applies_to(row.jurisdictions[0]) and isinstance(row, BlockRow)
+        assert row.applies_to("XX") == ("any" in row.jurisdictions)
+        assert repr(row).startswith(f"BlockRow(rowid={r[0]}, id={r[1]!r}, ")
+    assert rows == index.rows(rows) and len({rows[r[0]] for r in table}) == len(table)
+    index.close()

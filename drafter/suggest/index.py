@@ -43,6 +43,7 @@ import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from pydantic import ValidationError
 
@@ -137,9 +138,9 @@ MEANING = "meaning"
 _MATRIX_PREFIX = "index.matrix."
 
 
-@dataclass(frozen=True)
-class BlockRow:
-    """What the index knows of a block: enough to rank and explain, without its file."""
+class BlockRow(NamedTuple):
+    """What the index knows of a block: enough to rank and explain, without its file. (A
+    named tuple: a ranking makes a thousand of them, and a tuple is made fastest.)"""
 
     rowid: int
     id: str
