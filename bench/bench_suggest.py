@@ -27,9 +27,10 @@ model's load, and the embedding of every answering block when the index is built
 the embedding model's load and the embedding of every answering block on their own (one
 process); and the whole command line (`drafter suggest --format json`, process start included)
 cold and warm.  Minimum and median over the runs are printed; the machine is shared, so the
-minimum is the better estimate of the cost; CPU time (this process and its worker) is printed
-too, as it depends less on what else runs, and the peak resident memory of the process (and of
-its worker, for cold runs).
+minimum is the better estimate of the cost; CPU time (this process and its child processes:
+the parsing worker of a cold run, the scanning child of a warm one, once waited for) is
+printed too, as it depends less on what else runs, and the peak resident memory of the
+process (and of its largest child).
 
 Each timed run also reports its stages (they overlap: the model loads in a thread while a
 child process scans the library, and a second thread searches the questions' words while the
@@ -197,7 +198,7 @@ def print_stages(runs) -> None:
         print(f"      {name:36} {summarize(values)}")
     rss = [r["rss_mb"] for r in runs]
     worker = [r["worker_rss_mb"] for r in runs]
-    print(f"      {'peak RSS':36} {max(rss):.0f} MB" + (f" (worker {max(worker):.0f} MB)"
+    print(f"      {'peak RSS':36} {max(rss):.0f} MB" + (f" (child {max(worker):.0f} MB)"
                                                         if max(worker) else "")
           + f"; tokenizer built in {sum(r['tokenizer'] for r in runs)} of {len(runs)} runs")
 
