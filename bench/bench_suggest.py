@@ -27,14 +27,17 @@ model's load, and the embedding of every answering block when the index is built
 the embedding model's load and the embedding of every answering block on their own (one
 process); and the whole command line (`drafter suggest --format json`, process start included)
 cold and warm.  Minimum and median over the runs are printed; the machine is shared, so the
-minimum is the better estimate of the cost; CPU time (this process and its worker) is printed
-too, as it depends less on what else runs, and the peak resident memory of the process (and of
-its worker, for cold runs).
+minimum is the better estimate of the cost; CPU time (this process and its child processes:
+the parsing worker of a cold run, the scanning child of a warm one, once waited for) is
+printed too, as it depends less on what else runs, and the peak resident memory of the
+process (and of its largest child).
 
-Each timed run also reports its stages (they overlap: the model loads in a thread while the
-index opens, and two threads search and rank): numpy's import and the model's load, the scan
-of the library, parsing + embedding + indexing the changed files, packing the vectors, reading
-them, searching the questions' words, ranking; and whether the tokenizer was built.
+Each timed run also reports its stages (they overlap: the model loads in a thread while a
+child process scans the library, and a second thread searches the questions' words while the
+first compares their meaning with the library's): numpy's import and the model's load, the
+scan of the library (where a child process scans it, the wait for the child), parsing +
+embedding + indexing the changed files, packing the vectors, reading them, searching the
+questions' words, ranking (the sum over the questions); and whether the tokenizer was built.
 """
 
 from __future__ import annotations
@@ -98,11 +101,12 @@ import drafter.suggest.index as index_module
 from drafter.suggest import embed, rank
 timed(embed, "_load", "model load (numpy import included)")
 timed(index_module, "_scan", "scan")
+timed(index_module._ScanAside, "result", "scan by a child (waited for)")
 timed(index_module.Index, "_parse_and_insert", "parse, embed, insert")
 timed(index_module.Index, "_pack", "pack vectors")
 timed(index_module.Index, "vectors", "read vectors")
-timed(rank.Ranker, "prepare", "search (2 threads, summed)")
-timed(Suggester, "_two_threads", "rank (2 threads)")
+timed(rank.Ranker, "prepare", "search (a second thread)")
+timed(rank.Ranker, "rank", "rank (summed)")
 c1 = cpu()
 t1 = time.perf_counter()
 index = Index.open(Path({state!r}), Path({positions!r}), Path({positions!r}) / "topics.yaml",
@@ -194,7 +198,7 @@ def print_stages(runs) -> None:
         print(f"      {name:36} {summarize(values)}")
     rss = [r["rss_mb"] for r in runs]
     worker = [r["worker_rss_mb"] for r in runs]
-    print(f"      {'peak RSS':36} {max(rss):.0f} MB" + (f" (worker {max(worker):.0f} MB)"
+    print(f"      {'peak RSS':36} {max(rss):.0f} MB" + (f" (child {max(worker):.0f} MB)"
                                                         if max(worker) else "")
           + f"; tokenizer built in {sum(r['tokenizer'] for r in runs)} of {len(runs)} runs")
 

@@ -381,6 +381,7 @@ def test_model_preloads_after_the_scan_when_reused_before_a_rebuild(workspace, m
 
     events = []
     scan = index_module._scan
+    monkeypatch.setattr(index_module, "_FORK_SCAN", False)     # this process scans
     monkeypatch.setattr(index_module, "_scan", lambda root: events.append("scan") or scan(root))
     monkeypatch.setattr(embed, "preload", lambda: events.append("preload"))
     Index.open(workspace / ".drafter", workspace / "positions",
@@ -394,6 +395,32 @@ def test_model_preloads_after_the_scan_when_reused_before_a_rebuild(workspace, m
     Index.open(workspace / ".drafter", workspace / "positions",
                workspace / "positions" / "topics.yaml").close()
     assert events == ["scan"]
+
+
+def test_model_preloads_while_a_child_scans_when_reused(workspace, monkeypatch):
+    import drafter.suggest.index as index_module
+
+    if not index_module._FORK_SCAN:
+        pytest.skip("this system does not fork")
+    events = []
+    start = index_module._ScanAside.start
+    monkeypatch.setattr(index_module._ScanAside, "start",
+                        lambda root: events.append("scan aside") or start(root))
+    monkeypatch.setattr(embed, "preload", lambda: events.append("preload"))
+    Index.open(workspace / ".drafter", workspace / "positions",
+               workspace / "positions" / "topics.yaml", preload=True).close()
+    assert events == ["preload"]                  # built from nothing: no child
+    events.clear()
+    index = Index.open(workspace / ".drafter", workspace / "positions",
+                       workspace / "positions" / "topics.yaml", preload=True)
+    assert events == ["scan aside", "preload"]    # reused: the child scans, the model loads
+    assert index.stats.mode == "cached" and index.stats.reparsed == 0
+    assert index.stats.scanned == len(index) > 0
+    index.close()
+    events.clear()
+    Index.open(workspace / ".drafter", workspace / "positions",
+               workspace / "positions" / "topics.yaml").close()
+    assert events == []                           # without preload, this process scans
 
 
 def test_meaning_matrix_is_mapped_from_its_file_and_equals_the_rows(workspace):

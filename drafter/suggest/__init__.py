@@ -68,8 +68,9 @@ class Suggester:
                   explain: int | None = None) -> list[Ranked]:
         """Suggestions for every question of a consultation model, in the file's order.
 
-        With a large library, two threads share the questions, each with its own connection:
-        SQLite searches without holding Python's lock, so two cores search at once.
+        With a large library, a second thread with its own connection searches the questions'
+        words while this one compares their meaning with the library's: SQLite searches and
+        numpy multiplies without holding Python's lock, so two cores work at once.
         """
         questions = list(consultation.questions)
         jurisdiction = consultation.jurisdiction
@@ -80,15 +81,14 @@ class Suggester:
         texts = [q.text for q in questions]
         try:
             if parallel:
-                self._search_in_two(texts)
+                self._search_and_measure(texts)
             else:
                 self.ranker.prepare(texts)
-            self._prime(texts)
-            self.ranker.measure(texts)
-            if not parallel:
-                return [self.ranker.rank(q.text, jurisdiction, q.id, limit, explain)
-                        for q in questions]
-            return self._two_threads(questions, jurisdiction, limit, explain)
+                self._prime(texts)
+                self.ranker.measure(texts)
+            # Ranking is Python's work, which one thread does fastest.
+            return [self.ranker.rank(q.text, jurisdiction, q.id, limit, explain)
+                    for q in questions]
         finally:
             self.ranker.searched.clear()
             self.ranker.meant.clear()
@@ -110,31 +110,27 @@ class Suggester:
         self.index.keep_searches()
 
     def _second_ranker(self) -> Ranker:
-        """A ranker on a second connection to the index, sharing the first one's searches."""
+        """A ranker on a second connection to the index, sharing the first one's searches and
+        topic matcher."""
         from drafter.suggest.rank import Ranker
 
         if self._second is None:
-            self._second = Ranker(self.index.reader(), self.ranker.weights)
+            self._second = Ranker(self.index.reader(), self.ranker.weights, self.ranker.matcher)
         self._second.searched = self.ranker.searched
         self._second.meant = self.ranker.meant
         return self._second
 
-    def _search_in_two(self, texts: list[str]) -> None:
-        """Search the words of ``texts`` on two connections at once (half the texts each)."""
+    def _search_and_measure(self, texts: list[str]) -> None:
+        """Search the words of ``texts`` on the second connection while this thread, on the
+        first, primes the embedding model with the texts' token ids (waiting for its load)
+        and compares their meaning with the library's."""
         second = self._second_ranker()
-        half = (len(texts) + 1) // 2
-        _in_two(lambda: self.ranker.prepare(texts[:half]), lambda: second.prepare(texts[half:]))
 
-    def _two_threads(self, questions, jurisdiction, limit, explain) -> list[Ranked]:
-        self._second_ranker()
-        half = (len(questions) + 1) // 2
+        def measure() -> None:
+            self._prime(texts)
+            self.ranker.measure(texts)
 
-        def run(ranker, part):
-            return [ranker.rank(q.text, jurisdiction, q.id, limit, explain) for q in part]
-
-        first, second = _in_two(lambda: run(self.ranker, questions[:half]),
-                                lambda: run(self._second, questions[half:]))
-        return first + second
+        _in_two(measure, lambda: second.prepare(texts))
 
     def whole(self, consultation, limit: int = 10, explain: int | None = None) -> Ranked:
         """Suggestions for a consultation as a whole: its title and abstract."""

@@ -142,24 +142,25 @@ class Ranked:
                 "suggestions": [s.as_json() for s in self.suggestions]}
 
 
-def _topic_agreement(hits: list[TopicHit], block: BlockRow) -> float:
-    """How much of what the question is about the block covers: each shared topic counts by
-    its place in the block's list (the first, primary topic fully, later ones less), over the
-    number of topics the question is about."""
-    if not hits:
+def _topic_agreement(asked: set[str], block: BlockRow) -> float:
+    """How much of what the question is about (``asked``: the topics its hits name) the
+    block covers, in [0, 1]: each shared topic counts by its place in the block's list (the
+    first, primary topic fully, later ones less), over the number of topics asked about."""
+    if not asked:
         return 0.0
-    asked = {h.topic for h in hits}
     covered = sum(1.0 / (1.0 + 0.5 * i) for i, t in enumerate(block.topics) if t in asked)
     return min(1.0, covered / len(asked))
 
 
 class Ranker:
     """Ranks an index's answering blocks for questions, with ``weights`` (HYBRID when an
-    embedding model is installed, else WORDS_ONLY)."""
+    embedding model is installed, else WORDS_ONLY); ``matcher``: the :class:`TopicMatcher` of
+    another ranker on the same index to share (it only reads), else one is built."""
 
-    def __init__(self, index: Index, weights: Weights | None = None):
+    def __init__(self, index: Index, weights: Weights | None = None,
+                 matcher: TopicMatcher | None = None):
         self.index = index
-        self.matcher = TopicMatcher(index.topics)
+        self.matcher = TopicMatcher(index.topics) if matcher is None else matcher
         self._model = None
         self._segments = None
         self.meant: dict[str, tuple] = {}         # text -> what _meaning gives, by measure()
@@ -291,33 +292,37 @@ class Ranker:
         low = min(similarity.values(), default=0.0)
         spread = max(similarity.values(), default=0.0) - low
         scored = []
+        asked = {h.topic for h in hits}           # once for every candidate
+        on_words, on_meaning, on_topic = w.words, w.meaning, w.topic
+        get_words, get_sim = relevance.get, similarity.get
         for rowid, row in rows.items():
-            if row.status == "retired" or row.role not in ANSWER_ROLES:
+            status = row.status
+            if status == "retired" or row.role not in ANSWER_ROLES:
                 continue
-            words = relevance.get(rowid, 0.0) / best_text
-            sim = similarity.get(rowid)
+            words = get_words(rowid, 0.0) / best_text
+            sim = get_sim(rowid)
             close = 0.0 if sim is None else ((sim - low) / spread if spread > 0 else 1.0)
-            topic = _topic_agreement(hits, row)
+            topic = _topic_agreement(asked, row)
             factor = 1.0
             if not row.applies_to(jurisdiction):
                 factor *= OTHER_JURISDICTION
-            if row.status != "approved":
+            if status != "approved":
                 factor *= DRAFT_STATUS
-            score = (w.words * words + w.meaning * close + w.topic * topic) * factor
+            score = (on_words * words + on_meaning * close + on_topic * topic) * factor
             if score > 0:
                 scored.append((score, row, topic, sim, None))
         scored.sort(key=lambda item: (-item[0], item[1].id))
-        if meaning is not None and each is not None:
+        if meaning is not None and each is not None and scored:
             all_sims, starts = each
             import numpy as np
 
             where = rowids.searchsorted([row.rowid for _, row, _, _, _ in scored])
-            firsts = starts[where].tolist()
-            lasts = np.append(starts[1:], len(all_sims))[where].tolist()
-            for k, (first, last) in enumerate(zip(firsts, lasts)):
+            firsts = starts[where]
+            lengths = np.append(starts[1:], len(all_sims))[where] - firsts
+            closest = _first_max_in_segments(all_sims, firsts, lengths).tolist()
+            for k, (n, own) in enumerate(zip(closest, all_sims[firsts].tolist())):
                 score, row, topic, sim, _ = scored[k]
-                n = int(all_sims[first:last].argmax())
-                scored[k] = (score, row, topic, sim, float(all_sims[first]))
+                scored[k] = (score, row, topic, sim, own)
                 if n:
                     nearest[row.rowid] = n
         return scored, meaning is not None, nearest
@@ -368,6 +373,22 @@ class Ranker:
             parts.append("related topics: " + ", ".join(
                 self.index.topics.get(t, {}).get("label", t) for t in row.topics))
         return "; ".join(parts)
+
+
+def _first_max_in_segments(values, firsts, lengths):
+    """For each segment ``values[firsts[i]:firsts[i] + lengths[i]]`` of a 1-d array (each
+    ``lengths[i]`` >= 1), the place of its largest value within it, the first on ties: an
+    int array of what ``values[first:first + length].argmax()`` gives each, found in one go."""
+    import numpy as np
+
+    offsets = np.concatenate(([0], np.cumsum(lengths)[:-1]))
+    gathered = values[np.arange(int(lengths.sum())) - np.repeat(offsets - firsts, lengths)]
+    if np.isnan(gathered).any():          # argmax stops at the first NaN: segment by segment
+        return np.array([int(values[f:f + n].argmax())
+                         for f, n in zip(firsts.tolist(), lengths.tolist())], dtype=np.int64)
+    top = np.maximum.reduceat(gathered, offsets)
+    hits = np.flatnonzero(gathered == np.repeat(top, lengths))
+    return hits[np.searchsorted(hits, offsets)] - offsets
 
 
 def _most_similar(sims, k: int):
