@@ -240,6 +240,28 @@ def test_draft_and_foreign_blocks_are_flagged_and_never_confident(workspace):
     assert ranked.suggestions[0].confident
 
 
+def test_chance_just_under_the_threshold_never_shows_as_the_threshold():
+    """0.7996 showed as "fits: 80% likely (confident from 80%)" on a question left as a
+    placeholder: the percentage is rounded down."""
+    from drafter.suggest.rank import fits_reason, percent
+
+    assert [percent(x) for x in (0.7996, 0.8, 0.29, 0.57, 0.999, 0.0)] == [79, 80, 29, 57, 99, 0]
+    assert fits_reason(0.7996, 0.8) == "; fits: 79% likely (confident from 80%)"
+
+
+def test_likely_but_unapproved_block_says_why_it_is_not_used_automatically(workspace):
+    question = ("How should spectrum policy help bring affordable high-speed Internet service "
+                "to rural and underserved communities?")
+    top = Suggester(open_index(workspace)).question(question, "US").suggestions[0]
+    assert top.confident and top.chance >= 0.9
+    rewrite(block_file(workspace, top.position), "status: approved", "status: draft")
+    ranked = Suggester(open_index(workspace)).question(question, "US", limit=3)
+    draft = next(s for s in ranked.suggestions if s.position == top.position)
+    assert draft.chance is not None and draft.chance >= 0.8 and not draft.confident
+    assert draft.why.endswith("; not used automatically: the position is draft, not approved")
+    assert not any("not used automatically" in s.why for s in ranked.suggestions if s.confident)
+
+
 NOT_ANSWERS = ("introduction", "profile", "framing", "section-intro", "closing")
 
 

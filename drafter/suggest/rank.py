@@ -116,7 +116,8 @@ class Suggestion:
 
     def label(self) -> str:
         """How likely it fits ("fits 64%"), or its score where that is not known."""
-        return f"fits {self.chance:.0%}" if self.chance is not None else f"score {self.score:.2f}"
+        return (f"fits {percent(self.chance)}%" if self.chance is not None
+                else f"score {self.score:.2f}")
 
     def as_json(self) -> dict:
         return {"position": self.position, "title": self.title, "score": self.score,
@@ -235,8 +236,9 @@ class Ranker:
                 why = self._why(row, hits, matched.get(row.rowid, []), jurisdiction, sim,
                                 asked[near - 1] if 0 < near <= len(asked) else None)
                 if chance is not None:
-                    why += (f"; fits: {chance:.0%} likely (confident from "
-                            f"{w.confident_at:.0%})")
+                    why += fits_reason(chance, w.confident_at)
+                    if chance >= w.confident_at and not confident:
+                        why += "; " + _why_not_automatic(scored, n, jurisdiction)
             out.append(Suggestion(row.id, row.title, round(score, 3), why, confident,
                                   None if sim is None else round(sim, 3), chance))
         return Ranked(qid, text, out, hits)
@@ -447,6 +449,30 @@ def may_answer(scored: list, n: int, jurisdiction: str, meaning_used: bool) -> b
     _, row, _, sim, _ = scored[n]
     return (row.status == "approved" and row.applies_to(jurisdiction)
             and (sim is not None or not meaning_used))
+
+
+def percent(chance: float) -> int:
+    """``chance`` (0 to 1) as a whole percentage, rounded down, so that a chance just under
+    the confidence threshold never shows as the threshold itself (0.7996 is 79%, not 80%)."""
+    return math.floor(round(chance * 100, 6))
+
+
+def fits_reason(chance: float, confident_at: float) -> str:
+    """What a reason ends with: "; fits: 64% likely (confident from 80%)"."""
+    return f"; fits: {percent(chance)}% likely (confident from {percent(confident_at)}%)"
+
+
+def _why_not_automatic(scored: list, n: int, jurisdiction: str) -> str:
+    """Why the ``n``-th of the scored candidates, likely enough to fit, may still not be an
+    automatic answer (:func:`may_answer`)."""
+    _, row, _, sim, _ = scored[n]
+    if row.status != "approved":
+        return f"not used automatically: the position is {row.status}, not approved"
+    if not row.applies_to(jurisdiction):
+        return f"not used automatically: the position is not for {jurisdiction} filings"
+    if sim is None:
+        return "not used automatically: its meaning was not compared"
+    return "not used automatically"
 
 
 def confident_by(w: Weights, scored: list, n: int, jurisdiction: str,

@@ -508,7 +508,9 @@ class WebApp:
         """The percentage from which the ranker in use is confident (a draft fills an answer
         in automatically), or None when it never is (no confidence model)."""
         weights = self.resident.weights()
-        return round(weights.confident_at * 100) if weights.confidence else None
+        from drafter.suggest.rank import percent
+
+        return percent(weights.confident_at) if weights.confidence else None
 
     async def consultation(self, request: Request):
         self.need(request)
@@ -960,17 +962,21 @@ OFFERED = 3          # ranked suggestions shown per question (besides the record
 
 def _chance(s) -> int | None:
     """How likely suggestion ``s`` fits, in percent (None where the ranker does not say)."""
-    return None if s is None or s.chance is None else round(s.chance * 100)
+    from drafter.suggest.rank import percent
+
+    return None if s is None or s.chance is None else percent(s.chance)
 
 
 def _reason(s, confident_at: int | None) -> str:
     """The suggestion's reason without the ranker's "fits: NN% likely (confident from NN%)",
     which the page shows once per suggestion as its chance and explains once per page."""
+    from drafter.suggest.rank import fits_reason
+
     why = s.why
     if s.chance is not None and confident_at is not None:
-        tail = f"; fits: {s.chance:.0%} likely (confident from {confident_at}%)"
-        if why.endswith(tail):
-            why = why[:-len(tail)]
+        tail = fits_reason(s.chance, confident_at / 100)
+        if tail in why:
+            why = why.replace(tail, "", 1)
     return why
 
 
