@@ -190,7 +190,8 @@ EXPECTED_HEADINGS = {
     "fcc-iot-labeling-comments": [
         (1, "INTRODUCTION"), (1, "GENERAL FEEDBACK"), (1, "IDENTIFICATION OF CONCERNS"),
         (2, "Global, Diverse Scope"), (2, "Planned Obsolescence"),
-        (1, "RESPONSES TO QUESTIONS"), (2, "Question 1"), (2, "Question 2"), (2, "Question 3")],
+        (1, "RESPONSES TO QUESTIONS"), (2, "Question 1"), (2, "Question 2"), (2, "Question 3"),
+        (1, "CONCLUSION")],
 }
 
 
