@@ -230,6 +230,13 @@ def test_skipped_question_hides_its_positions_and_suggestions(workspace, serve, 
     _controls_of_skipped(q2)
     _expect()(q2.locator("li")).to_have_count(0)
     _controls_of_open(page.get_by_role("region", name="Question 3"))
+    q2.get_by_role("button", name="Answer after all").click()
+    _expect()(page.get_by_role("status")).to_contain_text("Question 2: no longer skipped")
+    q2 = page.get_by_role("region", name="Question 2")
+    _controls_of_open(q2)
+    _expect()(q2.locator("ul.accepted")).to_contain_text(KEPT)
+    _expect()(q2.locator("ul.rejected")).to_contain_text(GONE)
+    _expect()(q2.get_by_role("button", name="Remove")).to_have_count(1)
 
 
 def test_skipped_question_rendered_on_the_server_without_the_answer_form(workspace):
