@@ -10,24 +10,12 @@ import re
 import pytest
 from conftest import run_cli
 
-from web.webtools import make_app
+from web.webtools import RESILIENCE_REL, make_app, resilience_consultation
 
 pytestmark = pytest.mark.browser
 
-CONSULTATION = """\
-title: Request for Comment on Internet Resilience
-agency:
-  name: National Telecommunications and Information Administration
-  short_name: NTIA
-kind: noi
-jurisdiction: US
-questions:
-  - id: '1'
-    text: Should providers be required to build encryption backdoors?
-  - id: '2'
-    text: How can the government support domain name registries?
-"""
-REL = "consultations/ntia-internet-resilience.yaml"
+CONSULTATION = resilience_consultation(2)
+REL = RESILIENCE_REL
 PICK = "eu-oppose-backdoors"            # the automatic answer to question 1
 
 

@@ -9,34 +9,10 @@ import re
 
 import pytest
 
-from web.webtools import client, make_app
+from web.webtools import RESILIENCE_REL, client, make_app, resilience_consultation
 
-CONSULTATION = """\
-title: Request for Comment on Internet Resilience
-agency:
-  name: National Telecommunications and Information Administration
-  short_name: NTIA
-kind: noi
-jurisdiction: US
-questions:
-  - id: '1'
-    text: Should providers be required to build encryption backdoors?
-  - id: '2'
-    text: How can the government support domain name registries?
-  - id: '3'
-    text: What is the role of industry self-regulation in fighting botnets?
-  - id: '4'
-    text: Should network operators filter traffic to protect consumers?
-  - id: '5'
-    text: How should the root server system be governed?
-  - id: '6'
-    text: What obligations should apply to DNS resolvers?
-  - id: '7'
-    text: Should registrars verify the identity of domain holders?
-  - id: '8'
-    text: How can routing security (RPKI) adoption be encouraged?
-"""
-REL = "consultations/ntia-internet-resilience.yaml"
+CONSULTATION = resilience_consultation(8)
+REL = RESILIENCE_REL
 SKIPPED = """\
 answers:
   '2':

@@ -22,3 +22,27 @@ def client(app):
 
 def csrf_of(html: str) -> str:
     return re.search(r'name="csrf" value="([^"]+)"', html).group(1)
+
+
+RESILIENCE_QUESTIONS = (
+    "Should providers be required to build encryption backdoors?",
+    "How can the government support domain name registries?",
+    "What is the role of industry self-regulation in fighting botnets?",
+    "Should network operators filter traffic to protect consumers?",
+    "How should the root server system be governed?",
+    "What obligations should apply to DNS resolvers?",
+    "Should registrars verify the identity of domain holders?",
+    "How can routing security (RPKI) adoption be encouraged?",
+)
+RESILIENCE_REL = "consultations/ntia-internet-resilience.yaml"
+
+
+def resilience_consultation(questions: int) -> str:
+    """An NTIA notice of inquiry on Internet resilience with its first ``questions`` questions
+    (1 to 8), as a consultation file's text."""
+    lines = ["title: Request for Comment on Internet Resilience", "agency:",
+             "  name: National Telecommunications and Information Administration",
+             "  short_name: NTIA", "kind: noi", "jurisdiction: US", "questions:"]
+    for n, text in enumerate(RESILIENCE_QUESTIONS[:questions], start=1):
+        lines += [f"  - id: '{n}'", f"    text: {text}"]
+    return "\n".join(lines) + "\n"
