@@ -505,3 +505,21 @@ def test_seed_rebuild_without_questions_keeps_its_closing_without_heading(tmp_pa
     assert run_cli("draft", EXAMPLES / "ntia-botnets-comments.yaml", "-o", out).code == 0
     paragraphs = _headings_and_text(out)
     assert not any(text.endswith("CONCLUSION") for _, text in paragraphs)
+
+
+def test_eu_questionnaire_closes_with_thanks_not_a_third_description_of_the_coalition(tmp_path):
+    """A new EU questionnaire response described the coalition twice under "About" and a
+    third time after the last answer; its default closing is now the thanks."""
+    path = tmp_path / "ec.yaml"
+    path.write_text("title: Retention of data by service providers\n"
+                    "agency: {name: European Commission, short_name: Commission}\n"
+                    "kind: call-for-evidence\njurisdiction: EU\n"
+                    "questions:\n  - {id: '1', text: Which providers should be covered?}\n")
+    out = tmp_path / "ec.docx"
+    assert run_cli("draft", path, "-o", out, cwd=ROOT).code == 0
+    paragraphs = _headings_and_text(out)
+    heading, closing = paragraphs[-2], paragraphs[-1]
+    assert heading[0].startswith("Heading 1") and heading[1] == "Conclusion"
+    assert closing[1].startswith("Thank you again for the opportunity to present our views.")
+    assert not any(t.startswith("The i2Coalition (Internet Infrastructure Coalition) ensures")
+                   for _, t in paragraphs)
