@@ -80,10 +80,6 @@ def plan(consultation, recorded: Callable[[str, list[str]], list[str]],
     fitting; it is only called for questions the file leaves open. Candidates the answer
     lists as ``rejected`` are left out: never picked, never listed.
     """
-    def rejected(question) -> set[str]:
-        answer = consultation.answers.get(question.id)
-        return set(answer.rejected) if answer is not None else set()
-
     out: list[QuestionStatus] = []
     taken: set[str] = set(consultation.positions)   # blocks the filing already shows
     open_questions = []
@@ -101,10 +97,14 @@ def plan(consultation, recorded: Callable[[str, list[str]], list[str]],
             open_questions.append((len(out), q))
         taken.update(status.positions)
         out.append(status)
-    ranked = {i: [c if isinstance(c, Candidate) else Candidate(c[0], c[1], "", True, True)
-                  for c in live(q)                  # (id, score) pairs: confident and fitting
-                  if (c.position if isinstance(c, Candidate) else c[0]) not in rejected(q)]
-              for i, q in open_questions}
+    ranked: dict[int, list[Candidate]] = {}
+    for i, q in open_questions:
+        answer = consultation.answers.get(q.id)
+        rejected = set(answer.rejected) if answer is not None else set()
+        candidates = (c if isinstance(c, Candidate)
+                      else Candidate(c[0], c[1], "", True, True)   # (id, score): confident, fits
+                      for c in live(q))
+        ranked[i] = [c for c in candidates if c.position not in rejected]
     home: dict[str, tuple[float, int]] = {}       # block -> (best score, question index)
     for i, candidates in ranked.items():
         out[i].candidates = list(candidates)
