@@ -507,9 +507,9 @@ class WebApp:
     def _confident_at(self) -> int | None:
         """The percentage from which the ranker in use is confident (a draft fills an answer
         in automatically), or None when it never is (no confidence model)."""
-        weights = self.resident.weights()
         from drafter.suggest.rank import percent
 
+        weights = self.resident.weights()
         return percent(weights.confident_at) if weights.confidence else None
 
     async def consultation(self, request: Request):
