@@ -469,3 +469,23 @@ def test_a_missing_or_damaged_matrix_file_falls_back_to_the_rows(workspace):
         assert not isinstance(matrix, np.memmap)
         assert np.array_equal(matrix, expected)
         index.close()
+
+
+def test_a_missing_or_damaged_matrix_file_is_written_again_for_the_next_run(workspace):
+    """Until the library changed, every run read the vectors' rows when the matrix file had
+    gone: the run that finds it missing or damaged now writes it again."""
+    index = open_index(workspace)
+    expected = np.asarray(index.vectors()[1]).copy()
+    index.close()
+    (path,) = (workspace / ".drafter").glob("index.matrix.*.npy")
+    good = path.read_bytes()
+    for damage in (lambda: path.write_bytes(b"\x93NUMPY garbage"), path.unlink):
+        damage()
+        index = open_index(workspace)
+        assert not isinstance(index.vectors()[1], np.memmap)    # this run reads the rows
+        index.close()                                            # and waits for the file
+        assert path.read_bytes() == good
+        index = open_index(workspace)
+        rowids, matrix = index.vectors()
+        assert isinstance(matrix, np.memmap) and np.array_equal(np.asarray(matrix), expected)
+        index.close()

@@ -138,6 +138,15 @@ MEANING = "meaning"
 _MATRIX_PREFIX = "index.matrix."
 
 
+def _matrix_name(rowids: bytes, vecs: bytes) -> str:
+    """The name of the matrix file of these packed row ids and float16 vectors:
+    ``index.matrix.<first 16 hex of the sha256 of rowids + b"\\0" + vecs>.npy``."""
+    digest = hashlib.sha256(rowids)             # hashed one after the other, without a copy
+    digest.update(b"\0")
+    digest.update(vecs)
+    return f"{_MATRIX_PREFIX}{digest.hexdigest()[:16]}.npy"
+
+
 class BlockRow(NamedTuple):
     """What the index knows of a block: enough to rank and explain, without its file. (A
     named tuple: a ranking makes a thousand of them, and a tuple is made fastest.)"""
@@ -1109,10 +1118,7 @@ class Index:
         rowids, vecs = _unpacked(rows)
         name = ""
         if self.folder is not None:
-            digest = hashlib.sha256(rowids)      # of rowids + b"\0" + vecs, without a copy
-            digest.update(b"\0")
-            digest.update(vecs)
-            name = f"{_MATRIX_PREFIX}{digest.hexdigest()[:16]}.npy"
+            name = _matrix_name(rowids, vecs)
             self._writer = threading.Thread(target=self._write_matrix, args=(name, vecs),
                                             name="drafter-matrix")
             self._writer.start()
@@ -1127,17 +1133,18 @@ class Index:
         if writer is not None:
             writer.join()
 
-    def _write_matrix(self, name: str, vecs: bytes) -> bool:
+    def _write_matrix(self, name: str, vecs: bytes, again: bool = False) -> bool:
         """Keep the packed float16 vectors ``vecs`` as float32 in the file ``name`` of the
         index's folder (``index.matrix.<sha256 of row ids and vectors, 16 hex>.npy``), which
         :meth:`vectors` maps into memory instead of reading and widening them; other such
         files are removed. Whether the file is there.
 
         The file is written once, widened straight into the buffer that is written (an .npy
-        header, then the rows), synced and renamed into place (:func:`atomic_write`)."""
+        header, then the rows), synced and renamed into place (:func:`atomic_write`);
+        ``again``: also when a file of that name is there (damaged)."""
         target = self.folder / name
         try:
-            if not target.is_file():
+            if again or not target.is_file():
                 atomic_write(target, _npy_float32(vecs))
             for other in self.folder.glob(_MATRIX_PREFIX + "*.npy"):
                 if other.name != name:
@@ -1380,13 +1387,29 @@ class Index:
             row = self.conn.execute("SELECT rowids, vecs FROM packed WHERE kind = ?",
                                     (MEANING,)).fetchone()
             if row is None or len(row[1]) != len(row[0]) // 8 * embed.DIM * 2:
-                # not packed (or damaged): the rows themselves
+                # not packed (or damaged), or the matrix file is missing: the rows themselves
                 row = _unpacked(self.conn.execute(
                     "SELECT rowid, vec FROM vectors ORDER BY rowid").fetchall())
+                self._rewrite_matrix(*row)
             rowids = np.frombuffer(row[0], dtype=np.int64)
             matrix = np.frombuffer(row[1], dtype=np.float16).reshape(len(rowids), embed.DIM)
             self._vectors = (rowids, matrix.astype(np.float32))
         return self._vectors
+
+    def _rewrite_matrix(self, rowids: bytes, vecs: bytes) -> None:
+        """Write again, in a thread, the matrix file the index names when it is missing or
+        damaged and the rows it was made from are unchanged (its name is their digest), so
+        that the next runs map it rather than read the rows. The file is written before this
+        process exits."""
+        if self.folder is None or not vecs:
+            return
+        named = self.conn.execute("SELECT value FROM meta WHERE key = 'matrix'").fetchone()
+        name = _matrix_name(rowids, vecs)
+        if not named or named[0] != name:
+            return
+        self._writer = threading.Thread(target=self._write_matrix, args=(name, vecs, True),
+                                        name="drafter-matrix")
+        self._writer.start()
 
     def _mapped(self):
         """(rowids, matrix) with the matrix mapped from the index's file of it, or None when
