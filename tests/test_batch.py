@@ -598,3 +598,31 @@ jobs:
     assert (workspace / "out" / "ntia-botnets-comments.pdf").read_bytes().startswith(b"%PDF")
     assert [o["path"] for o in manifest(workspace)["jobs"][0]["outputs"]] == [
         "ntia-botnets-comments.docx", "ntia-botnets-comments.pdf"]
+
+
+MATRIX = """\
+output_dir: out
+matrix:
+  consultations: [examples/fcc-iot-labeling-comments.yaml]
+  templates: [us-agency-comments, us-rfc-responses]
+  formats: [md]
+  name: "{consultation}--{template}"
+"""
+
+
+def test_a_warning_two_jobs_give_is_printed_once_then_counted(workspace):
+    """A matrix of one consultation in two templates printed every warning of the
+    consultation twice."""
+    write(workspace / "batch.yaml", MATRIX)
+    result = batch(workspace)
+    assert result.code == 0, result.err
+    warnings = [line.split(": ", 1)[1] for line in result.err.splitlines()
+                if line.startswith("warning ")]
+    assert warnings and len(warnings) == len(set(warnings))
+    repeated = sum(len(e["warnings"]) for e in manifest(workspace)["jobs"]) - len(warnings)
+    assert repeated > 0
+    assert (f"{repeated} warning(s) that earlier jobs gave too, not repeated (-v lists each "
+            "job's)") in result.err
+    every = batch(workspace, "--force", "-v")
+    listed = [line for line in every.err.splitlines() if line.startswith("warning ")]
+    assert len(listed) == len(warnings) + repeated and "not repeated" not in every.err

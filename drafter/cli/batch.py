@@ -11,13 +11,18 @@ STATUS_WIDTH = 12
 
 
 class ConsoleReporter:
-    """A progress bar on a terminal, plain lines otherwise; problems always as lines."""
+    """A progress bar on a terminal, plain lines otherwise; problems always as lines. A
+    warning an earlier job already gave (the same block, template or consultation line, in
+    another job of a matrix) is not printed again unless ``verbose``: the count of those
+    comes at the end."""
 
     def __init__(self, verbose: bool = False, tty: bool | None = None):
         self.tty = sys.stderr.isatty() if tty is None else tty
         self.verbose = verbose
         self.bar = None
         self.deferred: list[str] = []
+        self.warned: set[str] = set()
+        self.repeated = 0
 
     def _line(self, text: str) -> None:
         if self.bar is not None:
@@ -53,8 +58,13 @@ class ConsoleReporter:
             self._line(f"{status:<{STATUS_WIDTH}} {name} ({formats}; "
                        f"{entry.get('seconds', 0):.2f} s)")
         for warning in entry.get("warnings") or []:
-            if status != "skipped" or self.verbose:
-                self._line(f"{'warning':<{STATUS_WIDTH}} {name}: {warning}")
+            if status == "skipped" and not self.verbose:
+                continue
+            if warning in self.warned and not self.verbose:
+                self.repeated += 1
+                continue
+            self.warned.add(warning)
+            self._line(f"{'warning':<{STATUS_WIDTH}} {name}: {warning}")
 
     def warning(self, message: str) -> None:
         self._line(message)
@@ -66,6 +76,10 @@ class ConsoleReporter:
         for line in self.deferred:
             click.echo(line, err=True)
         self.deferred.clear()
+        if self.repeated:
+            click.echo(f"{self.repeated} warning(s) that earlier jobs gave too, not repeated "
+                       "(-v lists each job's)", err=True)
+            self.repeated = 0
 
 
 def summary_table(summary) -> str:
@@ -87,7 +101,9 @@ def summary_table(summary) -> str:
 @click.option("--fail-fast", is_flag=True, help="Stop at the first failed job.")
 @click.option("-n", "--dry-run", is_flag=True,
               help="Show which jobs would be built; write nothing.")
-@click.option("-v", "--verbose", is_flag=True, help="Also list skipped jobs and their warnings.")
+@click.option("-v", "--verbose", is_flag=True,
+              help="Also list skipped jobs, their warnings, and warnings an earlier job gave "
+                   "too.")
 @click.pass_obj
 def batch(opts, batch_file, workers, force, fail_fast, dry_run, verbose):
     """Draft every job of BATCH.yaml into its output folder.
