@@ -197,18 +197,24 @@ class WebApp:
                                      "and try again.")
         return form
 
-    def flash(self, request: Request, message: str, kind: str = "info") -> None:
+    def flash(self, request: Request, message: str, kind: str = "info",
+              question: str | None = None) -> None:
+        """Say ``message`` on the next page; at ``question``'s section when it shows one (what
+        an action on that question did), else at the top."""
         request.session.setdefault("flash", []).append([kind, message])
+        if question is not None:
+            request.session["flash_at"] = question
 
     def page(self, request: Request, template_name: str, status: int = 200,
              **context) -> HTMLResponse:
         flashes = request.session.pop("flash", []) if "session" in request.scope else []
+        flash_at = request.session.pop("flash_at", None) if "session" in request.scope else None
         template = self.env.get_template(template_name)
         html = template.render(
             nav=NAV, user=self.user(request) if "session" in request.scope else None,
             sign_in=self.settings.sign_in, csrf=self.csrf(request)
-            if "session" in request.scope else "", flashes=flashes, path=request.url.path,
-            htmx=HTMX, **context)
+            if "session" in request.scope else "", flashes=flashes, flash_at=flash_at,
+            path=request.url.path, htmx=HTMX, **context)
         return HTMLResponse(html, status_code=status)
 
     def where(self, exc: DrafterError) -> str:
@@ -502,6 +508,7 @@ class WebApp:
             "pdf": bool(shutil.which("soffice") or os.environ.get("DRAFTER_SOFFICE")),
             "days": (model.deadline - self.today()).days if model.deadline else None,
             "confident_at": confident_at, "estimated": MAX_CONFIDENT,
+            "question_ids": [q["id"] for q in questions],
             "suggesting": any(q["offered"] for q in questions)}
 
     def _confident_at(self) -> int | None:
@@ -566,10 +573,10 @@ class WebApp:
                 return self.page(request, "consultation.html", status=400,
                                  conflict=self.where(exc), conflict_qid=qid,
                                  conflict_text=typed, **context)
-            self.flash(request, self.where(exc), "error")
+            self.flash(request, self.where(exc), "error", question=qid)
             return RedirectResponse(f"/c/{quote(rel)}#q-{quote(qid)}", status_code=303)
         self.commit(request, [path], f"{rel}: question {qid}: {said}")
-        self.flash(request, f"Question {qid}: {said}.")
+        self.flash(request, f"Question {qid}: {said}.", question=qid)
         return RedirectResponse(f"/c/{quote(rel)}#q-{quote(qid)}", status_code=303)
 
     async def preview(self, request: Request):

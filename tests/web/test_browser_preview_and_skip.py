@@ -133,8 +133,10 @@ def test_narrow_window_keeps_one_column_with_the_preview_below(workspace, serve,
 # --- 2. a skipped question still shows the wrong controls ---------------------------------------
 
 def _markup(region) -> str:
-    """The question's markup, less the empty style attributes htmx leaves after a swap."""
-    return region.inner_html().replace(' style=""', "")
+    """The question's markup, less the empty style attributes htmx leaves after a swap and
+    the message saying what the last action did (shown once, at its question)."""
+    html = region.inner_html().replace(' style=""', "")
+    return re.sub(r'\n *<p class="flash [^"]*" role="[a-z]+">[^<]*</p>', "", html)
 
 
 def _controls_of_skipped(region):
@@ -224,3 +226,33 @@ def test_skipped_question_rendered_on_the_server_without_the_answer_form(workspa
     assert 'name="reason"' not in section and 'value="save"' not in section
     other = html.split('id="q-3"', 1)[1].split("</section>", 1)[0]
     assert 'value="skip"' in other and 'name="text"' in other and 'value="unskip"' not in other
+
+
+# --- 3. an action keeps its question in view and says what it did there --------------------
+
+@pytest.mark.browser
+def test_an_action_far_down_the_page_keeps_its_question_and_message_in_view(workspace, serve,
+                                                                           page, tmp_path):
+    """After Reject on question 6 the page jumped to its foot, and the message saying what
+    happened was printed at the top of the page, out of sight."""
+    _write(workspace)
+    _open(page, serve, workspace)
+    question = page.get_by_role("region", name="Question 6")
+    question.scroll_into_view_if_needed()
+    first = question.locator("li.suggestion").first
+    title = first.locator("strong").inner_text()
+    first.get_by_role("button", name="Reject").click()
+    question = page.get_by_role("region", name="Question 6")
+    message = question.get_by_role("status")
+    _expect()(message).to_have_text(re.compile(r"^Question 6: rejected "))
+    _expect()(question.get_by_role("heading", name="Rejected")).to_be_visible()
+    page.wait_for_timeout(300)                      # the scroll follows the swap
+    assert _within(_box(question.get_by_role("heading", name="Question 6")), WIDE["height"])
+    assert _within(_box(message), WIDE["height"])
+    assert page.locator("main > p.flash").count() == 0   # said at the question, not at the top
+    question.get_by_role("button", name=f"Undo rejection of {title}").click()
+    question = page.get_by_role("region", name="Question 6")
+    _expect()(question.get_by_role("status")).to_contain_text("Question 6: ")
+    page.wait_for_timeout(300)
+    assert _within(_box(question.get_by_role("heading", name="Question 6")), WIDE["height"])
+    _shot(page, tmp_path, "after-undo.png")
