@@ -44,7 +44,7 @@ def coverage(opts, consultation, fmt, strict):
         from drafter.compose.composer import choose_template
         info = choose_template(cf, opts.workspace.templates, force=True)
         variant = info.options.get("variant")
-        suggester = Suggester.for_workspace(opts.workspace)
+        suggester = Suggester.for_workspace(opts.workspace, model)
         if opts.debug:
             click.echo(suggester.index.describe(), err=True)
 

@@ -62,7 +62,7 @@ def suggest(opts, consultation, fmt, top, write):
     from drafter.suggest import Suggester
 
     cf = load_consultation(consultation)
-    suggester = Suggester.for_workspace(opts.near(consultation).workspace)
+    suggester = Suggester.for_workspace(opts.near(consultation).workspace, cf.model)
     if opts.debug:
         click.echo(suggester.index.describe(), err=True)
     model = cf.model

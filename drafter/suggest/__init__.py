@@ -37,14 +37,20 @@ class Suggester:
 
         self.index = index
         self.ranker = Ranker(index, weights)
+        # a cached index keeps what comparing each question's meaning gave (Index.keep_meanings)
+        self.ranker.keep = index.path is not None
         self._second: Ranker | None = None
 
     @classmethod
-    def for_workspace(cls, workspace) -> "Suggester":
+    def for_workspace(cls, workspace, consultation=None) -> "Suggester":
+        """The suggester of a workspace's cached index (:meth:`Index.open`), refreshed.
+        ``consultation``: the consultation model that will be ranked, if known: when every
+        one of its questions was asked before and the library did not change, the embedding
+        model is not loaded."""
         from drafter.suggest.index import Index
 
         return cls(Index.open(workspace.state_dir, workspace.positions, workspace.topics_file,
-                              preload=True))
+                              preload=True, asked=asked_texts(consultation)))
 
     @classmethod
     def for_library(cls, library) -> "Suggester":
@@ -58,10 +64,11 @@ class Suggester:
         ``suggestions`` (each with ``position``, ``score`` in [0, 1], ``why`` for the first
         ``explain``, and ``confident``) and ``confident``, the ones a draft may use (empty when
         no position fits)."""
-        self._prime([text])
+        self._ready([text])
         try:
             return self.ranker.rank(text, jurisdiction, qid, limit, explain)
         finally:
+            self.ranker.meant.clear()
             self._keep_words()
 
     def questions(self, consultation, limit: int = 5,
@@ -80,12 +87,15 @@ class Suggester:
         # while the embedding model loads: the ranking then only reads what was found.
         texts = [q.text for q in questions]
         try:
-            if parallel:
-                self._search_and_measure(texts)
+            # what the index kept of questions asked before needs no model and no matrix
+            unknown = self.ranker.recall(texts)
+            if parallel and unknown:
+                self._search_and_measure(texts, unknown)
             else:
                 self.ranker.prepare(texts)
-                self._prime(texts)
-                self.ranker.measure(texts)
+                if unknown:
+                    self._prime(unknown)
+                    self.ranker.measure(unknown)
             # Ranking is Python's work, which one thread does fastest.
             return [self.ranker.rank(q.text, jurisdiction, q.id, limit, explain)
                     for q in questions]
@@ -101,13 +111,24 @@ class Suggester:
             self.index.prime(texts)
             self.index.vectors()          # read once, before two threads would both read them
 
+    def _ready(self, texts: list[str]) -> None:
+        """Take what the index kept of the meaning of ``texts``, and prime the model for the
+        others."""
+        unknown = self.ranker.recall(texts)
+        if unknown:
+            self._prime(unknown)
+
     def _keep_words(self) -> None:
-        """Keep in the index what this ranking learnt: the tokens of new words, and the
-        stems, document frequencies and phrases searched (:meth:`Index.keep_searches`)."""
+        """Keep in the index what this ranking learnt: the tokens of new words, the
+        stems, document frequencies and phrases searched (:meth:`Index.keep_searches`), and
+        what comparing the questions' meaning gave (:meth:`Index.keep_meanings`)."""
         w = self.ranker.weights
         if w.meaning > 0:
             self.index.keep_words()
         self.index.keep_searches()
+        found, self.ranker.found = self.ranker.found, {}
+        if found:
+            self.index.keep_meanings(found)
 
     def _second_ranker(self) -> Ranker:
         """A ranker on a second connection to the index, sharing the first one's searches and
@@ -120,26 +141,43 @@ class Suggester:
         self._second.meant = self.ranker.meant
         return self._second
 
-    def _search_and_measure(self, texts: list[str]) -> None:
+    def _search_and_measure(self, texts: list[str], unknown: list[str]) -> None:
         """Search the words of ``texts`` on the second connection while this thread, on the
-        first, primes the embedding model with the texts' token ids (waiting for its load)
-        and compares their meaning with the library's."""
+        first, primes the embedding model with the token ids of ``unknown`` (those whose
+        meaning the index did not keep; waiting for the model's load) and compares their
+        meaning with the library's."""
         second = self._second_ranker()
 
         def measure() -> None:
-            self._prime(texts)
-            self.ranker.measure(texts)
+            self._prime(unknown)
+            self.ranker.measure(unknown)
 
         _in_two(measure, lambda: second.prepare(texts))
 
     def whole(self, consultation, limit: int = 10, explain: int | None = None) -> Ranked:
         """Suggestions for a consultation as a whole: its title and abstract."""
-        text = " ".join(t for t in (consultation.title, consultation.abstract or "") if t)
-        self._prime([text])
+        text = whole_text(consultation)
+        self._ready([text])
         try:
             return self.ranker.rank(text, consultation.jurisdiction, None, limit, explain)
         finally:
+            self.ranker.meant.clear()
             self._keep_words()
+
+
+def whole_text(consultation) -> str:
+    """What a consultation without questions is matched on: its title and abstract."""
+    return " ".join(t for t in (consultation.title, consultation.abstract or "") if t)
+
+
+def asked_texts(consultation) -> list[str]:
+    """The texts :class:`Suggester` ranks for a consultation model: its questions' texts, or
+    its :func:`whole_text` when it has none; none for None."""
+    if consultation is None:
+        return []
+    if consultation.questions:
+        return [q.text for q in consultation.questions]
+    return [whole_text(consultation)]
 
 
 def _in_two(here, there) -> tuple:

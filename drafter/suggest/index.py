@@ -61,7 +61,7 @@ try:  # a YAML parser written in Rust: ten times faster on front matter than PyY
 except ImportError:  # pragma: no cover - the dependency is declared; PyYAML is the fallback
     yaml_rs = None
 
-SCHEMA_VERSION = "11"
+SCHEMA_VERSION = "12"
 INDEX_NAME = "index.sqlite"
 TOKENIZER = "porter unicode61 remove_diacritics 2"
 # A file modified this close to the scan may change again within the same mtime tick: it is
@@ -112,6 +112,11 @@ CREATE TABLE stems(word TEXT PRIMARY KEY, stem TEXT NOT NULL) WITHOUT ROWID;
 CREATE TABLE vectors(rowid INTEGER PRIMARY KEY, vec BLOB NOT NULL);
 CREATE TABLE packed(kind TEXT PRIMARY KEY, rowids BLOB NOT NULL, vecs BLOB NOT NULL);
 CREATE TABLE words(word TEXT PRIMARY KEY, ids BLOB NOT NULL) WITHOUT ROWID;
+-- what comparing a question's meaning with the library's found (see Index.keep_meanings), for
+-- the matrix and model in meta 'meant'
+CREATE TABLE meant(text TEXT PRIMARY KEY, k INTEGER NOT NULL, rowids BLOB NOT NULL,
+                   sims BLOB NOT NULL, owns BLOB, nears BLOB NOT NULL, tops BLOB NOT NULL)
+    WITHOUT ROWID;
 CREATE TABLE variants(
     path TEXT PRIMARY KEY,
     owner TEXT NOT NULL,
@@ -128,6 +133,8 @@ _INSERT_VECTOR = "INSERT INTO vectors(rowid, vec) VALUES (?, ?)"
 _INSERT_WORD = "INSERT OR IGNORE INTO words(word, ids) VALUES (?, ?)"
 # At most this many searched phrases are kept in the index (see Index.keep_searches).
 _KEPT_PHRASES = 20_000
+# At most this many questions' meaning results are kept in the index (see Index.keep_meanings).
+_KEPT_MEANINGS = 2_000
 # The scratch full-text table that highlights the words a block matched (Index.matched_words),
 # and how many rows it may hold before it is emptied.
 _SCRATCH_TABLE = f"CREATE VIRTUAL TABLE s USING fts5(title, summary, body, tokenize='{TOKENIZER}')"
@@ -698,19 +705,24 @@ class Index:
         self._first: Index | None = None  # the index whose vectors a reader() shares
         self._answering = False           # whether temp.answering lists the answering blocks
         self._writer: threading.Thread | None = None   # writing the matrix file (see _pack)
+        # (meaning key, text -> kept) as knows_meanings() last read them (see kept_meanings)
+        self._kept_read: tuple[str, dict[str, tuple]] = ("", {})
 
     # -- opening and building -----------------------------------------------------------------
 
     @classmethod
     def open(cls, state_dir: Path, positions: Path, topics_file: Path,
-             preload: bool = False) -> "Index":
+             preload: bool = False, asked=()) -> "Index":
         """The cached index for ``positions``, refreshed; rebuilt when missing or unusable.
 
         ``preload``: start loading the embedding model in a thread (:func:`embed.preload`):
         before a rebuild, which needs it; when the cached index is reused, while a forked
         child process scans the library (:class:`_ScanAside`), or, where this process cannot
         fork, after the scan (the scan's ``stat`` of every file and numpy's import both want
-        Python's lock: one after the other, each goes faster).
+        Python's lock: one after the other, each goes faster). ``asked``: the texts the caller
+        will rank (questions); when the index kept what their meaning gave
+        (:meth:`keep_meanings`) and the library did not change, the model is not needed and
+        does not load.
         """
         started = time.perf_counter()
         positions = Path(positions).resolve()
@@ -723,7 +735,7 @@ class Index:
         index, reason = None, "no index yet"
         if path.is_file():
             try:
-                index, reason = cls._reuse(path, positions, topics_file, preload)
+                index, reason = cls._reuse(path, positions, topics_file, preload, asked)
             except DrafterError:
                 raise
             except (sqlite3.Error, ValueError, KeyError, TypeError, AttributeError,
@@ -737,7 +749,8 @@ class Index:
         return index
 
     @classmethod
-    def _reuse(cls, path: Path, positions: Path, topics_file: Path, preload: bool = False):
+    def _reuse(cls, path: Path, positions: Path, topics_file: Path, preload: bool = False,
+               asked=()):
         conn = _connect(path)
         try:
             tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master")}
@@ -745,7 +758,7 @@ class Index:
                 conn.close()
                 return None, "unreadable index (no tables)"
             if not {"meta", "blocks", "fts", "terms", "stems", "postings", "vectors", "packed",
-                    "words"} <= tables:
+                    "words", "meant"} <= tables:
                 conn.close()
                 return None, "unreadable index (tables missing)"
             meta = dict(conn.execute("SELECT key, value FROM meta"))
@@ -774,7 +787,7 @@ class Index:
                     for v in topics.values()):
                 raise ValueError("topics metadata is not the vocabulary")
             index = cls(conn, topics, IndexStats(mode="cached"), path)
-            index._refresh(str(positions), preload)
+            index._refresh(str(positions), preload, asked)
             return index, ""
         except BaseException:
             conn.close()
@@ -866,11 +879,12 @@ class Index:
         """What the index holds for each topic: its label and keywords."""
         return {tid: topic_text((tid,), self.topics) for tid in self.topics}
 
-    def _refresh(self, root: str, preload: bool = False) -> None:
+    def _refresh(self, root: str, preload: bool = False, asked=()) -> None:
         """Bring the index in line with the files, reading only those that changed.
 
         A block is indexed again when its file or one of its variant files changed, appeared
-        or went away (and their bytes differ from what was indexed)."""
+        or went away (and their bytes differ from what was indexed). ``preload`` and
+        ``asked``: see :meth:`open`."""
         stats = self.stats
         self._answering = False
         self._df.clear()
@@ -881,14 +895,17 @@ class Index:
         scan_started = time.time_ns()
         # the model loads while a child process scans, or else after the scan (see open())
         aside = _ScanAside.start(root) if preload else None
+        loading = False
         try:
-            if aside is not None:
+            if aside is not None and not self.knows_meanings(asked):
                 embed.preload()
+                loading = True
             scanned = aside.result() if aside is not None else None
             if scanned is None:
                 current, current_variants = _scan(root)
-                if preload and aside is None:
+                if preload and not loading and not self.knows_meanings(asked):
                     embed.preload()
+                    loading = True
                 listing = _listing(current.items()) + _listing(current_variants.items())
                 stats.scanned = len(current)
             else:
@@ -899,6 +916,9 @@ class Index:
                 if recorded.get("blocks", "").isdigit():
                     self._size = int(recorded["blocks"])
                 return
+            self._rows.clear()                # read while the child scanned
+            if preload and not loading:       # changed blocks are embedded
+                embed.preload()
             if scanned is not None:
                 maps = aside.maps()
                 current, current_variants = maps if maps is not None else _scan(root)
@@ -1363,6 +1383,84 @@ class Index:
                                           "VALUES ('postings', ?)", (current,))
                     self.conn.executemany("INSERT OR REPLACE INTO postings(phrase, rowids,"
                                           " scores) VALUES (?, ?, ?)", items)
+        except sqlite3.OperationalError:
+            pass
+
+    def _meaning_key(self) -> str:
+        """What the meaning results kept in ``meant`` hold for: the library's meaning matrix
+        (its file name is the digest of its rows) and the model; "" for an index in memory,
+        which keeps none."""
+        if self.folder is None:
+            return ""
+        named = self.conn.execute("SELECT value FROM meta WHERE key = 'matrix'").fetchone()
+        if not named or not named[0]:
+            return ""
+        return f"{named[0]}\n{embed.signature()}"
+
+    def knows_meanings(self, texts) -> bool:
+        """Whether the index keeps what comparing the meaning of every one of ``texts`` (an
+        iterable of str; none: False) with the library's gave, for the library as it is
+        indexed now (see :meth:`keep_meanings`)."""
+        texts = sorted(set(texts))
+        if not texts:
+            return False
+        found = self.kept_meanings(texts)
+        self._kept_read = (self._meaning_key(), found)    # read while a child scans
+        if len(found) != len(texts):
+            return False
+        from array import array
+
+        candidates = array("q")
+        for kept in found.values():
+            if isinstance(kept[1], bytes) and len(kept[1]) % 8 == 0:
+                candidates.frombytes(kept[1])
+        self.rows(set(candidates))            # what ranking them will read of the blocks
+        return True
+
+    def kept_meanings(self, texts) -> dict[str, tuple]:
+        """text -> (k, rowids, sims, owns, nears, tops) as :meth:`keep_meanings` kept them,
+        for those of ``texts`` asked before with the library's meaning matrix and the model
+        as they are now."""
+        key = self._meaning_key()
+        if not key:
+            return {}
+        texts = sorted(set(texts))
+        read_key, read = self._kept_read
+        if read_key == key and all(t in read for t in texts):
+            return {t: read[t] for t in texts}
+        kept = self.conn.execute("SELECT value FROM meta WHERE key = 'meant'").fetchone()
+        if not kept or kept[0] != key:
+            return {}
+        out: dict[str, tuple] = {}
+        for start in range(0, len(texts), 500):
+            part = texts[start:start + 500]
+            for text, *found in self.conn.execute(
+                    "SELECT text, k, rowids, sims, owns, nears, tops FROM meant WHERE text IN "
+                    f"({','.join('?' * len(part))})", part):
+                out[text] = tuple(found)
+        return out
+
+    def keep_meanings(self, found: dict[str, tuple]) -> None:
+        """Keep, for each question text of ``found``, what comparing its meaning with the
+        library's gave: (k, rowids, sims, owns, nears, tops), bytes as
+        :class:`drafter.suggest.rank.Recalled` reads them, valid while the meaning matrix and
+        the model stay as they are (kept with them in meta 'meant'; results for another
+        matrix are dropped first, and all of them when more than ``_KEPT_MEANINGS`` would be
+        kept). An index in memory, read-only or busy does not keep them."""
+        key = self._meaning_key() if found else ""
+        if not key:
+            return
+        rows = sorted((text, *entry) for text, entry in found.items())
+        try:
+            with self.conn:
+                kept = self.conn.execute("SELECT value FROM meta WHERE key = 'meant'").fetchone()
+                count = self.conn.execute("SELECT count(*) FROM meant").fetchone()[0]
+                if not kept or kept[0] != key or count + len(rows) > _KEPT_MEANINGS:
+                    self.conn.execute("DELETE FROM meant")
+                    self.conn.execute("INSERT OR REPLACE INTO meta(key, value) "
+                                      "VALUES ('meant', ?)", (key,))
+                self.conn.executemany("INSERT OR REPLACE INTO meant(text, k, rowids, sims, owns,"
+                                      " nears, tops) VALUES (?, ?, ?, ?, ?, ?, ?)", rows)
         except sqlite3.OperationalError:
             pass
 

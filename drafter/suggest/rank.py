@@ -40,7 +40,9 @@ fitted and its threshold chosen, on the dev half of tests/data/suggest/labels.ya
 from __future__ import annotations
 
 import math
+from array import array
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from drafter.suggest import embed
 from drafter.suggest.index import ANSWER_ROLES, BlockRow, Index
@@ -64,6 +66,80 @@ COMMON_WORD_BLOCKS = 1000
 FEATURES = ("score", "similarity", "topic", "share of the best score", "lead over the next",
             "ranked first", "similarity squared", "similarity of the block's own text",
             "how much closer one of its questions is")
+
+
+class Recalled(NamedTuple):
+    """What comparing a question's meaning with the library's gave when it was asked before,
+    as the index keeps it (:meth:`Index.keep_meanings`): all that ranking reads of the
+    comparison, so that a question asked again needs neither the model nor the matrix.
+
+    ``top``: (block row id, similarity) of the ``CANDIDATES`` blocks closest in meaning,
+    closest first; ``sims``: row id -> similarity, for those and for the blocks the
+    question's words matched; ``owns``: row id -> similarity of the block's own text (None
+    when no block lists questions); ``nears``: row id -> which of the block's meanings is the
+    closest (0: its own text, n: the n-th question it answers). Similarities are the float32
+    values of the comparison that kept them, exactly: a question asked again ranks as it did
+    then. (Compared again, its similarities could differ in the last bits, with the other
+    questions compared at the same time: OpenBLAS adds a product's terms in an order that
+    depends on its width.)"""
+
+    top: list[tuple[int, float]]
+    sims: dict[int, float]
+    owns: dict[int, float] | None
+    nears: dict[int, int]
+
+    @classmethod
+    def from_kept(cls, kept: tuple) -> "Recalled | None":
+        """From (k, rowids, sims, owns, nears, tops) as kept; None when they were kept for
+        another number of candidates or are damaged."""
+        k, rowids, sims, owns, nears, tops = kept
+        if k != CANDIDATES or not all(isinstance(b, bytes) for b in (rowids, sims, nears, tops)):
+            return None
+        ids, values, near, top = array("q"), array("d"), array("i"), array("q")
+        try:
+            ids.frombytes(rowids)
+            values.frombytes(sims)
+            near.frombytes(nears)
+            top.frombytes(tops)
+            own = None
+            if owns is not None:
+                own = array("d")
+                own.frombytes(owns)
+        except (TypeError, ValueError):
+            return None
+        if not (len(ids) == len(values) == len(near) and (own is None or len(own) == len(ids))):
+            return None
+        by_id = dict(zip(ids.tolist(), values.tolist()))
+        if any(rowid not in by_id for rowid in top):
+            return None
+        return cls([(rowid, by_id[rowid]) for rowid in top.tolist()], by_id,
+                   None if own is None else dict(zip(ids.tolist(), own.tolist())),
+                   dict(zip(ids.tolist(), near.tolist())))
+
+
+def _kept(owners, sims, each, chosen, relevance: dict[int, float]) -> tuple:
+    """What :class:`Recalled` reads back, as bytes, from a comparison's results (numpy arrays
+    as :meth:`Ranker._measure` gives them; ``chosen``: the indices of the closest blocks,
+    closest first; ``relevance``: the blocks the words matched)."""
+    import numpy as np
+
+    top = owners[chosen]
+    matched = np.asarray(sorted(relevance), dtype=np.int64)
+    where = owners.searchsorted(matched)
+    inside = where < len(owners)
+    matched = matched[inside][owners[where[inside]] == matched[inside]]
+    ids = np.union1d(top, matched).astype(np.int64)
+    at = owners.searchsorted(ids)
+    owns = None
+    nears = np.zeros(len(ids), dtype=np.int32)
+    if each is not None and len(ids):
+        all_sims, starts = each
+        firsts = starts[at]
+        lengths = np.append(starts[1:], len(all_sims))[at] - firsts
+        nears = _first_max_in_segments(all_sims, firsts, lengths).astype(np.int32)
+        owns = all_sims[firsts].astype(np.float64).tobytes()
+    return (CANDIDATES, ids.tobytes(), sims[at].astype(np.float64).tobytes(), owns,
+            nears.tobytes(), top.astype(np.int64).tobytes())
 
 
 @dataclass(frozen=True)
@@ -166,6 +242,8 @@ class Ranker:
         self._segments = None
         self.meant: dict[str, tuple] = {}         # text -> what _meaning gives, by measure()
         self.searched: dict[str, tuple] = {}      # text -> (query, relevance), by prepare()
+        self.found: dict[str, tuple] = {}         # text -> what the index is to keep of it
+        self.keep = False                         # whether to note it (in found)
         if weights is None:
             weights = HYBRID if embed.signature() != "none" else WORDS_ONLY
         self.weights = weights
@@ -192,6 +270,19 @@ class Ranker:
         found = self._measure(texts) if texts else None
         if found is not None:
             self.meant.update(zip(texts, found))
+
+    def recall(self, texts) -> list[str]:
+        """Take what the index kept of comparing the meaning of ``texts`` with the library's
+        (:class:`Recalled`), for those asked before; the texts it did not keep, to
+        :meth:`measure`. Without meaning, none needs measuring."""
+        texts = [t for t in dict.fromkeys(texts) if t not in self.meant]
+        if self.weights.meaning <= 0 or not texts:
+            return []
+        for text, kept in self.index.kept_meanings(texts).items():
+            recalled = Recalled.from_kept(kept)
+            if recalled is not None:
+                self.meant[text] = recalled
+        return [t for t in texts if t not in self.meant]
 
     def _measure(self, texts: list[str]):
         """What :meth:`_meaning` gives for each of ``texts``, or None without meaning."""
@@ -278,9 +369,19 @@ class Ranker:
         similarity: dict[int, float] = {}
         meaning = self._meaning(text)
         nearest: dict[int, int] = {}
-        if meaning is not None:
+        if isinstance(meaning, Recalled) and any(r not in meaning.sims for r in relevance):
+            found = self._measure([text])     # the words match a block it did not keep
+            meaning = None if found is None else found[0]
+        if isinstance(meaning, Recalled):
+            for rowid, sim in meaning.top:
+                if sim >= w.meaning_floor:
+                    similarity[rowid] = sim
+            for rowid in sorted(relevance):
+                similarity.setdefault(rowid, meaning.sims[rowid])
+        elif meaning is not None:
             rowids, sims, each = meaning
-            for i in _most_similar(sims, CANDIDATES).tolist():
+            chosen = _most_similar(sims, CANDIDATES)
+            for i in chosen.tolist():
                 if sims[i] >= w.meaning_floor:
                     similarity[int(rowids[i])] = float(sims[i])
             if relevance:                     # rowids are sorted: find the words' matches
@@ -289,6 +390,8 @@ class Ranker:
                 for rowid, i in zip(asked, where.tolist()):
                     if i < len(rowids) and rowids[i] == rowid:
                         similarity.setdefault(rowid, float(sims[i]))
+            if self.keep:
+                self.found[text] = _kept(rowids, sims, each, chosen, relevance)
         rows = self.index.rows(set(relevance) | set(similarity))
         best_text = max(relevance.values(), default=0.0) or 1.0
         low = min(similarity.values(), default=0.0)
@@ -314,7 +417,14 @@ class Ranker:
             if score > 0:
                 scored.append((score, row, topic, sim, None))
         scored.sort(key=lambda item: (-item[0], item[1].id))
-        if meaning is not None and each is not None and scored:
+        if isinstance(meaning, Recalled):
+            if meaning.owns is not None:
+                owns, nears = meaning.owns, meaning.nears
+                for k, (score, row, topic, sim, _) in enumerate(scored):
+                    scored[k] = (score, row, topic, sim, owns[row.rowid])
+                    if nears[row.rowid]:
+                        nearest[row.rowid] = nears[row.rowid]
+        elif meaning is not None and each is not None and scored:
             all_sims, starts = each
             import numpy as np
 
