@@ -523,3 +523,20 @@ def test_eu_questionnaire_closes_with_thanks_not_a_third_description_of_the_coal
     assert closing[1].startswith("Thank you again for the opportunity to present our views.")
     assert not any(t.startswith("The i2Coalition (Internet Infrastructure Coalition) ensures")
                    for _, t in paragraphs)
+
+
+@pytest.mark.parametrize("name", [EC, "ec-lawful-access-questionnaire"])
+def test_eu_filings_describe_the_coalition_once_under_about(drafts, name):
+    """The "About" section of an EU filing is one paragraph: the shipped examples had two
+    near-identical descriptions of the coalition one after the other."""
+    document = docx.Document(io.BytesIO(drafts[name][1]))
+    paragraphs = [(p.style.name, p.text.strip()) for p in document.paragraphs if p.text.strip()]
+    start = next(i for i, (style, text) in enumerate(paragraphs)
+                 if style.startswith("Heading") and text.startswith("About the "))
+    end = next(i for i in range(start + 1, len(paragraphs))
+               if paragraphs[i][0].startswith("Heading"))
+    about = [text for _, text in paragraphs[start + 1:end]]
+    assert len(about) == 1, about
+    assert "doing business in the EU" in about[0]
+    body = "\n".join(text for _, text in paragraphs)
+    assert "is the voice for worldwide businesses" not in body
