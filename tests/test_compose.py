@@ -28,6 +28,30 @@ def _compose(ws: Path, consultation: Path, template=None):
                    ws / "templates", template)
 
 
+# Words a profile block carries from the proceeding or year it was written for: the 2018 botnet
+# comments ("online threats", the members named then) and the 2024 manifesto's slip.
+OTHER_PROCEEDINGS = ("online threats", "GoDaddy", "HandyNetworks", "Open Spectrum",
+                     "counts as its members")
+
+
+@pytest.mark.parametrize("jurisdiction,kind,template", [
+    ("US", "rfc", None), ("US", "nprm", "us-agency-comments"), ("EU", "call-for-evidence", None),
+    ("EU", "consultation", "eu-position-paper"), ("UK", "consultation", None),
+    ("UK", "consultation", "uk-position-paper")])
+def test_a_new_filings_default_profile_carries_no_other_proceeding(tmp_path, jurisdiction, kind,
+                                                                    template):
+    """Every template's default description of the coalition, for a consultation that picks
+    none: current and neutral, one paragraph on who the coalition is and one on its work."""
+    path = tmp_path / "new.yaml"
+    path.write_text(MINIMAL_US.replace("jurisdiction: US", f"jurisdiction: {jurisdiction}")
+                    .replace("kind: rfc", f"kind: {kind}"))
+    comp = _compose(ROOT, path, template)
+    profiles = [b.id for b in comp.used if b.meta.role.value == "profile"]
+    assert profiles == ["coalition-voice-of-builders", "coalition-initiatives"]
+    for words in OTHER_PROCEEDINGS:
+        assert words not in comp.markdown
+
+
 def test_positions_are_marked_with_id_and_hash():
     comp = _compose(ROOT, EXAMPLES / "ntia-botnets-comments.yaml")
     block = next(b for b in comp.used if b.id == "undefined-monolith-terms")
@@ -52,7 +76,7 @@ def test_minimal_consultation_drafts_a_complete_filing(tmp_path):
     assert comp.template.name == "us-agency-comments"
     assert "# INTRODUCTION" in md
     assert "the Cybersecurity and Infrastructure Security Agency (CISA)." in md  # thanks block
-    assert "block=\"coalition-members\"" in md                               # about the org
+    assert "block=\"coalition-voice-of-builders\"" in md                     # about the org
     assert "[[TODO: the substance of the comments" in md                      # marked placeholder
     assert "block=\"closing-thanks-stand-ready\"" in md                      # closing
     assert "[[TODO: date of filing]]" in md                                   # no date given
