@@ -104,6 +104,28 @@ def test_used_in_compares_with_the_blocks_current_text(workspace):
     assert [e["text"] for e in history] == ["current", "outdated"]
 
 
+def test_used_in_calls_a_filing_current_when_only_a_wording_it_did_not_use_changed(workspace):
+    """A US filing used the block's 'us' wording: editing the as-filed text leaves that filing
+    current (it was called outdated though it has the wording as it is); editing the 'us'
+    wording makes it outdated."""
+    draft(workspace, "examples/cisa-circia-rfi.yaml", "out/cisa.docx")
+    block = "incident-reporting-not-information-sharing"
+    [filing] = filings(workspace)
+    shown = json.loads(run_cli("positions", "show", block, "--format", "json",
+                               cwd=workspace).out)
+    assert {b["id"]: b["hash"] for b in filing["blocks"]}[block] == shown["variants"]["us"]["hash"]
+    assert shown["variants"]["us"]["hash"] != shown["hash"]
+
+    reword(workspace, block)                  # the as-filed text
+    [entry] = json.loads(used_in(workspace, block, "--format", "json").out)
+    assert entry["text"] == "current"
+
+    variant = next(workspace.glob(f"positions/**/{block}.us.md"))
+    variant.write_text(variant.read_text().rstrip("\n") + "\n\nA sentence added in review.\n")
+    [entry] = json.loads(used_in(workspace, block, "--format", "json").out)
+    assert entry["text"] == "outdated"
+
+
 def test_used_in_for_a_block_no_filing_used(workspace):
     draft(workspace)
     result = used_in(workspace, "coalition-charter-members")

@@ -227,7 +227,7 @@ def _build(task: Task) -> Outcome:
         template=composition.template.name,
         inputs_sha256=digest,
         outputs=outputs,
-        positions=[{"id": b.id, "hash": b.hash} for b in composition.used],
+        positions=[{"id": i, "hash": h} for i, h in composition.wordings],
         warnings=warnings,
         files=files,
         hashes={f: _HASHER.entry(f) for f in files},

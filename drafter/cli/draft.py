@@ -71,7 +71,7 @@ def record_draft(workspace, consultation: Path, output: Path, fmt: str, data: by
                   title=model.title, docket=model.docket_text,
                   template=result.composition.template.name,
                   outputs=[(str(Path(output).resolve()), fmt, hashlib.sha256(data).hexdigest())],
-                  blocks=[(b.id, b.hash) for b in result.composition.used])
+                  blocks=result.composition.wordings)
 
 
 @click.command()

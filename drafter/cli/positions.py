@@ -104,10 +104,13 @@ def used_in(opts, block_id, history, fmt):
             register.close()
     if block is None and not filings:
         library.get(block_id)  # unknown id: the usual error, with a suggestion
+    # a filing used the as-filed text or one of the variants: current when it is one of them
+    current_texts = set() if block is None else {
+        block.hash, *(v.hash for v in block.variants.values())}
     rows = []
     for f in filings:
         used = dict(f.blocks).get(block_id)
-        text = "removed" if block is None else "current" if used == block.hash else "outdated"
+        text = "removed" if block is None else "current" if used in current_texts else "outdated"
         rows.append((f, used, text))
     if fmt == "json":
         click.echo(json.dumps([{**f.to_json(), "block_hash": used, "text": text}

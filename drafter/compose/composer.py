@@ -121,6 +121,13 @@ class Composition:
     def options(self) -> dict:
         return self.template.options
 
+    @property
+    def wordings(self) -> list[tuple[str, str]]:
+        """(block id, short hash of the wording the filing used: the as-filed text or a
+        variant) for each block used, in order of use: what the register records."""
+        return [(b.id, self.choices[b.id].wording.hash if b.id in self.choices else b.hash)
+                for b in self.used]
+
 
 class Composer:
     def __init__(self, consultation: ConsultationFile, library: Library, org: OrgFacts,
