@@ -163,3 +163,19 @@ def test_plan_places_each_block_where_it_scores_best_and_never_only_refers():
         "weak", "misfit"]                           # not confident / does not fit: placeholder
     assert result[6].positions == []               # its only pick is written at 5: no reference
     assert not any(hasattr(s, "references") for s in result)
+
+
+def test_coverage_and_suggest_tables_keep_position_ids_whole(workspace):
+    """Ids such as ``should-imperatives`` were wrapped at their hyphens, so they could not be
+    copied from the table."""
+    import json
+    import re
+
+    ids = {b["id"] for b in json.loads(run_cli("positions", "list", "--format", "json",
+                                               cwd=workspace).out)}
+    for command in ("coverage", "suggest"):
+        for name in (FTC, PRIVACY):
+            out = run_cli(command, name, cwd=workspace).out
+            for line in out.splitlines():
+                assert not re.search(r"[a-z]-$", line.rstrip()), (command, line)
+            assert any(i in out for i in ids)

@@ -83,8 +83,9 @@ def coverage(opts, consultation, fmt, strict):
             else:
                 detail = "no position of the library on this question"
             head = f"Q{item.id:<5} {item.status:<11} "
-            lines.extend(textwrap.wrap(detail, 100, initial_indent=head,
-                                       subsequent_indent=" " * len(head)))
+            lines.extend(textwrap.wrap(detail, 100, initial_indent=head,  # ids stay whole
+                                       subsequent_indent=" " * len(head),
+                                       break_on_hyphens=False, break_long_words=False))
         total = len(statuses)
         lines.append("")
         lines.append(f"{total} question{'s' if total != 1 else ''}: " + ", ".join(

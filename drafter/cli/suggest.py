@@ -26,7 +26,8 @@ def _table(results, whole) -> str:
             mark = "*" if s.confident else " "
             lines.append(f"  {mark}{n}. {s.position}  {s.label()}  {s.title}")
             lines.extend(textwrap.wrap(s.why, width, initial_indent="       why: ",
-                                       subsequent_indent="            "))
+                                       subsequent_indent="            ",
+                                       break_on_hyphens=False, break_long_words=False))
         lines.append("")
     lines.append("* confident: the draft uses it (marked for review) where it fits the "
                  "consultation, once, at the question it scores best on, unless the file "
