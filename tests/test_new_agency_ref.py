@@ -73,3 +73,4 @@ def test_new_consultation_form_writes_agency_ref(workspace):
     written = workspace / "consultations" / "ho-notices-regime-review.yaml"
     agency = load_consultation(written).model.agency
     assert (agency.short_name, agency.ref) == ("HO", "the Home Office")
+

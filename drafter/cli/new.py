@@ -52,7 +52,9 @@ def default_output(fields: dict, folder: Path | None = None) -> Path:
     agency = (fields.get("agency") or {}).get("short_name") or ""
     words = re.findall(r"[a-z0-9]+", (fields.get("title") or "consultation").lower())
     skip = {"a", "an", "the", "of", "on", "for", "and", "to", "in", "request", "comments",
-            "comment", "information", "notice"}
+            "comment", "information", "notice", "its", "their", "our", "your", "this", "that",
+            "these", "those", "with", "by", "from", "at", "as", "or", "is", "are", "be",
+            "into", "about", "under", "via"}
     kept = [w for w in words if w not in skip][:5] or ["consultation"]
     stem = "-".join(re.findall(r"[a-z0-9]+", agency.lower()) + kept)
     return (folder or Path()) / (stem + ".yaml")
