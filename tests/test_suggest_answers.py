@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import numpy as np
+import pytest
 
 from conftest import run_cli
 from drafter.load.library import load_library
@@ -96,7 +97,7 @@ def test_a_loose_resemblance_is_not_quoted(workspace):
     ranked = suggester.question("How long should a review of a notice take before the "
                                 "authority decides on it?", "UK", limit=5)
     loose = [s for s in ranked.suggestions[:3] if s.similarity is not None
-             and s.similarity < QUOTE_FROM]
+             and round(s.similarity, 2) < QUOTE_FROM]
     assert loose
     for s in loose:
         assert "like a question it answers" not in s.why and s.why.startswith("meaning: ")
@@ -129,3 +130,22 @@ def test_questions_compared_in_one_go_rank_as_one_at_a_time():
         one = alone.question(ranked.text, model.jurisdiction, ranked.id, limit=5)
         assert [(s.position, s.score, s.confident, s.why) for s in ranked.suggestions] == \
             [(s.position, s.score, s.confident, s.why) for s in one.suggestions]
+
+
+@pytest.mark.parametrize("sim,words,figure", [
+    (0.5962, "very close to the question", "0.60"), (0.6049, "very close to the question", "0.60"),
+    (0.5949, "close to the question", "0.59"), (0.4461, "close to the question", "0.45"),
+    (0.4449, "somewhat related to the question", "0.44")])
+def test_how_close_a_reason_says_agrees_with_the_figure_it_shows(workspace, sim, words, figure):
+    """A similarity shown as 0.60 read "very close" next to one question and "close" next to
+    another: the words came from the unrounded figure."""
+    from drafter.suggest.index import BlockRow
+
+    ranker = Suggester(open_index(workspace)).ranker
+    row = BlockRow(1, "x", "x.md", "X", "", ("privacy",), ("US",), "approved", "argument",
+                   "support")
+    for asked in (None, "Should a court review each request?"):
+        why = ranker._why(row, [], [], "US", sim, asked)
+        assert why.startswith(f"meaning: {words}") and f"(similarity {figure})" in why
+        quoted = asked is not None and float(figure) >= 0.6
+        assert ("like a question it answers" in why) == quoted

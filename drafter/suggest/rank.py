@@ -466,11 +466,12 @@ class Ranker:
     def _why(self, row: BlockRow, hits: list[TopicHit], words: list[str],
              jurisdiction: str, sim: float | None, asked: str | None = None) -> str:
         parts = []
-        if sim is not None and asked is not None and sim >= QUOTE_FROM:
-            parts.append(f"meaning: {_closeness(sim)}, like a question it answers, "
-                         f"\u201c{_shorten(asked)}\u201d (similarity {sim:.2f})")
-        elif sim is not None:
-            parts.append(f"meaning: {_closeness(sim)} (similarity {sim:.2f})")
+        shown = None if sim is None else round(sim, 2)    # words and figure agree
+        if shown is not None and asked is not None and shown >= QUOTE_FROM:
+            parts.append(f"meaning: {_closeness(shown)}, like a question it answers, "
+                         f"\u201c{_shorten(asked)}\u201d (similarity {shown:.2f})")
+        elif shown is not None:
+            parts.append(f"meaning: {_closeness(shown)} (similarity {shown:.2f})")
         shared = [h for h in hits if h.topic in row.topics]
         if shared:
             parts.append("topics: " + ", ".join(
