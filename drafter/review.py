@@ -2,7 +2,8 @@
 
 ``approve(library, position_id, variant=None, by=..., on=...)`` marks the as-filed block
 (``variant`` None or ``"as-filed"``) or one of its variants ``status: approved`` and records
-``approved_by`` and ``approved_on`` in that file's front matter.  Everything else in the file
+``approved_by``, ``approved_on`` and ``approved_hash`` (the short hash of the wording
+approved: ``drafter check`` reports a wording edited since) in that file's front matter.  Everything else in the file
 is kept byte for byte (comments, key order, quoting, line endings, the body), and the file is
 replaced atomically.  A web UI calls the same function as ``drafter positions approve``.
 """
@@ -90,6 +91,7 @@ def approve(library, position_id: str, variant: str | None = None, by: str = "",
     front = _set_key(front, "status", "approved", "id", newline)
     front = _set_key(front, "approved_by", _yaml_text(by.strip()), "status", newline)
     front = _set_key(front, "approved_on", on.isoformat(), "approved_by", newline)
+    front = _set_key(front, "approved_hash", wording.hash, "approved_on", newline)
     new = bom + text[:first_end] + front + text[close.start():]
     # Validate what would be written before writing it.
     _validate(variant in (None, AS_FILED), wording.path, new)

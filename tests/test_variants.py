@@ -242,13 +242,15 @@ def test_approve_records_who_and_when_and_keeps_the_rest_byte_for_byte(workspace
                      "--by", "Jane Doe", "--on", "2026-11-29", cwd=workspace)
     assert result.code == 0, result.err
     new = path.read_bytes()
-    expected = original.replace(b"status: draft\n", b"status: approved\napproved_by: Jane Doe\n"
-                                b"approved_on: 2026-11-29\n")
-    assert new == expected
     lib = library(workspace)
-    meta = lib.get("eu-oppose-backdoors").variants["us"].meta
-    assert (meta.status.value, meta.approved_by, meta.approved_on) == (
-        "approved", "Jane Doe", dt.date(2026, 11, 29))
+    wording = lib.get("eu-oppose-backdoors").variants["us"]
+    expected = original.replace(b"status: draft\n", b"status: approved\napproved_by: Jane Doe\n"
+                                b"approved_on: 2026-11-29\napproved_hash: "
+                                + wording.hash.encode() + b"\n")
+    assert new == expected
+    meta = wording.meta
+    assert (meta.status.value, meta.approved_by, meta.approved_on, meta.approved_hash) == (
+        "approved", "Jane Doe", dt.date(2026, 11, 29), wording.hash)
 
 
 def test_approve_keeps_comments_crlf_and_replaces_earlier_approval(workspace):
@@ -260,9 +262,10 @@ def test_approve_keeps_comments_crlf_and_replaces_earlier_approval(workspace):
     lib = library(workspace)
     approve(lib, "eu-oppose-backdoors", "us", by="O'Brien: policy", on=dt.date(2026, 1, 2))
     new = path.read_bytes().decode()
+    wording = library(workspace).get("eu-oppose-backdoors").variants["us"]
     assert new == text.replace("status: draft   #", "status: approved   #").replace(
         "approved_by: Someone Else\n", "approved_by: \"O'Brien: policy\"\n"
-        "approved_on: 2026-01-02\n").replace("\n", "\r\n")
+        f"approved_on: 2026-01-02\napproved_hash: {wording.hash}\n").replace("\n", "\r\n")
     assert library(workspace).get("eu-oppose-backdoors").variants["us"].meta.approved_by == \
         "O'Brien: policy"
 
@@ -331,3 +334,62 @@ def test_possessive_never_writes_s_apostrophe_s():
     assert possessive("NTIA") == "NTIA’s"
     assert possessive("European Union policymakers") == "European Union policymakers’"
     assert possessive("European Commission") == "European Commission’s"
+
+
+# -- approval and later edits -----------------------------------------------------------------
+
+def test_an_approved_wording_edited_since_reads_as_not_approved_until_approved_again(workspace):
+    """A reviewer changed a word in an approved block; `drafter check` said nothing and drafts
+    used the new text as approved."""
+    path = workspace / "positions" / "security" / "incident-reporting-not-information-sharing.md"
+    variant = path.with_name(path.stem + ".us.md")
+    assert run_cli("check", cwd=workspace).code == 0
+    assert "edited-since-approval" not in run_cli("check", cwd=workspace).out
+    for edited, option in ((path, []), (variant, ["--variant", "us"])):
+        if edited is variant:
+            assert run_cli("positions", "approve", "incident-reporting-not-information-sharing",
+                           "--variant", "us", "--by", "J. Doe", cwd=workspace).code == 0
+        front, body = edited.read_text(encoding="utf-8").rsplit("\n---\n", 1)
+        assert " sharing " in body
+        edited.write_text(front + "\n---\n" + body.replace(" sharing ", " exchange ", 1),
+                          encoding="utf-8")
+        result = run_cli("check", cwd=workspace)
+        line = edited.read_text(encoding="utf-8").splitlines().index(
+            next(l for l in edited.read_text(encoding="utf-8").splitlines()
+                 if l.startswith("approved_hash:"))) + 1
+        found = [l for l in result.out.splitlines() if "[edited-since-approval]" in l]
+        assert len(found) == 1, result.out
+        assert found[0].startswith(f"{edited.relative_to(workspace)}:{line}:")
+        assert "changed since it was approved" in found[0]
+        assert "drafter positions approve incident-reporting-not-information-sharing" \
+            + "".join(" " + o for o in option) in found[0]
+        if edited is variant:             # the US filing uses this wording
+            drafted = run_cli("draft", "examples/cisa-circia-rfi.yaml", "-o", "out/c.docx",
+                              "--force", cwd=workspace)
+            assert any("[unapproved-in-use]" in l and "changed since it was approved" in l
+                       for l in drafted.err.splitlines()), drafted.err
+        assert run_cli("positions", "approve", "incident-reporting-not-information-sharing",
+                       *option, "--by", "J. Doe", cwd=workspace).code == 0
+        assert "edited-since-approval" not in run_cli("check", cwd=workspace).out
+
+
+def test_an_edited_approved_block_is_no_automatic_answer(workspace):
+    from drafter.suggest import Index, Suggester
+
+    def ranked():
+        index = Index.open(workspace / ".drafter", workspace / "positions",
+                           workspace / "positions" / "topics.yaml")
+        try:
+            return Suggester(index).question(
+                "Should providers be required to give law enforcement exceptional access to "
+                "encrypted communications?", "EU").suggestions
+        finally:
+            index.close()
+
+    top = ranked()[0]
+    assert top.position == "eu-oppose-backdoors" and top.confident
+    path = next((workspace / "positions").rglob("eu-oppose-backdoors.md"))
+    path.write_text(path.read_text(encoding="utf-8").rstrip("\n") + " Edited.\n",
+                    encoding="utf-8")
+    edited = next(s for s in ranked() if s.position == "eu-oppose-backdoors")
+    assert not edited.confident and "draft block, not yet approved" in edited.why

@@ -77,6 +77,16 @@ def text_hash(text: str) -> str:
     return hashlib.sha256(text.strip().encode("utf-8")).hexdigest()[:10]
 
 
+def changed_since_approval(wording) -> bool:
+    """Whether an approved wording (a :class:`Block`'s as-filed text or a :class:`Variant`)
+    was edited after its approval: its front matter records the hash of the text approved
+    (``approved_hash``) and the body no longer has it. Wordings approved before drafter
+    recorded the hash, and unapproved ones, never are."""
+    meta = wording.meta
+    return (meta.status.value == "approved" and meta.approved_hash is not None
+            and meta.approved_hash != wording.hash)
+
+
 def suggest(name: str, choices) -> str:
     close = difflib.get_close_matches(name, list(choices), n=1, cutoff=0.6)
     return f" (did you mean '{close[0]}'?)" if close else ""

@@ -104,6 +104,13 @@ MAX_ANSWERS = 40
 MAX_ANSWER_CHARS = 400
 
 
+# The short hash (drafter.load.library.text_hash) of a wording's body as a reviewer approved
+# it: written by `drafter positions approve`, compared by `drafter check` (edited-since-approval).
+APPROVED_HASH_PATTERN = r"^[0-9a-f]{10}$"
+APPROVED_HASH_HELP = ("the wording's short hash when it was approved (drafter positions "
+                      "approve writes it): a wording edited since reads as not approved")
+
+
 class PositionMeta(Strict):
     """The front matter of a position block."""
 
@@ -120,6 +127,8 @@ class PositionMeta(Strict):
     note: Optional[str] = None
     approved_by: Optional[str] = None
     approved_on: Optional[dt.date] = None
+    approved_hash: Optional[str] = Field(default=None, pattern=APPROVED_HASH_PATTERN,
+                                         description=APPROVED_HASH_HELP)
     answers: list[str] = Field(
         default_factory=list, max_length=MAX_ANSWERS,
         description="questions this position answers, in the words consultations use (one "
@@ -180,6 +189,8 @@ class VariantMeta(Strict):
     derived_from: Optional[DerivedFrom] = None
     approved_by: Optional[str] = None
     approved_on: Optional[dt.date] = None
+    approved_hash: Optional[str] = Field(default=None, pattern=APPROVED_HASH_PATTERN,
+                                         description=APPROVED_HASH_HELP)
     last_reviewed: Optional[dt.date] = None
     note: Optional[str] = None
 

@@ -49,7 +49,8 @@ from pydantic import ValidationError
 
 from drafter.errors import DrafterError, LoadError, OutputError
 from drafter.load import frontmatter
-from drafter.load.library import Library, load_block, load_variant, suggest as did_you_mean
+from drafter.load.library import Library, load_block, load_variant, text_hash
+from drafter.load.library import suggest as did_you_mean
 from drafter.load.models import ANSWERING_ROLES, VARIANTS, PositionMeta, VariantMeta
 from drafter.load.yamlsrc import may_have_aliases
 from drafter.output import atomic_write
@@ -425,9 +426,14 @@ def _lead(text: str, words: int) -> str:
 def _values(meta: PositionMeta, body: str, topic_texts: dict[str, str],
             variants: tuple[str, ...] = ()) -> tuple:
     """(id, topics, block columns, indexed text) of a parsed block, without row ids."""
-    # Topic ids and jurisdictions are plain kebab-case words: stored comma-separated.
+    # Topic ids and jurisdictions are plain kebab-case words: stored comma-separated. An
+    # approved text edited since its approval ranks and answers as a draft does.
+    status = meta.status.value
+    if meta.approved_hash is not None and status == "approved" \
+            and text_hash(body) != meta.approved_hash:
+        status = "draft"
     block = (meta.id, meta.title, meta.summary, ",".join(meta.topics),
-             ",".join(meta.jurisdictions), meta.status.value, meta.role.value, meta.stance.value)
+             ",".join(meta.jurisdictions), status, meta.role.value, meta.stance.value)
     return meta.id, tuple(meta.topics), block, indexed_text(meta, body, topic_texts, variants)
 
 

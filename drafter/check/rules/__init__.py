@@ -13,7 +13,7 @@ NAMES = (
     # templates and block bodies
     "jinja_syntax", "sandbox", "undefined", "render_error",
     # the library
-    "stale", "retired_in_use", "unapproved_in_use",
+    "stale", "edited_since_approval", "retired_in_use", "unapproved_in_use",
     # drafts
     "stance_conflict", "placeholder", "deadline", "length_limit", "glossary",
     "should_overuse", "broad_term",
