@@ -699,3 +699,17 @@ def test_block_file_vanishing_while_indexing_is_a_one_line_error(workspace, monk
         open_index(workspace)
     assert Path(err.value.path).name == "should-imperatives.md"
     assert not (workspace / ".drafter" / "index.sqlite").exists()
+
+
+@pytest.mark.parametrize("question", [
+    "What effects would a mechanism of direct payments from large traffic generators to network "
+    "operators have on competition, innovation and consumers?",
+    "Should content and application providers that generate large volumes of traffic be "
+    "required to contribute financially to the cost of network deployment?"])
+def test_network_fee_questions_get_no_automatic_answer(shipped, question):
+    """The open-Internet block listed two "fair share" questions among those it answers, though
+    its text takes no position on network fees: a new user's network-fee question got it as
+    an automatic answer at 94%. No block of the library answers such a question."""
+    ranked = shipped.question(question, "EU")
+    assert ranked.confident == []
+    assert all((s.chance or 0) < 0.5 for s in ranked.suggestions[:3])
