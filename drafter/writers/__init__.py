@@ -43,9 +43,18 @@ _WRITERS = {
     "html": "drafter.writers.html:HtmlWriter",
     "txt": "drafter.writers.text:TextWriter",
     "pdf": "drafter.writers.pdf:PdfWriter",
+    "composed": "drafter.writers.markdown:ComposedWriter",
 }
 
 FORMATS = tuple(_WRITERS)
+
+# A format's file extension, where it is not "." + the format's name.
+_EXTENSIONS = {"composed": ".composed.md"}
+
+
+def extension(fmt: str) -> str:
+    """The file extension of format ``fmt`` ("docx" -> ".docx", "composed" -> ".composed.md")."""
+    return _EXTENSIONS.get(fmt, "." + fmt)
 
 
 def get_writer(fmt: str) -> Writer:
@@ -59,6 +68,11 @@ def get_writer(fmt: str) -> Writer:
 
 
 def format_for_path(path: Path) -> str | None:
+    """The format a file name implies ("x.composed.md" -> "composed", "x.htm" -> "html"), or
+    None for an extension no writer has."""
+    for fmt, ext in _EXTENSIONS.items():
+        if Path(path).name.lower().endswith(ext):
+            return fmt
     suffix = Path(path).suffix.lower().lstrip(".")
     aliases = {"markdown": "md", "htm": "html", "text": "txt"}
     suffix = aliases.get(suffix, suffix)
