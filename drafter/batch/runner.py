@@ -174,8 +174,8 @@ def _build(task: Task) -> Outcome:
     cf = load_consultation(job.consultation)
     draft = session.draft(cf, template=job.template, variables=job.variables or None)
     reference = session.reference_docx(draft, job.reference_docx)
-    rendered = {f"{job.name}.{fmt}": session.render(draft, fmt, reference_docx=reference)
-                for fmt in job.formats}
+    rendered = {path: session.render(draft, fmt, reference_docx=reference)
+                for path, fmt in zip(job.outputs(), job.formats)}
     composition = draft.composition
 
     files = [str(job.consultation.resolve())]

@@ -50,6 +50,16 @@ _CITE = re.compile(r"(?<![0-9A-Za-z])@")
 # "--", "..." would become dashes and an ellipsis
 _DASHES = re.compile(r"(?<=-)-")
 _DOTS = re.compile(r"(?<=\.\.)\.")
+# pandoc joins an abbreviation of its list ("No.", "e.g.") to the next word with a no-break
+# space; an escaped final period keeps the space a space
+_ABBREVIATIONS = (
+    "aet. aetat. al. Apr. Aug. bk. Bros. c. Capt. cf. ch. chap. chs. Co. col. Corp. cp. d. Dec. "
+    "Dr. e.g. ed. eds. esp. f. fasc. Feb. ff. fig. fl. fol. fols. Fr. Gen. Gov. Hon. i.e. ill. "
+    "Inc. incl. Jan. Jr. Jul. Jun. Ltd. M.A. M.D. Mar. Mr. Mrs. Ms. n. n.b. nn. No. Nov. Oct. "
+    "p. Ph.D. pp. Pres. Prof. pt. q.v. Rep. Rev. s.v. s.vv. saec. sec. Sen. Sep. Sept. Sgt. "
+    "Sr. St. univ. viz. vol. vs.").split()
+_ABBREVIATION = re.compile(r"(?<![\w.\\])(" + "|".join(
+    re.escape(a[:-1]) for a in sorted(_ABBREVIATIONS, key=len, reverse=True)) + r")\.(?=\s|$)")
 # At the start of a line: a heading, quote, list item, setext underline, thematic break,
 # definition, title block, line block or fenced div.  The escaped text already has "\" before
 # every character of _INLINE.
@@ -65,6 +75,7 @@ def escape_text(text: str) -> str:
     text = _DOLLAR.sub(r"\\$", text)
     text = _CITE.sub(r"\\@", text)
     text = _DASHES.sub(r"\\-", text)
+    text = _ABBREVIATION.sub(r"\1\\.", text)
     return _DOTS.sub(r"\\.", text)
 
 
@@ -142,7 +153,11 @@ class MarkdownRenderer:
             elif isinstance(node, (Strong, Emph, Strike)):
                 mark = {Strong: "**", Emph: "*", Strike: "~~"}[type(node)]
                 inner = self.inlines(node.children, False, in_heading)
-                piece = f"{mark}{inner}{mark}" if inner.strip() else inner
+                # spaces at its edges would stop the mark from opening or closing emphasis
+                core = inner.strip(" ")
+                lead = inner[:len(inner) - len(inner.lstrip(" "))]
+                trail = inner[len(inner.rstrip(" ")):]
+                piece = f"{lead}{mark}{core}{mark}{trail}" if core else inner
             elif isinstance(node, Link):
                 piece = self.link(node, in_heading)
             elif isinstance(node, FootnoteRef):
@@ -153,8 +168,10 @@ class MarkdownRenderer:
                 continue
             out.append(piece)
             at_start = isinstance(node, LineBreak) and not in_heading
-        text = "".join(out)
-        return "\n".join(line.rstrip() for line in text.split("\n"))
+        lines = [line.rstrip() for line in "".join(out).split("\n")]
+        # a line that began with spaces would be a code block or a list's continuation
+        return "\n".join(line.lstrip(" ") if n or line_start else line
+                         for n, line in enumerate(lines))
 
     def link(self, node: Link, in_heading: bool) -> str:
         label = inline_text(node.children)
@@ -176,7 +193,7 @@ class MarkdownRenderer:
                 if self.toc_pending:
                     self.toc_pending = False
                     out.extend(self.toc(None))
-                number = self.numbers.get(id(node), "")
+                number = escape_text(self.numbers.get(id(node), ""))
                 text = self.inlines(node.children, False, in_heading=True)
                 head = f"{number} {text}" if number and text else number or text
                 out.append("#" * min(node.level, 6) + (" " + head if head else ""))
@@ -251,6 +268,11 @@ class MarkdownRenderer:
         return "\n".join(tidy)
 
     def list_block(self, node: ListBlock, depth: int) -> str:
+        # an item of two paragraphs (a block's title and text) needs the loose form, where a
+        # blank line separates them; a paragraph and a nested list need not
+        tight = node.tight and not any(
+            not isinstance(b, ListBlock) and i > 0
+            for item in node.items for i, b in enumerate(_flat(item.children)))
         items = []
         for n, item in enumerate(node.items, start=node.start):
             if node.ordered:
@@ -258,12 +280,12 @@ class MarkdownRenderer:
             else:
                 marker = "- "
             parts = self.blocks(item.children, depth + 1)
-            body = ("\n" if node.tight else "\n\n").join(parts)
+            body = ("\n" if tight else "\n\n").join(parts)
             if not body:
                 items.append(marker.rstrip())
                 continue
             items.append(_indent(body, marker, " " * len(marker)))
-        return ("\n" if node.tight else "\n\n").join(items)
+        return ("\n" if tight else "\n\n").join(items)
 
     def table(self, node: Table) -> str:
         columns = max([len(node.header)] + [len(r) for r in node.rows] + [1])
@@ -271,7 +293,7 @@ class MarkdownRenderer:
         rows = [list(r) + [TableCell()] * (columns - len(r)) for r in node.rows]
         grid = any(isinstance(c, LineBreak) or (isinstance(c, Code) and "|" in c.text)
                    for row in [header] + rows for cell in row for c in _all_inlines(cell.children))
-        text = [[self.inlines(c.children, False) for c in row] for row in [header] + rows]
+        text = [[self.inlines(c.children) for c in row] for row in [header] + rows]
         aligns = [(header[i].align or "").strip() for i in range(columns)]
         if grid:
             return _grid_table(text, aligns)
@@ -289,6 +311,15 @@ class MarkdownRenderer:
             body = "\n\n".join(self.blocks(note.children)) or "\\ "
             parts.append(_indent(body, f"[^{note.number}]: ", "    "))
         return "\n\n".join(p for p in parts if p) + "\n"
+
+
+def _flat(blocks):
+    """Blocks with the divs around them taken away (the blocks a reader sees)."""
+    for node in blocks:
+        if isinstance(node, Div) and "toc" not in node.classes:
+            yield from _flat(node.children)
+        else:
+            yield node
 
 
 def _all_inlines(nodes):

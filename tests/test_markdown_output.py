@@ -1,0 +1,474 @@
+"""``-f md``: the filing as clean Markdown, read back through real pandoc.
+
+Each test writes Markdown from a document model, has pandoc (``pandoc -f markdown -t json``)
+read it, and compares what pandoc sees with what the model holds: headings (levels, numbers,
+texts), paragraphs, lists (kind, start, numbering style), quotes, code, tables and footnotes.
+Text that looks like Markdown must come back as the same text, never as structure.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import subprocess
+
+import pytest
+
+from drafter.load.workspace import discover
+from drafter.model import parse_markdown
+from drafter.model.nodes import (BlockQuote, Code, CodeBlock, Div, Document, Emph, Footnote,
+                                 FootnoteRef, Heading, LineBreak, Link, ListBlock, ListItem,
+                                 Paragraph, SoftBreak, Strike, Strong, Table, TableCell, Text,
+                                 ThematicBreak)
+from drafter.model.text import walk
+from drafter.pipeline import Session
+from drafter.writers import WriteContext, format_for_path, get_writer
+from drafter.writers.markdown import document_markdown
+from tests.conftest import EXAMPLES, ROOT, run_cli
+
+PANDOC = shutil.which("pandoc")
+needs_pandoc = pytest.mark.skipif(PANDOC is None, reason="pandoc is not installed")
+
+FCC = EXAMPLES / "fcc-iot-labeling-comments.yaml"
+
+# Text from a consultation or a variable that Markdown would otherwise take for structure.
+HOSTILE = [
+    "# not a heading", "## nor this #", "1. not a list", "2) nor this", "> not a quote",
+    "| a | b |", "* not a bullet", "- nor this", "+ nor this", "[^1] not a footnote",
+    "[^1]: not a definition", "a <b>tag</b> and <https://example.org>", "*not emphasis*",
+    "_not emphasis_ either", "**not strong**", "[not a link](https://example.org)",
+    "I. not a roman list", "a. not a letter list", "(a) not a list", "---", "===", "* * *",
+    "::: {.block block=\"x\"}", "% not a title", ": not a definition", "$x^2$ is not math",
+    "costs $5 and $6", "@doe2020 is not a citation", "H~2~O and x^2^", "~~not struck~~",
+    "`not code`", "back\\slash\\", "{.unnumbered}", "&amp; &#38; stay", "see -- and ... here",
+    "\"straight\" 'quotes'", "    four spaces", "<!-- not a comment -->", "    1. indented",
+    "![not an image](x.png)", "Term", "~~~", "```",
+]
+
+_STYLES = ("Decimal", "LowerAlpha", "LowerRoman")
+
+
+def pandoc_blocks(markdown: str) -> list:
+    """What pandoc reads from ``markdown``: its blocks, in pandoc's JSON form."""
+    proc = subprocess.run([PANDOC, "-f", "markdown", "-t", "json"], input=markdown.encode(),
+                          capture_output=True, check=True, timeout=60)
+    return json.loads(proc.stdout)["blocks"]
+
+
+class _Pandoc:
+    """Pandoc's JSON reduced to the shapes of :func:`expected` (notes collected in order)."""
+
+    def __init__(self):
+        self.notes: list = []
+
+    def inlines(self, items) -> str:
+        out = []
+        for item in items:
+            t, c = item["t"], item.get("c")
+            if t == "Str":
+                out.append(c)
+            elif t in ("Space", "SoftBreak"):
+                out.append(" ")
+            elif t == "LineBreak":
+                out.append("\n")
+            elif t in ("Strong", "Emph", "Strikeout"):
+                tag = {"Strong": "b", "Emph": "i", "Strikeout": "s"}[t]
+                out.append(f"<{tag}>{self.inlines(c)}</{tag}>")
+            elif t == "Code":
+                out.append(f"<code>{c[1]}</code>")
+            elif t == "Link":
+                out.append(f"<a {c[2][0]}>{self.inlines(c[1])}</a>")
+            elif t == "Quoted":  # pandoc's reading of the curly quotes the model holds
+                left, right = ("\u201c", "\u201d") if c[0]["t"] == "DoubleQuote" \
+                    else ("\u2018", "\u2019")
+                out.append(f"{left}{self.inlines(c[1])}{right}")
+            elif t == "Note":
+                self.notes.append(self.blocks(c))
+                out.append(f"<fn {len(self.notes)}>")
+            else:  # Quoted, Math, Cite, RawInline, Superscript, Subscript...: not ours
+                out.append(f"<{t}>")
+        return _squash("".join(out))
+
+    def blocks(self, items) -> list:
+        out = []
+        for item in items:
+            t, c = item["t"], item.get("c")
+            if t == "Header":
+                out.append(("h", c[0], self.inlines(c[2])))
+            elif t in ("Para", "Plain"):
+                out.append(("p", self.inlines(c)))
+            elif t == "BulletList":
+                out.append(("ul", 1, None, [self.blocks(i) for i in c]))
+            elif t == "OrderedList":
+                (start, style, _), items_ = c
+                out.append(("ol", start, style["t"], [self.blocks(i) for i in items_]))
+            elif t == "BlockQuote":
+                out.append(("q", self.blocks(c)))
+            elif t == "CodeBlock":
+                out.append(("code", c[1]))
+            elif t == "HorizontalRule":
+                out.append(("hr",))
+            elif t == "Table":
+                out.append(("table", self.table(c)))
+            else:  # Div, RawBlock, LineBlock, DefinitionList...: not ours
+                out.append((t,))
+        return out
+
+    def table(self, c) -> list:
+        def cells(row):
+            return [self.inlines(_plain(cell[4])) for cell in row[1]]
+
+        rows = [cells(r) for r in c[3][1]]
+        for body in c[4]:
+            rows.extend(cells(r) for r in body[3])
+        return rows
+
+
+def _plain(blocks) -> list:
+    out = []
+    for b in blocks:
+        if out:
+            out.append({"t": "LineBreak"})
+        out.extend(b["c"])
+    return out
+
+
+def _squash(text: str) -> str:
+    return "\n".join(re.sub(r" +", " ", line).strip() for line in text.split("\n")).strip()
+
+
+class _Model:
+    """The model reduced to what a reader of the filing sees, as the DOCX shows it."""
+
+    def __init__(self, doc: Document):
+        from drafter.writers.markdown import MarkdownRenderer
+
+        self.doc = doc
+        self.numbers = MarkdownRenderer(doc).numbers
+
+    def inlines(self, nodes) -> str:
+        out = []
+        for node in nodes:
+            if isinstance(node, Text):
+                out.append(node.text)
+            elif isinstance(node, Code):
+                out.append(f"<code>{node.text}</code>")
+            elif isinstance(node, SoftBreak):
+                out.append(" ")
+            elif isinstance(node, LineBreak):
+                out.append("\n")
+            elif isinstance(node, (Strong, Emph, Strike)):
+                tag = {Strong: "b", Emph: "i", Strike: "s"}[type(node)]
+                out.append(f"<{tag}>{self.inlines(node.children)}</{tag}>")
+            elif isinstance(node, Link):
+                out.append(f"<a {node.href}>{self.inlines(node.children)}</a>")
+            elif isinstance(node, FootnoteRef):
+                out.append(f"<fn {node.number}>")
+        return _squash("".join(out))
+
+    def blocks(self, nodes, depth: int = 0) -> list:
+        out = []
+        for node in nodes:
+            if isinstance(node, Heading):
+                number = self.numbers[id(node)]
+                text = self.inlines(node.children).replace("\n", " ")
+                out.append(("h", min(node.level, 6), f"{number} {text}" if number else text))
+            elif isinstance(node, Paragraph):
+                out.append(("p", self.inlines(node.children)))
+            elif isinstance(node, ListBlock):
+                items = [self.blocks(i.children, depth + 1) for i in node.items]
+                if node.ordered:
+                    out.append(("ol", node.start, _STYLES[depth % 3], items))
+                else:
+                    out.append(("ul", 1, None, items))
+            elif isinstance(node, BlockQuote):
+                out.append(("q", self.blocks(node.children, depth)))
+            elif isinstance(node, CodeBlock):
+                out.append(("code", node.text.rstrip("\n")))
+            elif isinstance(node, ThematicBreak):
+                out.append(("hr",))
+            elif isinstance(node, Table):
+                rows = [node.header] + node.rows
+                out.append(("table", [[self.inlines(c.children) for c in r] for r in rows]))
+            elif isinstance(node, Div) and "toc" in node.classes:
+                out.append(("p", "<b>Table of Contents</b>"))
+                out.extend(self.toc())
+            elif isinstance(node, Div) and "title" in node.classes:
+                out.extend(("p", f"<b>{b[1]}</b>") if b[0] == "p" else b
+                           for b in self.blocks(node.children, depth))
+            elif isinstance(node, Div):
+                out.extend(self.blocks(node.children, depth))
+        return out
+
+    def toc(self) -> list:
+        entries = []
+        for h in walk(self.doc.children):
+            if isinstance(h, Heading) and h.level <= 3:
+                number = self.numbers[id(h)]
+                text = self.inlines(h.children)
+                entries.append((h.level, f"{number} {text}" if number else text))
+        if not entries:
+            return []
+
+        def nest(items, level):
+            out = []
+            while items and items[0][0] >= level:
+                if items[0][0] > level and out:
+                    out[-1].append(("ul", 1, None, nest(items, level + 1)))
+                    continue
+                out.append([("p", items.pop(0)[1])])
+            return out
+
+        return [("ul", 1, None, nest(list(entries), entries[0][0]))]
+
+    def notes(self) -> list:
+        return [self.blocks(n.children) for n in self.doc.footnotes]
+
+
+def _assert_round_trip(doc: Document) -> str:
+    markdown = document_markdown(doc)
+    reader = _Pandoc()
+    seen = reader.blocks(pandoc_blocks(markdown))
+    model = _Model(doc)
+    assert seen == model.blocks(doc.children), markdown
+    assert reader.notes == model.notes(), markdown
+    return markdown
+
+
+@pytest.fixture(scope="module")
+def session():
+    return Session(discover(start=ROOT))
+
+
+# -- the examples, as pandoc reads them -------------------------------------------------------
+
+@needs_pandoc
+@pytest.mark.parametrize("example", sorted(p.name for p in EXAMPLES.glob("*.yaml")))
+def test_each_example_reads_back_as_its_document_model(session, example):
+    draft = session.draft(EXAMPLES / example)
+    markdown = _assert_round_trip(draft.document)
+    # no provenance, no classes or attributes, no review notes' comments
+    for leftover in (":::", "{.", "block=", "hash=", "unnumbered", "Candidates", "{#"):
+        assert leftover not in markdown
+
+
+@needs_pandoc
+def test_the_fcc_filing_shows_the_docx_outline_numbers_and_footnotes(session):
+    draft = session.draft(FCC)
+    markdown = document_markdown(draft.document)
+    blocks = pandoc_blocks(markdown)
+    headings = [(b["c"][0], _Pandoc().inlines(b["c"][2])) for b in blocks if b["t"] == "Header"]
+    assert headings[:5] == [(1, "I. INTRODUCTION"), (1, "II. GENERAL FEEDBACK"),
+                            (1, "III. IDENTIFICATION OF CONCERNS"),
+                            (2, "a. Global, Diverse Scope"), (2, "b. Planned Obsolescence")]
+    # the questions are unnumbered headings, as in the DOCX
+    assert (2, "Question 1") in headings and (1, "V. CONCLUSION") in headings
+    reader = _Pandoc()
+    reader.blocks(blocks)
+    assert len(reader.notes) == len(draft.document.footnotes) == 3
+    assert reader.notes[1][0][1].startswith("Manos Antonakakis et al., <i>Understanding the Mirai")
+    # caption, title and the placeholder in the signature, as text
+    assert markdown.startswith("Before the\\\n**Federal Communications Commission**\\\n")
+    assert "\n**COMMENTS OF THE INTERNET INFRASTRUCTURE COALITION**\n" in markdown
+    assert "**\\[\\[TODO: mailing address (org.yaml: address)\\]\\]**" in markdown
+
+
+# -- structure of every kind --------------------------------------------------------------------
+
+SAMPLE = """\
+# Scope
+
+Intro with *emphasis*, **strong**, ~~struck~~, `code`, a [link](https://example.org/a_b) and
+<https://example.org>.[^a]
+
+## Detail
+
+1. first
+2. second
+   1. nested one
+   2. nested two
+      1. deep
+3. third
+
+- bullet
+- bullet two
+
+7. seven
+8. eight
+
+> A quoted question
+> over two lines.
+
+| Left | Centre | Right |
+|:-----|:------:|------:|
+| a    | *b*    | 1     |
+| c\\|d | `e`    | 2     |
+
+```
+code block
+  keeps its # and 1.
+```
+
+---
+
+{.unnumbered}
+## Annex
+
+Text[^b] with a line\\
+break.
+
+[^a]: A note with *emphasis*.
+
+[^b]: First paragraph of a note.
+
+    Second paragraph of a note.
+"""
+
+
+@needs_pandoc
+@pytest.mark.parametrize("outline", ["roman", "decimal", "none"])
+def test_every_kind_of_block_reads_back(outline):
+    doc = parse_markdown(SAMPLE, options={"outline": outline})
+    markdown = _assert_round_trip(doc)
+    expected = {"roman": ("# I. Scope", "## a. Detail"), "decimal": ("# 1. Scope",
+                                                                      "## 1.1. Detail"),
+                "none": ("# Scope", "## Detail")}[outline]
+    assert all(line in markdown.split("\n") for line in expected)
+    assert "\n## Annex\n" in markdown
+
+
+@needs_pandoc
+def test_list_numbers_are_the_docx_markers():
+    markdown = _assert_round_trip(parse_markdown(SAMPLE))
+    lines = markdown.split("\n")
+    assert ["1. first", "2. second", "   a. nested one", "   b. nested two", "      i. deep",
+            "3. third"] == lines[lines.index("1. first"):lines.index("3. third") + 1]
+    assert "7. seven" in lines and "8. eight" in lines
+
+
+@needs_pandoc
+def test_a_table_whose_cell_breaks_a_line_is_a_grid_table():
+    doc = Document(children=[Table(
+        header=[TableCell([Text("Question")]), TableCell([Text("Answer")], align="right")],
+        rows=[[TableCell([Text("one"), LineBreak(), Text("two | three")]),
+               TableCell([Code("a|b")])],
+              [TableCell([Text("# x")]), TableCell([Text("1. y")])]])])
+    markdown = _assert_round_trip(doc)
+    assert markdown.startswith("+-")
+
+
+@needs_pandoc
+def test_the_table_of_contents_lists_the_numbered_headings():
+    doc = parse_markdown("::: {.toc}\n:::\n\n# A\n\n## B\n\n### C\n\n#### D\n\n# E\n",
+                         options={"outline": "roman"})
+    markdown = _assert_round_trip(doc)
+    assert "**Table of Contents**\n\n- I\\. A\n    - a\\. B\n        - 1\\. C\n- II\\. E\n" \
+        in markdown
+
+
+# -- text that must stay text -------------------------------------------------------------------
+
+def _hostile_document(text: str) -> Document:
+    return Document(
+        children=[
+            Paragraph([Text(text)]),
+            Paragraph([Text("before"), LineBreak(), Text(text)]),
+            Paragraph([Strong([Text(text)]), Text(" then "), Emph([Text(text)])]),
+            Heading(level=2, children=[Text(text)]),
+            ListBlock(ordered=True, items=[ListItem([Paragraph([Text(text)])])]),
+            ListBlock(ordered=False, items=[ListItem([Paragraph([Text(text)])])]),
+            BlockQuote([Paragraph([Text(text)])]),
+            Table(header=[TableCell([Text("h")])], rows=[[TableCell([Text(text)])]]),
+            Paragraph([Text(text), FootnoteRef(1, "1")]),
+        ],
+        footnotes=[Footnote(1, "1", [Paragraph([Text(text)])])])
+
+
+@needs_pandoc
+@pytest.mark.parametrize("text", HOSTILE)
+def test_hostile_text_stays_text(text):
+    doc = _hostile_document(text)
+    markdown = _assert_round_trip(doc)
+    assert markdown.count("[^1]") == 2 and not re.search(r"(?<!\\)<", markdown)
+
+
+@needs_pandoc
+def test_hostile_text_stays_text_all_at_once():
+    doc = Document(children=[Paragraph([Text(t) if i % 2 == 0 else SoftBreak()
+                                        for i, t in enumerate(x for h in HOSTILE
+                                                              for x in (h, ""))])])
+    doc.children[0].children = [n for n in doc.children[0].children
+                                if not (isinstance(n, Text) and not n.text)]
+    _assert_round_trip(doc)
+
+
+def test_a_consultations_text_stays_text_through_the_cli(tmp_path, workspace):
+    """The consultation's title and a question that look like Markdown: the filing's Markdown
+    shows them as text (pandoc finds no heading, list, quote or link of theirs)."""
+    source = (workspace / "examples" / "fcc-iot-labeling-comments.yaml").read_text()
+    title = "Cybersecurity Labeling for Internet of Things"
+    assert title in source
+    hostile = "# Labels | 1. *bold* <b>x</b> [^1] [link](http://x) _u_"
+    path = workspace / "examples" / "hostile.yaml"
+    path.write_text(source.replace(title, "'" + hostile + "'", 1))
+    out = tmp_path / "hostile.md"
+    result = run_cli("draft", path, "-o", out, cwd=workspace)
+    assert result.code == 0, result.err
+    markdown = out.read_text()
+    if PANDOC is None:
+        pytest.skip("pandoc is not installed")
+    reader = _Pandoc()
+    blocks = reader.blocks(pandoc_blocks(markdown))
+    texts = [b[1] for b in blocks if b[0] == "p"]
+    assert any(hostile in t for t in texts), texts
+    assert all("<Raw" not in repr(b) and b[0] not in ("RawBlock", "Div") for b in blocks)
+    assert [b for b in blocks if b[0] == "h"][0] == ("h", 1, "I. INTRODUCTION")
+
+
+# -- as users run it ----------------------------------------------------------------------------
+
+def test_md_through_the_cli_is_clean_and_reproducible(tmp_path):
+    first, second = tmp_path / "a.md", tmp_path / "b.md"
+    result = run_cli("draft", FCC, "-f", "md", "-o", first)
+    assert result.code == 0, result.err
+    assert "(md, template us-agency-comments, 7 positions)" in result.err
+    assert run_cli("draft", FCC, "-o", second).code == 0
+    assert first.read_bytes() == second.read_bytes()
+    text = first.read_text()
+    assert "# I. INTRODUCTION\n" in text and "::: " not in text and "{.unnumbered}" not in text
+
+
+def test_composed_is_the_source_under_its_own_name(tmp_path, workspace):
+    out = tmp_path / "f.composed.md"
+    result = run_cli("draft", FCC, "-o", out)
+    assert result.code == 0 and "(composed, template us-agency-comments" in result.err
+    text = out.read_text()
+    assert text.startswith("::: {.caption .center}\nBefore the\\\n")
+    assert text.count('::: {.block block="') == 7
+    # by name, the default output gets the .composed.md extension
+    result = run_cli("draft", workspace / "examples" / FCC.name, "-f", "composed")
+    assert result.code == 0, result.err
+    assert (workspace / "out" / "fcc-iot-labeling-comments.composed.md").read_text() == text
+
+
+def test_an_unknown_format_lists_the_formats(tmp_path):
+    result = run_cli("draft", FCC, "-f", "markdown", "-o", tmp_path / "x.md")
+    assert result.code == 2 and not (tmp_path / "x.md").exists()
+    assert "'docx', 'md', 'html', 'txt', 'pdf', 'composed'" in result.err
+    with pytest.raises(Exception) as err:
+        get_writer("rtf")
+    assert "choose from docx, md, html, txt, pdf, composed" in str(err.value)
+
+
+@pytest.mark.parametrize("name,fmt", [("a.composed.md", "composed"), ("a.md", "md"),
+                                      ("a.markdown", "md"), ("a.COMPOSED.MD", "composed"),
+                                      ("composed.md", "md")])
+def test_the_file_name_implies_md_or_composed(name, fmt, tmp_path):
+    assert format_for_path(tmp_path / name) == fmt
+
+
+def test_the_writer_gives_identical_bytes_for_identical_documents():
+    one = get_writer("md").write(parse_markdown(SAMPLE), WriteContext())
+    two = get_writer("md").write(parse_markdown(SAMPLE), WriteContext())
+    assert one == two and one.endswith(b"\n") and not one.endswith(b"\n\n")
