@@ -15,6 +15,7 @@ import subprocess
 
 import pytest
 
+from drafter.errors import RenderError
 from drafter.load.workspace import discover
 from drafter.model import parse_markdown
 from drafter.model.nodes import (BlockQuote, Code, CodeBlock, Div, Document, Emph, Footnote,
@@ -456,7 +457,13 @@ def test_an_unknown_format_lists_the_formats(tmp_path):
     result = run_cli("draft", FCC, "-f", "markdown", "-o", tmp_path / "x.md")
     assert result.code == 2 and not (tmp_path / "x.md").exists()
     assert "'docx', 'md', 'html', 'txt', 'pdf', 'composed'" in result.err
-    with pytest.raises(Exception) as err:
+    result = run_cli("draft", FCC, "-o", tmp_path / "x.rtf")
+    assert result.code == 2 and not (tmp_path / "x.rtf").exists()
+    assert result.err.strip().endswith(
+        "cannot tell the format from the extension '.rtf': use --format (docx, md, html, txt, "
+        "pdf, composed)")
+    assert len(result.err.strip().splitlines()) == 1
+    with pytest.raises(RenderError) as err:
         get_writer("rtf")
     assert "choose from docx, md, html, txt, pdf, composed" in str(err.value)
 

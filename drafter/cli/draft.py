@@ -25,7 +25,7 @@ def output_plan(consultation: Path, output: Path | None, fmt: str | None,
         fmt = format_for_path(output)
         if fmt is None:
             raise OutputError(f"cannot tell the format from the extension '{output.suffix}': "
-                              "use --format", output)
+                              f"use --format ({', '.join(FORMAT_CHOICES)})", output)
     fmt = fmt or "docx"
     if output is None:
         folder = opts.workspace.root / "out" if opts is not None else Path()

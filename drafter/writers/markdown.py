@@ -40,7 +40,7 @@ _OUTLINE = {
 
 # Characters escaped wherever they stand in text: inline markup (emphasis, code, links and
 # footnotes, autolinks and HTML, strike-out, sub- and superscript, attributes, table cells).
-_INLINE = re.compile(r"([\\`*_\[\]<>{}|^~\"'])")
+_INLINE = re.compile(r"([\\`*_\[\]<{|^~\"'])")
 # "&amp;" and "&#38;" would become "&"
 _ENTITY = re.compile(r"&(?=#?[0-9A-Za-z]+;)")
 # "$x$" would become math; a "$" followed by a digit can close no math, so it stays as it is
@@ -136,6 +136,9 @@ class MarkdownRenderer:
         """Inline nodes as one Markdown line (a hard line break starts a new line)."""
         out: list[str] = []
         at_start = line_start
+        nodes = list(nodes)
+        while nodes and isinstance(nodes[-1], (LineBreak, SoftBreak)):
+            nodes.pop()  # a break that ends a paragraph breaks nothing
         for node in nodes:
             piece = ""
             if isinstance(node, Text):
