@@ -479,3 +479,18 @@ def test_the_writer_gives_identical_bytes_for_identical_documents():
     one = get_writer("md").write(parse_markdown(SAMPLE), WriteContext())
     two = get_writer("md").write(parse_markdown(SAMPLE), WriteContext())
     assert one == two and one.endswith(b"\n") and not one.endswith(b"\n\n")
+
+
+def test_a_batch_writes_md_and_composed_under_their_own_names(workspace):
+    (workspace / "batch.yaml").write_text(
+        "output_dir: out\njobs:\n  - consultation: examples/fcc-iot-labeling-comments.yaml\n"
+        "    name: fcc\n    formats: [md, composed]\n")
+    result = run_cli("batch", "batch.yaml", cwd=workspace)
+    assert result.code == 0, result.err
+    assert re.search(r"^built +fcc \(md, composed; [0-9.]+ s\)$", result.err, re.M)
+    clean = (workspace / "out" / "fcc.md").read_text()
+    composed = (workspace / "out" / "fcc.composed.md").read_text()
+    assert clean.count("::: ") == 0 and "# I. INTRODUCTION\n" in clean
+    assert composed.count('::: {.block block="') == 7
+    manifest = json.loads((workspace / "out" / "manifest.json").read_text())
+    assert [o["path"] for o in manifest["jobs"][0]["outputs"]] == ["fcc.md", "fcc.composed.md"]

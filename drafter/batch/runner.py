@@ -485,12 +485,14 @@ class Runner:
             if self._register is None:
                 from drafter.register import Register
                 self._register = Register.for_workspace(self.workspace)
+            from drafter.writers import format_of_output
+
             shas = {o["path"]: o["sha256"] for o in outcome.outputs}
             self._register.record(
                 command="batch", job=job.name, template=outcome.template,
                 consultation=outcome.filing["consultation"], title=outcome.filing["title"],
                 docket=outcome.filing["docket"],
-                outputs=[(str(self.plan.output_dir / rel), rel.rsplit(".", 1)[-1], shas[rel])
+                outputs=[(str(self.plan.output_dir / rel), format_of_output(rel), shas[rel])
                          for rel in outcome.written],
                 blocks=[(p["id"], p["hash"]) for p in outcome.positions], commit=False)
         except Exception as exc:  # noqa: BLE001 - the register must never fail a batch

@@ -67,6 +67,12 @@ def get_writer(fmt: str) -> Writer:
     return getattr(importlib.import_module(module_name), cls_name)()
 
 
+def format_of_output(name: str) -> str:
+    """The format of an output file that drafter named (``name.<extension>``): "x.docx" ->
+    "docx", "x.composed.md" -> "composed"."""
+    return format_for_path(Path(name)) or name.rsplit(".", 1)[-1]
+
+
 def format_for_path(path: Path) -> str | None:
     """The format a file name implies ("x.composed.md" -> "composed", "x.htm" -> "html"), or
     None for an extension no writer has."""
