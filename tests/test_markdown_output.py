@@ -368,6 +368,45 @@ def test_the_table_of_contents_lists_the_numbered_headings():
         in markdown
 
 
+NESTED = [
+    "> 1. quoted list\n> 2. two\n>\n> > nested quote\n",
+    "- a\n\n  ```\n  code in item\n  ```\n- b\n",
+    "Text[^n]\n\n[^n]: Note with a list:\n\n    1. one\n    2. two\n",
+    "A [link (with parens)](https://example.org/a_(b)) and [x](<https://e.org/a b>).\n",
+    "***strong emph*** and **bold *inner* bold** and *a **b** c*\n",
+    "**a *b***, *x **y***, word**bold**word and snake_case_word\n",
+    "1. one\n\n   para two\n\n2. two\n",
+    "Line one\\\n# hash after break\\\n1. number after break\n",
+    "| a | b |\n|---|---|\n| `x|y` | **b** |\n",
+    "10. ten\n11. eleven\n",
+    "- a\n    - b\n        - c\n            - d\n",
+    "1. a\n   1. b\n      1. c\n         1. d\n",
+    "`` a ` b `` and ` `` `\n",
+    "<https://example.org>, <mailto:a@b.org> and <a@b.org>.\n",
+    "## Heading with `code` and *emph* #\n",
+    "Para\n\n    indented code\n",
+    "1) paren list\n2) two\n",
+]
+
+
+@needs_pandoc
+@pytest.mark.parametrize("source", NESTED)
+def test_nested_and_adjacent_markup_reads_back(source):
+    _assert_round_trip(parse_markdown(source))
+
+
+@needs_pandoc
+def test_every_position_block_of_the_library_reads_back():
+    """The library's own wording (variables and tags taken out): one document of them all."""
+    texts = []
+    for path in sorted((ROOT / "positions").rglob("*.md")):
+        text = path.read_text(encoding="utf-8")
+        body = text.split("\n---\n", 1)[1] if text.startswith("---") else text
+        texts.append(re.sub(r"\{%.*?%\}", "", re.sub(r"\{\{.*?\}\}", "X", body)))
+    assert len(texts) > 50
+    _assert_round_trip(parse_markdown("\n\n".join(texts), options={"outline": "roman"}))
+
+
 # -- text that must stay text -------------------------------------------------------------------
 
 def _hostile_document(text: str) -> Document:

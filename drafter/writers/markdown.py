@@ -158,6 +158,8 @@ class MarkdownRenderer:
                 inner = self.inlines(node.children, False, in_heading)
                 # spaces at its edges would stop the mark from opening or closing emphasis
                 core = inner.strip(" ")
+                if mark == "*" and (core.startswith("*") or core.endswith("*")):
+                    mark = "_"  # "***x***" would read as strong around emphasis
                 lead = inner[:len(inner) - len(inner.lstrip(" "))]
                 trail = inner[len(inner.rstrip(" ")):]
                 piece = f"{lead}{mark}{core}{mark}{trail}" if core else inner
