@@ -50,6 +50,19 @@ HOSTILE = [
 _STYLES = ("Decimal", "LowerAlpha", "LowerRoman")
 
 
+def _abbreviations():
+    """pandoc joins an abbreviation of its list ("No.", "Sept.") to the next word with a
+    no-break space, on purpose: read back, that space is the space the model has."""
+    if PANDOC is None:
+        return re.compile("(?!)")
+    words = subprocess.run([PANDOC, "--print-default-data-file", "abbreviations"],
+                           capture_output=True, text=True, check=True).stdout.split()
+    return re.compile(r"(?<![\w.])(" + "|".join(map(re.escape, words)) + ")\u00a0")
+
+
+_ABBREVIATED = _abbreviations()
+
+
 def pandoc_blocks(markdown: str) -> list:
     """What pandoc reads from ``markdown``: its blocks, in pandoc's JSON form."""
     proc = subprocess.run([PANDOC, "-f", "markdown", "-t", "json"], input=markdown.encode(),
@@ -68,7 +81,7 @@ class _Pandoc:
         for item in items:
             t, c = item["t"], item.get("c")
             if t == "Str":
-                out.append(c)
+                out.append(_ABBREVIATED.sub(r"\1 ", c))
             elif t in ("Space", "SoftBreak"):
                 out.append(" ")
             elif t == "LineBreak":

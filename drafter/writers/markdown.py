@@ -11,7 +11,9 @@ placeholder's candidates) and div classes or attributes are left out.
 
 Every text of the model is escaped, so that text from a consultation, an import or a variable
 reads back as the same text: never a heading, a list, a quote, a table, a footnote, a link,
-emphasis, HTML, math, a citation or a fenced div, whatever it holds.
+emphasis, HTML, math, a citation or a fenced div, whatever it holds.  (Pandoc's typography
+still joins an abbreviation such as "No." to the next word with a no-break space, as it means
+to; "--" and "..." are escaped, so they stay as written.)
 
 ``composed`` (:class:`ComposedWriter`, extension ``.composed.md``) is the composed source
 itself: fenced divs with each block's id and hash, ``{.unnumbered}``, review-note attributes.
@@ -50,16 +52,6 @@ _CITE = re.compile(r"(?<![0-9A-Za-z])@")
 # "--", "..." would become dashes and an ellipsis
 _DASHES = re.compile(r"(?<=-)-")
 _DOTS = re.compile(r"(?<=\.\.)\.")
-# pandoc joins an abbreviation of its list ("No.", "e.g.") to the next word with a no-break
-# space; an escaped final period keeps the space a space
-_ABBREVIATIONS = (
-    "aet. aetat. al. Apr. Aug. bk. Bros. c. Capt. cf. ch. chap. chs. Co. col. Corp. cp. d. Dec. "
-    "Dr. e.g. ed. eds. esp. f. fasc. Feb. ff. fig. fl. fol. fols. Fr. Gen. Gov. Hon. i.e. ill. "
-    "Inc. incl. Jan. Jr. Jul. Jun. Ltd. M.A. M.D. Mar. Mr. Mrs. Ms. n. n.b. nn. No. Nov. Oct. "
-    "p. Ph.D. pp. Pres. Prof. pt. q.v. Rep. Rev. s.v. s.vv. saec. sec. Sen. Sep. Sept. Sgt. "
-    "Sr. St. univ. viz. vol. vs.").split()
-_ABBREVIATION = re.compile(r"(?<![\w.\\])(" + "|".join(
-    re.escape(a[:-1]) for a in sorted(_ABBREVIATIONS, key=len, reverse=True)) + r")\.(?=\s|$)")
 # At the start of a line: a heading, quote, list item, setext underline, thematic break,
 # definition, title block, line block or fenced div.  The escaped text already has "\" before
 # every character of _INLINE.
@@ -75,7 +67,6 @@ def escape_text(text: str) -> str:
     text = _DOLLAR.sub(r"\\$", text)
     text = _CITE.sub(r"\\@", text)
     text = _DASHES.sub(r"\\-", text)
-    text = _ABBREVIATION.sub(r"\1\\.", text)
     return _DOTS.sub(r"\\.", text)
 
 
