@@ -8,6 +8,7 @@ Text that looks like Markdown must come back as the same text, never as structur
 
 from __future__ import annotations
 
+import collections
 import json
 import re
 import shutil
@@ -286,6 +287,40 @@ def test_the_fcc_filing_shows_the_docx_outline_numbers_and_footnotes(session):
     assert markdown.startswith("Before the\\\n**Federal Communications Commission**\\\n")
     assert "\n**COMMENTS OF THE INTERNET INFRASTRUCTURE COALITION**\n" in markdown
     assert "**\\[\\[TODO: mailing address (org.yaml: address)\\]\\]**" in markdown
+
+
+def _words(text: str) -> collections.Counter:
+    """The words of ``text`` (footnote marks and other bare numbers left out: pandoc's plain
+    text writes a mark as "[1]", the DOCX as a field)."""
+    return collections.Counter(re.findall(r"[A-Za-z\u2019'][0-9A-Za-z\u2019']*", text))
+
+
+@needs_pandoc
+@pytest.mark.parametrize("example", sorted(p.name for p in EXAMPLES.glob("*.yaml")))
+def test_the_markdown_says_every_word_the_docx_says(session, example):
+    """Body, tables, footnotes: the same words as the DOCX, plus the heading numbers that the
+    DOCX shows through Word numbering rather than as text."""
+    import io
+    import zipfile
+
+    import docx
+
+    draft = session.draft(EXAMPLES / example)
+    data = session.render(draft, "docx")
+    document = docx.Document(io.BytesIO(data))
+    parts = [p.text for p in document.paragraphs]
+    parts.extend(p.text for t in document.tables for row in t.rows for c in row.cells
+                 for p in c.paragraphs)
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        if "word/footnotes.xml" in z.namelist():
+            parts.append(re.sub(r"<[^>]+>", " ", z.read("word/footnotes.xml").decode()))
+    markdown = session.render(draft, "md").decode()
+    plain = subprocess.run([PANDOC, "-f", "markdown", "-t", "plain", "--wrap=none"],
+                           input=markdown, capture_output=True, text=True, check=True).stdout
+    from drafter.writers.markdown import MarkdownRenderer
+
+    numbers = _words(" ".join(MarkdownRenderer(draft.document).numbers.values()))
+    assert _words(plain) == _words(" ".join(parts)) + numbers
 
 
 # -- structure of every kind --------------------------------------------------------------------
