@@ -45,7 +45,8 @@ HOSTILE = [
     "costs $5 and $6", "@doe2020 is not a citation", "H~2~O and x^2^", "~~not struck~~",
     "`not code`", "back\\slash\\", "{.unnumbered}", "&amp; &#38; stay", "see -- and ... here",
     "\"straight\" 'quotes'", "    four spaces", "<!-- not a comment -->", "    1. indented",
-    "![not an image](x.png)", "Term", "~~~", "```",
+    "![not an image](x.png)", "Term", "~~~", "```", "[ ] not a task", "[x] nor this",
+    "a > b", "[X] done",
 ]
 
 _STYLES = ("Decimal", "LowerAlpha", "LowerRoman")
@@ -82,7 +83,8 @@ class _Pandoc:
         for item in items:
             t, c = item["t"], item.get("c")
             if t == "Str":
-                out.append(_ABBREVIATED.sub(r"\1 ", c))
+                # "]" + no-break space: an item's "[ ] text", kept from being a check box
+                out.append(_ABBREVIATED.sub(r"\1 ", c).replace("]\u00a0", "] "))
             elif t in ("Space", "SoftBreak"):
                 out.append(" ")
             elif t == "LineBreak":

@@ -56,6 +56,9 @@ _DOTS = re.compile(r"(?<=\.\.)\.")
 # definition, title block, line block or fenced div.  The escaped text already has "\" before
 # every character of _INLINE.
 _LINE_START = re.compile(r"^([#>+\-=:%(])")
+# An item that begins "[ ] " or "[x] " would be a task list's check box: a no-break space
+# after the "]" keeps it text.
+_TASK = re.compile(r"^(\\\[[ xX]\\\]) ")
 _LIST_MARKER = re.compile(r"^([0-9]+|[A-Za-z]|[ivxlcdmIVXLCDM]+)([.)])(?=\s|$)")
 
 
@@ -276,7 +279,7 @@ class MarkdownRenderer:
             else:
                 marker = "- "
             parts = self.blocks(item.children, depth + 1)
-            body = ("\n" if tight else "\n\n").join(parts)
+            body = _TASK.sub(r"\1\\ ", ("\n" if tight else "\n\n").join(parts))
             if not body:
                 items.append(marker.rstrip())
                 continue
