@@ -62,9 +62,31 @@ _TASK = re.compile(r"^(\\\[[ xX]\\\]) ")
 _LIST_MARKER = re.compile(r"^([0-9]+|[A-Za-z]|[ivxlcdmIVXLCDM]+)([.)])(?=\s|$)")
 
 
-def escape_text(text: str) -> str:
-    """Text as Markdown that reads back as exactly ``text`` in the middle of a line."""
+# A placeholder, "[[TODO: ...]]", keeps its brackets as they are (a reader searches for them)
+# where nothing around it could make it a link or an image: no "!" or "]" right before "[[",
+# no "(", "[", "{" or ":" right after "]]".
+_PLACEHOLDER = re.compile(r"(?<![!\]])\[\[([^\[\]\n]*)\]\](?![(\[{:])")
+
+
+def escape_text(text: str, open_ends: tuple[bool, bool] = (True, True)) -> str:
+    """Text as Markdown that reads back as exactly ``text`` in the middle of a line.
+
+    ``open_ends``: whether what stands before the text and after it (a link, a footnote mark)
+    leaves a placeholder at its start or end free to keep its brackets unescaped."""
     text = text.replace("\n", " ")
+    parts, last = [], 0
+    for match in _PLACEHOLDER.finditer(text):
+        if match.start() == 0 and not open_ends[0] or \
+                match.end() == len(text) and not open_ends[1]:
+            continue
+        parts.append(_escape(text[last:match.start()]))
+        parts.append("[[" + _escape(match.group(1)) + "]]")
+        last = match.end()
+    parts.append(_escape(text[last:]))
+    return "".join(parts)
+
+
+def _escape(text: str) -> str:
     text = _INLINE.sub(r"\\\1", text)
     text = _ENTITY.sub(r"\\&", text)
     text = _DOLLAR.sub(r"\\$", text)
@@ -133,10 +155,13 @@ class MarkdownRenderer:
         nodes = list(nodes)
         while nodes and isinstance(nodes[-1], (LineBreak, SoftBreak)):
             nodes.pop()  # a break that ends a paragraph breaks nothing
-        for node in nodes:
+        for n, node in enumerate(nodes):
             piece = ""
             if isinstance(node, Text):
-                piece = escape_text(node.text)
+                before = nodes[n - 1] if n else None
+                after = nodes[n + 1] if n + 1 < len(nodes) else None
+                piece = escape_text(node.text, (not isinstance(before, (Link, FootnoteRef)),
+                                                not isinstance(after, (Link, FootnoteRef))))
                 if in_heading:
                     piece = piece.replace("#", "\\#")
                 if at_start:
