@@ -18,7 +18,7 @@ output_dir: out
 jobs:
   - consultation: examples/ntia-botnets-comments.yaml
     name: ntia
-    formats: [docx, md]
+    formats: [docx, composed]
   - consultation: examples/eu-manifesto-2024.yaml
     name: eu
 """
@@ -75,11 +75,11 @@ def test_batch_builds_every_output_and_the_manifest(two):
     result = batch(two)
     assert result.code == 0, result.err
     assert sorted(p.name for p in (two / "out").iterdir()) == [
-        "eu.docx", "manifest.json", "ntia.docx", "ntia.md"]
+        "eu.docx", "manifest.json", "ntia.composed.md", "ntia.docx"]
     ntia = DocxFile((two / "out" / "ntia.docx").read_bytes())
     assert any(p.text == "INTRODUCTION" and p.style.startswith("heading 1")
                for p in ntia.paragraphs())
-    assert (two / "out" / "ntia.md").read_text().count("::: {.block block=") == 12
+    assert (two / "out" / "ntia.composed.md").read_text().count("::: {.block block=") == 12
 
     jobs = manifest(two)["jobs"]
     assert list(manifest(two)) == ["jobs"]
@@ -95,8 +95,8 @@ def test_batch_builds_every_output_and_the_manifest(two):
     ntia_job = jobs[0]
     assert ntia_job["consultation"] == "examples/ntia-botnets-comments.yaml"
     assert ntia_job["template"] == "us-agency-comments"
-    assert [o["path"] for o in ntia_job["outputs"]] == ["ntia.docx", "ntia.md"]
-    md = (two / "out" / "ntia.md").read_text()
+    assert [o["path"] for o in ntia_job["outputs"]] == ["ntia.docx", "ntia.composed.md"]
+    md = (two / "out" / "ntia.composed.md").read_text()
     fenced = re.findall(r'block="([^"]+)" hash="([^"]+)"', md)
     assert [(p["id"], p["hash"]) for p in ntia_job["positions"]] == fenced
     assert jobs[1]["template"] == "eu-position-paper"
@@ -120,7 +120,7 @@ def test_parallel_workers_write_the_same_bytes_as_one(two):
     parallel = {p.name: p.read_bytes() for p in (two / "out").glob("*.*")
                 if p.name != "manifest.json"}
     assert "with 2 worker(s)" in result.err
-    assert re.search(r"^built +ntia \(docx, md; [0-9.]+ s\)$", result.err, re.M)
+    assert re.search(r"^built +ntia \(docx, composed; [0-9.]+ s\)$", result.err, re.M)
     assert batch(two, "--force").code == 0
     assert {p.name: p.read_bytes() for p in (two / "out").glob("*.*")
             if p.name != "manifest.json"} == parallel
@@ -233,7 +233,7 @@ def test_a_changed_block_rebuilds_only_the_jobs_that_used_it(two):
     new = {p["id"]: p["hash"] for p in after["positions"]}
     assert [k for k in old if old[k] != new[k]] == ["should-imperatives"]
     assert after["inputs_sha256"] != before["inputs_sha256"]
-    assert "A new first sentence." in (two / "out" / "ntia.md").read_text()
+    assert "A new first sentence." in (two / "out" / "ntia.composed.md").read_text()
 
 
 @pytest.mark.parametrize("change", ["template", "org", "consultation", "job-settings",
@@ -252,7 +252,8 @@ def test_shared_inputs_and_job_settings_trigger_rebuilds(two, change):
         path.write_text(path.read_text() + "\n# touched\n")
         expected = {"ntia": "skipped", "eu": "built"}
     elif change == "job-settings":
-        write(two / "batch.yaml", TWO_JOBS.replace("formats: [docx, md]", "formats: [docx]"))
+        write(two / "batch.yaml",
+              TWO_JOBS.replace("formats: [docx, composed]", "formats: [docx]"))
         expected = {"ntia": "built", "eu": "skipped"}
     elif change == "new-block":  # a template query could pick it up
         source = next(two.glob("positions/**/should-imperatives.md"))
@@ -310,7 +311,7 @@ def test_an_edited_output_is_never_overwritten_without_force(two):
     assert result.code == 0, result.err
     assert summary_counts(result.out)["kept-edited"] == "1"
     assert edited.read_bytes() == edited_bytes
-    assert "New wording." in (two / "out" / "ntia.md").read_text()
+    assert "New wording." in (two / "out" / "ntia.composed.md").read_text()
     entry = manifest(two)["jobs"][0]
     assert entry["status"] == "kept-edited"
     assert entry["outputs"][0]["sha256"] != sha(edited)
@@ -411,7 +412,7 @@ def test_an_output_folder_that_cannot_be_written_fails_every_job(workspace):
 @pytest.mark.parametrize("text,message", [
     ("jobs:\n  - consultation: a.yaml\n  - consultation: b.yaml\n    formats: [doc]\n",
      r"batch.yaml:4:\d+: error: invalid batch file: job 2 \(b.yaml\): formats\[0\]: Input "
-     r"should be 'docx', 'md', 'html', 'txt' or 'pdf'"),
+     r"should be 'docx', 'md', 'html', 'txt', 'pdf' or 'composed'"),
     ("jobs:\n  - name: x\n",
      r"batch.yaml:2:\d+: error: invalid batch file: job 1 \(x\): missing required key "
      r"'consultation'"),
@@ -490,7 +491,7 @@ def test_batch_records_each_output_in_the_register(two):
     assert result.code == 0, result.err
     filings = json.loads(result.out)
     assert sorted((f["job"], f["format"]) for f in filings) == [
-        ("eu", "docx"), ("ntia", "docx"), ("ntia", "md")]
+        ("eu", "docx"), ("ntia", "composed"), ("ntia", "docx")]
     ntia = next(f for f in filings if f["job"] == "ntia" and f["format"] == "docx")
     assert ntia["command"] == "batch"
     assert ntia["output"] == str((two / "out" / "ntia.docx").resolve())

@@ -32,7 +32,8 @@ def test_output_defaults_to_the_consultation_name_in_the_workspace_out(workspace
 
 
 @pytest.mark.parametrize("ext,fmt,marker", [
-    ("md", "md", b'::: {.block block="thanks-for-opportunity"'),
+    ("md", "md", b"# I. INTRODUCTION\n\nThank you for the opportunity"),
+    ("composed.md", "composed", b'::: {.block block="thanks-for-opportunity"'),
     ("txt", "txt", b"I. INTRODUCTION\n\nThank you for the opportunity"),
     ("html", "html", b"<!DOCTYPE html>"),
 ])

@@ -53,7 +53,7 @@ def test_rejected_auto_pick_is_left_out_by_coverage_suggest_write_and_draft(work
     q1 = _covered(path, workspace)["1"]
     assert not set(picks) & set(q1["positions"])
     assert not set(picks) & {x["position"] for x in q1["candidates"]}
-    md = tmp_path / "ftc.md"
+    md = tmp_path / "ftc.composed.md"
     assert run_cli("draft", path, "-o", md, cwd=workspace).code == 0
     drafted = md.read_text()
     assert not any(f'block="{pid}"' in drafted for pid in picks)

@@ -1,5 +1,5 @@
-"""Exports through ``drafter draft``: docx | md | html | txt | pdf, by --format or by the -o
-extension, and the LibreOffice driver's behaviour without LibreOffice (a fake soffice)."""
+"""Exports through ``drafter draft``: docx | md | html | txt | pdf | composed, by --format or
+by the -o extension, and the LibreOffice driver's behaviour without LibreOffice (a fake soffice)."""
 
 from __future__ import annotations
 
@@ -21,7 +21,7 @@ FCC = EXAMPLES / "fcc-iot-labeling-comments.yaml"
 
 @pytest.mark.parametrize("suffix,fmt", [(".docx", "docx"), (".md", "md"), (".html", "html"),
                                         (".htm", "html"), (".txt", "txt"),
-                                        (".markdown", "md")])
+                                        (".markdown", "md"), (".composed.md", "composed")])
 def test_the_extension_implies_the_format(tmp_path, suffix, fmt):
     out = tmp_path / f"filing{suffix}"
     result = run_cli("draft", FCC, "-o", out)
@@ -53,8 +53,8 @@ def test_unknown_extension_is_an_error_and_writes_nothing(tmp_path):
     assert result.code == 2 and "cannot tell the format" in result.err and not out.exists()
 
 
-def test_md_is_the_composed_source(tmp_path):
-    out = tmp_path / "f.md"
+def test_composed_is_the_composed_source(tmp_path):
+    out = tmp_path / "f.composed.md"
     assert run_cli("draft", FCC, "-o", out).code == 0
     text = out.read_text()
     assert text.startswith("::: {.caption .center}\nBefore the\\\n")

@@ -400,7 +400,7 @@ def test_a_department_named_by_its_subject_takes_no_article():
 def test_item01_fcc_caption_keeps_the_docket_placeholder_when_missing(workspace, tmp_path):
     path = workspace / "examples" / f"{FCC}.yaml"
     path.write_text(path.read_text().replace("docket: PS Docket No. 23-239\n", ""))
-    out = tmp_path / "f.md"
+    out = tmp_path / "f.composed.md"
     assert run_cli("draft", path, "-o", out, cwd=workspace).code == 0
     assert "::: {.docket}\n**[[TODO: docket number]]**" in out.read_text()
 

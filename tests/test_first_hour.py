@@ -282,10 +282,11 @@ def test_default_template_serves_the_consultations_jurisdiction(workspace):
                     'agency: {name: "Department for Science, Innovation and Technology", '
                     'short_name: DSIT}\nkind: call for evidence\njurisdiction: UK\n'
                     'questions:\n  - {id: "1", text: What standards should operators follow?}\n')
-    result = run_cli("draft", path, "-f", "md", "-o", workspace / "out" / "uk.md", cwd=workspace)
+    out = workspace / "out" / "uk.composed.md"
+    result = run_cli("draft", path, "-f", "composed", "-o", out, cwd=workspace)
     assert result.code == 0, result.err
     assert "template uk-consultation-response" in result.err
-    text = (workspace / "out" / "uk.md").read_text()
+    text = out.read_text()
     assert "Transparency Register" not in text
     assert "Before the" not in text and "/s/" not in text and "In the Matter of" not in text
     assert ("Department for Science, Innovation and Technology call for evidence: response from "
@@ -316,8 +317,8 @@ def test_a_uk_consultation_without_questions_gets_the_uk_position_paper(workspac
                     'agency: {name: "Department for Science, Innovation and Technology", '
                     'short_name: DSIT}\nkind: call for evidence\njurisdiction: UK\n'
                     'positions: [address-internet-fragmentation, due-process-data-access]\n')
-    out = workspace / "out" / "uk.md"
-    result = run_cli("draft", path, "-f", "md", "-o", out, cwd=workspace)
+    out = workspace / "out" / "uk.composed.md"
+    result = run_cli("draft", path, "-f", "composed", "-o", out, cwd=workspace)
     assert result.code == 0, result.err
     assert "template uk-position-paper" in result.err
     text = out.read_text()

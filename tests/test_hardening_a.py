@@ -482,7 +482,7 @@ def test_item02_answer_text_cannot_pose_as_a_block(tmp_path, case):
     names = _bookmarks(out)
     assert names and not any("eu_oppose_backdoors" in n for n in names), names
     assert "Posing" in _docx_text(out)
-    md = tmp_path / "f.md"
+    md = tmp_path / "f.composed.md"
     assert cli("draft", path, "-o", md).code == 0
     from drafter.model import parse_markdown
 

@@ -366,7 +366,7 @@ def _encryption_twice(workspace) -> Path:
 
 def test_a_placeholder_comment_says_which_candidate_is_already_used_elsewhere(workspace, tmp_path):
     path = _encryption_twice(workspace)
-    out = tmp_path / "twice.md"
+    out = tmp_path / "twice.composed.md"
     result = run_cli("draft", path, "-o", out, cwd=workspace)
     assert result.code == 0, result.err
     text = out.read_text(encoding="utf-8")

@@ -30,8 +30,8 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from drafter.batch.names import check_name
 from drafter.errors import LoadError
 
-Format = Literal["docx", "md", "html", "txt", "pdf"]
-FORMATS = ("docx", "md", "html", "txt", "pdf")
+Format = Literal["docx", "md", "html", "txt", "pdf", "composed"]
+FORMATS = ("docx", "md", "html", "txt", "pdf", "composed")
 
 _NAME_FIELDS = {"consultation", "template"}
 

@@ -35,8 +35,11 @@ class JobSpec:
         return f"job {self.index + 1}"
 
     def outputs(self) -> list[str]:
-        """Output paths relative to the output folder, one per format."""
-        return [f"{self.name}.{fmt}" for fmt in self.formats]
+        """Output paths relative to the output folder, one per format (its extension:
+        ``name.docx``, ``name.composed.md``)."""
+        from drafter.writers import extension
+
+        return [f"{self.name}{extension(fmt)}" for fmt in self.formats]
 
     def settings(self) -> dict:
         """Everything of the job's own that decides its outputs (part of the inputs hash)."""

@@ -174,8 +174,8 @@ def _build(task: Task) -> Outcome:
     cf = load_consultation(job.consultation)
     draft = session.draft(cf, template=job.template, variables=job.variables or None)
     reference = session.reference_docx(draft, job.reference_docx)
-    rendered = {f"{job.name}.{fmt}": session.render(draft, fmt, reference_docx=reference)
-                for fmt in job.formats}
+    rendered = {path: session.render(draft, fmt, reference_docx=reference)
+                for path, fmt in zip(job.outputs(), job.formats)}
     composition = draft.composition
 
     files = [str(job.consultation.resolve())]
@@ -485,12 +485,14 @@ class Runner:
             if self._register is None:
                 from drafter.register import Register
                 self._register = Register.for_workspace(self.workspace)
+            from drafter.writers import format_of_output
+
             shas = {o["path"]: o["sha256"] for o in outcome.outputs}
             self._register.record(
                 command="batch", job=job.name, template=outcome.template,
                 consultation=outcome.filing["consultation"], title=outcome.filing["title"],
                 docket=outcome.filing["docket"],
-                outputs=[(str(self.plan.output_dir / rel), rel.rsplit(".", 1)[-1], shas[rel])
+                outputs=[(str(self.plan.output_dir / rel), format_of_output(rel), shas[rel])
                          for rel in outcome.written],
                 blocks=[(p["id"], p["hash"]) for p in outcome.positions], commit=False)
         except Exception as exc:  # noqa: BLE001 - the register must never fail a batch

@@ -54,7 +54,9 @@ class ConsoleReporter:
             if self.verbose:
                 self._line(f"{'skipped':<{STATUS_WIDTH}} {name}")
         elif not self.tty or self.verbose:
-            formats = ", ".join(o["path"].rsplit(".", 1)[-1] for o in entry.get("outputs", []))
+            from drafter.writers import format_of_output
+
+            formats = ", ".join(format_of_output(o["path"]) for o in entry.get("outputs", []))
             self._line(f"{status:<{STATUS_WIDTH}} {name} ({formats}; "
                        f"{entry.get('seconds', 0):.2f} s)")
         for warning in entry.get("warnings") or []:

@@ -8,7 +8,7 @@ import click
 
 from drafter.cli import warn_all
 
-FORMAT_CHOICES = ("docx", "md", "html", "txt", "pdf")
+FORMAT_CHOICES = ("docx", "md", "html", "txt", "pdf", "composed")
 
 
 def output_plan(consultation: Path, output: Path | None, fmt: str | None,
@@ -19,17 +19,17 @@ def output_plan(consultation: Path, output: Path | None, fmt: str | None,
     workspace), named after the consultation.
     """
     from drafter.errors import OutputError
-    from drafter.writers import format_for_path
+    from drafter.writers import extension, format_for_path
 
     if output is not None and fmt is None:
         fmt = format_for_path(output)
         if fmt is None:
             raise OutputError(f"cannot tell the format from the extension '{output.suffix}': "
-                              "use --format", output)
+                              f"use --format ({', '.join(FORMAT_CHOICES)})", output)
     fmt = fmt or "docx"
     if output is None:
         folder = opts.workspace.root / "out" if opts is not None else Path()
-        output = folder / (consultation.stem + "." + fmt)
+        output = folder / (consultation.stem + extension(fmt))
     return output, fmt
 
 

@@ -43,9 +43,18 @@ _WRITERS = {
     "html": "drafter.writers.html:HtmlWriter",
     "txt": "drafter.writers.text:TextWriter",
     "pdf": "drafter.writers.pdf:PdfWriter",
+    "composed": "drafter.writers.markdown:ComposedWriter",
 }
 
 FORMATS = tuple(_WRITERS)
+
+# A format's file extension, where it is not "." + the format's name.
+_EXTENSIONS = {"composed": ".composed.md"}
+
+
+def extension(fmt: str) -> str:
+    """The file extension of format ``fmt`` ("docx" -> ".docx", "composed" -> ".composed.md")."""
+    return _EXTENSIONS.get(fmt, "." + fmt)
 
 
 def get_writer(fmt: str) -> Writer:
@@ -58,7 +67,18 @@ def get_writer(fmt: str) -> Writer:
     return getattr(importlib.import_module(module_name), cls_name)()
 
 
+def format_of_output(name: str) -> str:
+    """The format of an output file that drafter named (``name.<extension>``): "x.docx" ->
+    "docx", "x.composed.md" -> "composed"."""
+    return format_for_path(Path(name)) or name.rsplit(".", 1)[-1]
+
+
 def format_for_path(path: Path) -> str | None:
+    """The format a file name implies ("x.composed.md" -> "composed", "x.htm" -> "html"), or
+    None for an extension no writer has."""
+    for fmt, ext in _EXTENSIONS.items():
+        if Path(path).name.lower().endswith(ext):
+            return fmt
     suffix = Path(path).suffix.lower().lstrip(".")
     aliases = {"markdown": "md", "htm": "html", "text": "txt"}
     suffix = aliases.get(suffix, suffix)

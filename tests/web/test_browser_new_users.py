@@ -115,7 +115,7 @@ def test_rejected_candidate_stays_listed_now_leaves_the_list(opened, workspace, 
     covered = _coverage(workspace)["1"]
     assert covered["status"] == "placeholder" and covered["positions"] == []
     assert PICK not in [c["position"] for c in covered["candidates"]]
-    md = tmp_path / "draft.md"
+    md = tmp_path / "draft.composed.md"  # the composed source: block ids and candidates
     drafted = run_cli("draft", path, "-o", md, cwd=workspace)
     assert drafted.code == 0, drafted.err
     assert f'block="{PICK}"' not in md.read_text() and PICK not in md.read_text()
