@@ -32,6 +32,7 @@ from starlette.staticfiles import StaticFiles
 from drafter.errors import DrafterError, LoadError
 from drafter.web import edits, history
 from drafter.web.auth import RateLimit, User, load_users, verify
+from drafter.web.checks import for_browser
 from drafter.web.state import (MB, NEW_FOLDER, BatchRun, Resident, WebSettings, batch_files,
                                consultation_files, consultation_path, inside, relative)
 
@@ -49,13 +50,20 @@ KIND_LABELS = {
     "public-consultation": "Public consultation", "other": "Other"}
 
 
+def kind_label(kind) -> str:
+    """A consultation's kind (a :class:`drafter.load.models.Kind` or its value, e.g.
+    ``"call-for-evidence"``) as the field calls it ("Call for evidence"), as every page shows
+    kinds; a kind without a label here shows its value."""
+    value = getattr(kind, "value", kind)
+    return KIND_LABELS.get(str(value), str(value))
+
+
 def kind_choices() -> list[tuple[str, str]]:
     """The New consultation page's kinds as (value, label), one per member of
-    :class:`drafter.load.models.Kind` in its order; a kind without a label here shows its
-    value."""
+    :class:`drafter.load.models.Kind` in its order, labelled by :func:`kind_label`."""
     from drafter.load.models import Kind
 
-    return [(k.value, KIND_LABELS.get(k.value, k.value)) for k in Kind]
+    return [(k.value, kind_label(k)) for k in Kind]
 
 
 JURISDICTIONS = ("US", "EU", "UK", "other")
@@ -142,6 +150,7 @@ class WebApp:
                                       autoescape=True,
                                       trim_blocks=True, lstrip_blocks=True)
         self.env.filters["urlq"] = lambda s: quote(str(s))
+        self.env.filters["kind"] = kind_label
 
     # -- helpers --------------------------------------------------------------------------
 
@@ -488,6 +497,11 @@ class WebApp:
             checks = list(draft.diagnostics) + draft_diagnostics(draft, self.ws, self.today())
         except DrafterError as exc:
             error = self.where(exc)
+        filed = filed_wordings(draft.document) if draft else {}
+        for q in questions:
+            for p in q["accepted"]:
+                p.update(wording_excerpt(filed.get(p["id"]) or (
+                    library.blocks[p["id"]].body.strip() if p["id"] in library else "")))
         rel = relative(self.ws, path)
         query = urlencode({k: v for k, v in (("template", template), ("house", house)) if v})
         houses = sorted({relative(self.ws, p) for folder in (Path(self.ws.templates),
@@ -499,8 +513,7 @@ class WebApp:
             "chosen": [{"id": pid, "title": library.blocks[pid].meta.title
                         if pid in library else pid} for pid in model.positions],
             "total": len(statuses), "preview": preview, "error": error,
-            "checks": [{"severity": d.severity, "message": d.message, "line": d.line,
-                        "code": d.code} for d in checks],
+            "checks": for_browser(checks, library),
             "templates": [t.name for t in list_templates(Path(self.ws.templates))],
             "template": template or "", "house": house or "", "houses": houses,
             "query": ("?" + query) if query else "",
@@ -575,7 +588,8 @@ class WebApp:
                                  conflict_text=typed, **context)
             self.flash(request, self.where(exc), "error", question=qid)
             return RedirectResponse(f"/c/{quote(rel)}#q-{quote(qid)}", status_code=303)
-        self.commit(request, [path], f"{rel}: question {qid}: {said}")
+        if said.changed:
+            self.commit(request, [path], f"{rel}: question {qid}: {said}")
         self.flash(request, f"Question {qid}: {said}.", question=qid)
         return RedirectResponse(f"/c/{quote(rel)}#q-{quote(qid)}", status_code=303)
 
@@ -965,6 +979,36 @@ class WebApp:
 
 
 OFFERED = 3          # ranked suggestions shown per question (besides the recorded picks)
+EXCERPT = 400        # characters of an accepted position's wording shown before "Show all"
+
+
+def filed_wordings(document) -> dict[str, str]:
+    """Each position block's text as the draft files it (plain text, paragraphs separated by
+    a blank line), by block id, from a draft's :class:`drafter.model.nodes.Document`; a block
+    used more than once gives its first use."""
+    from drafter.model.nodes import Document
+    from drafter.model.text import has_class, walk
+    from drafter.writers.text import document_text
+
+    out: dict[str, str] = {}
+    for node in walk(document.children):
+        if has_class(node, "block") and node.attrs.get("block") not in out:
+            out[node.attrs.get("block", "")] = document_text(
+                Document(children=node.children, options=document.options)).strip()
+    return out
+
+
+def wording_excerpt(text: str, limit: int = EXCERPT) -> dict:
+    """A wording for the page: ``paragraphs`` (the whole text, split at blank lines) and
+    ``excerpt``, its first ``limit`` characters or fewer, cut at a word and ending in "…"
+    when the text is longer (then ``more`` is True)."""
+    text = text.strip()
+    paragraphs = [" ".join(p.split()) for p in text.split("\n\n") if p.strip()]
+    flat = " ".join(paragraphs)
+    if len(flat) <= limit:
+        return {"excerpt": flat, "paragraphs": paragraphs, "more": False}
+    cut = flat[:limit + 1].rsplit(" ", 1)[0] if " " in flat[:limit + 1] else flat[:limit]
+    return {"excerpt": cut.rstrip(" ,;:.") + "…", "paragraphs": paragraphs, "more": True}
 
 
 def _chance(s) -> int | None:
