@@ -66,12 +66,6 @@ def _question(qid: str) -> Link:
 
 def _placeholder(d, found) -> Check | None:
     what, file, key = found.group("what"), found.group("file"), found.group("key")
-    answer = _ANSWER_TO.match(what)
-    if answer:
-        qid = answer.group("qid")
-        return Check(d.severity, f"Question {qid} has no answer yet, so the filing shows a "
-                     "reminder there: accept a position or write the answer at the question.",
-                     d.code, [_question(qid)])
     if file == "org.yaml":
         name = ORG_FIELDS.get(key, what)
         return Check(d.severity, f"The organisation's {name} is not set, so the filing shows a "
@@ -87,19 +81,30 @@ def _placeholder(d, found) -> Check | None:
                      f"a gap for the questions of the {questions.group('what')}: whoever "
                      "prepared it adds them to the consultation.", d.code)
     return Check(d.severity, f"The filing still shows a gap to fill: “{what}”"
-                 + (f" ({file}, {key})" if file else "") + ".", d.code)
+                 + (f" ({file}, {key})" if file else "") + ": whoever prepared this "
+                 "consultation fills it in, in its file.", d.code)
 
 
 def for_browser(diagnostics, library=None) -> list[Check]:
     """``diagnostics`` (:class:`drafter.errors.Diagnostic`, of a draft) as :class:`Check`
     items for the consultation page, in their order; the findings of rule
     ``unapproved-in-use`` become one item, at the place of the first, linking to each
-    position to approve.  ``library`` (a :class:`drafter.load.library.Library`, or None) gives
+    position to approve, and so do the questions without an answer (placeholders "answer to
+    question N"), linking to each question.  ``library`` (a :class:`drafter.load.library.Library`, or None) gives
     the positions' titles."""
     out: list[Check] = []
     unapproved: Check | None = None
+    unanswered: Check | None = None
     for d in diagnostics:
         message = d.message
+        found = _PLACEHOLDER.match(message) if d.code == "placeholder" else None
+        answer = _ANSWER_TO.match(found.group("what")) if found else None
+        if answer:
+            if unanswered is None:
+                unanswered = Check(d.severity, "", d.code)
+                out.append(unanswered)
+            unanswered.links.append(_question(answer.group("qid")))
+            continue
         found = _UNAPPROVED.match(message) if d.code == "unapproved-in-use" else None
         if found:
             link = _position(library, found.group("id"))
@@ -132,6 +137,16 @@ def for_browser(diagnostics, library=None) -> list[Check]:
                              [_position(library, pid)]))
             continue
         out.append(Check(d.severity, message[:1].upper() + message[1:], d.code))
+    if unanswered is not None:
+        ids = [link.label.split(" ", 1)[1] for link in unanswered.links]
+        if len(ids) == 1:
+            unanswered.text = (f"Question {ids[0]} has no answer yet, so the filing shows a "
+                               "reminder there: accept a position or write the answer at the "
+                               "question.")
+        else:
+            unanswered.text = (f"Questions {', '.join(ids[:-1])} and {ids[-1]} have no answer "
+                               "yet, so the filing shows a reminder at each: accept a position "
+                               "or write the answer at the question.")
     if unapproved is not None:
         n = len(unapproved.links)
         unapproved.text = (f"{n} wording{'s' if n != 1 else ''} in this filing "

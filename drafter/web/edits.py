@@ -292,8 +292,8 @@ def edit_answer(path: Path, qid: str, token: str,
     """Apply ``change`` to question ``qid``'s answer in consultation file ``path``.
 
     ``token`` is the answer's version token when the page was rendered.  Returns what
-    ``change`` says it did, as a :class:`Said` whose ``changed`` is False when the file's
-    text would stay the same (then nothing is written: its bytes and mtime are kept).  Raises :class:`Conflict` when the answer changed meanwhile,
+    ``change`` says it did, as a :class:`Said` whose ``changed`` is False when the answer's
+    data would stay the same (then nothing is written: the file's bytes and mtime are kept).  Raises :class:`Conflict` when the answer changed meanwhile,
     LoadError when the file does not load before or after (nothing written then).
     """
     from ruamel.yaml.error import YAMLError
@@ -345,7 +345,8 @@ def edit_answer(path: Path, qid: str, token: str,
                 _plain(_answer_data(new_data, qid)) != _plain(entry if len(entry) else None):
             raise LoadError("could not change the answer without changing other keys "
                             "(nothing written)", path)
-        if new_text == text:
+        if new_text == text or _plain(_answer_data(new_data, qid)) == \
+                _plain(_answer_data(data, qid)):
             return Said(said, changed=False)
         _validate_consultation(new_text, path)
         atomic_write(path, _keep_format(raw, new_text))
