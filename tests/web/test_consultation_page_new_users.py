@@ -116,12 +116,50 @@ def test_preview_jumped_to_the_top_after_a_change_now_shows_that_answer(workspac
 
 
 @pytest.mark.browser
+def test_preview_lost_its_place_on_a_slow_machine_now_opens_at_the_answer(workspace, serve,
+                                                                         page):
+    """With a busy browser the frame loaded before the page had laid it out, at Chromium's
+    default 300 by 150 pixels, and the place it scrolled to was lost when it grew (the frame
+    is now lazy: it loads once laid out)."""
+    _write(workspace)
+    _open(page, serve, workspace)
+    page.context.new_cdp_session(page).send("Emulation.setCPUThrottlingRate", {"rate": 8})
+    question = page.get_by_role("region", name="Question 7")
+    question.get_by_label("Your answer").fill("Registrars should verify on complaint.")
+    question.get_by_role("button", name="Save").click()
+    _expect()(page.get_by_role("status")).to_contain_text("Question 7: wrote the answer")
+    _preview_shows(page, "Question 7", "Registrars should verify on complaint.")
+
+
+@pytest.mark.browser
 def test_preview_opens_at_the_top_when_nothing_was_changed(workspace, serve, page):
     _write(workspace)
     _open(page, serve, workspace)
     frame = page.get_by_title("Preview of the filing").content_frame
     _expect()(frame.get_by_role("heading", name="Question 1", exact=True)).to_be_attached()
     assert frame.locator("html").evaluate("() => window.scrollY") == 0
+
+
+@pytest.mark.browser
+def test_preview_frame_is_signed_in_with_the_page(workspace, serve, page):
+    """The preview is loaded by its own request: with accounts, the frame shows the filing
+    (the session cookie goes with it), not the sign-in page."""
+    from drafter.web.auth import add_user
+
+    _write(workspace)
+    add_user(workspace / "users.yaml", "sam", "staff", "staff password 1")
+    server = serve(make_app(workspace, sign_in=True))
+    page.goto(f"{server.url}/c/{REL}")
+    page.get_by_label("Name").fill("sam")
+    page.get_by_label("Password").fill("staff password 1")
+    page.get_by_role("button", name="Sign in").click()
+    _expect()(page.get_by_role("heading", level=1)).to_have_text(
+        "Request for Comment on Internet Resilience")
+    question = page.get_by_role("region", name="Question 7")
+    question.get_by_label("Your answer").fill("Registrars should verify on complaint.")
+    question.get_by_role("button", name="Save").click()
+    _expect()(page.get_by_role("status")).to_contain_text("Question 7: wrote the answer")
+    _preview_shows(page, "Question 7", "Registrars should verify on complaint.")
 
 
 def test_preview_address_names_the_changed_answer(workspace):
