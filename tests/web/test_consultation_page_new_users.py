@@ -370,7 +370,7 @@ def test_accepted_position_showed_only_its_title_now_shows_its_wording(workspace
     assert excerpt.startswith("A framework can lead to action only if it says who is "
                               "expected to act.")
     assert excerpt.endswith("…") and 300 <= len(excerpt) <= 401
-    assert "<summary>Show all</summary>" in wording
+    assert '<summary><span class="closed-label">Show all</span>' in wording
     full = re.findall(r"<p>([^<]*)</p>", wording.split("<details>", 1)[1])
     assert len(" ".join(full)) > len(excerpt)
     assert " ".join(full).startswith(excerpt[:-1])
@@ -399,9 +399,15 @@ def test_accepted_wording_shows_all_on_request(workspace, serve, page, tmp_path)
     show = wording.get_by_text("Show all", exact=True)
     last = wording.locator("details p").last
     expect(last).to_be_hidden()
+    expect(wording.get_by_text("Show less", exact=True)).to_be_hidden()
     show.click()
     expect(last).to_be_visible()
     expect(wording.locator("p.excerpt")).to_be_hidden()
+    expect(show).to_be_hidden()
+    wording.get_by_text("Show less", exact=True).click()
+    expect(last).to_be_hidden()
+    expect(wording.locator("p.excerpt")).to_be_visible()
+    show.click()
     wording.scroll_into_view_if_needed()
     page.screenshot(path=str(tmp_path / "accepted-wording.png"))
 
