@@ -26,6 +26,9 @@ _UNREVIEWED = re.compile(r"^question (?P<qid>\S+) is answered with (?P<ids>.+?),
                          r"(?:recorded by drafter suggest --write|picked automatically) and "
                          r"not reviewed")
 _RETIRED = re.compile(r"^retired position '(?P<id>[^']+)' is used")
+_NOT_FOR = re.compile(r"^position '(?P<id>[^']+)' is for (?P<for>.+), not (?P<here>\S+)$")
+_ELSEWHERE = re.compile(r"^'(?P<id>[^']+)' uses its as-filed wording from (?P<seed>.+) outside "
+                        r"that proceeding")
 
 # The organisation's settings a placeholder can name (org.yaml keys), as staff call them.
 ORG_FIELDS = {"address": "postal address",
@@ -135,6 +138,22 @@ def for_browser(diagnostics, library=None) -> list[Check]:
                              "this filing: remove it where it answers a question, or ask a "
                              "reviewer which position replaces it.", d.code,
                              [_position(library, pid)]))
+            continue
+        found = _NOT_FOR.match(message) if d.code == "outside-fit" else None
+        if found:
+            pid = found.group("id")
+            out.append(Check(d.severity, f"“{_title(library, pid)}” is written for "
+                             f"{found.group('for')} filings, not {found.group('here')} ones: "
+                             "remove it where it answers a question, or ask a reviewer for a "
+                             "wording that fits.", d.code, [_position(library, pid)]))
+            continue
+        found = _ELSEWHERE.match(message) if d.code == "as-filed-elsewhere" else None
+        if found:
+            pid = found.group("id")
+            out.append(Check(d.severity, f"“{_title(library, pid)}” is in the words of the "
+                             f"filing it was taken from ({found.group('seed')}), which belong "
+                             "to that proceeding: a reviewer writes a reusable wording of it "
+                             "for filings like this one.", d.code, [_position(library, pid)]))
             continue
         out.append(Check(d.severity, message[:1].upper() + message[1:], d.code))
     if unanswered is not None:

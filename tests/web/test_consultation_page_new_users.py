@@ -301,6 +301,15 @@ def test_draft_checks_spoke_to_terminal_users_now_say_what_to_do_in_the_browser(
     assert 'value="general"' in position and ">Approve<" in position
 
 
+def test_no_example_shows_a_command_or_a_file_key_in_its_draft_checks(workspace):
+    web = client(make_app(workspace))
+    for path in sorted((workspace / "examples").glob("*.yaml")):
+        html = web.get(f"/c/examples/{path.name}").text
+        section = html.split('<h2 id="checks-h">', 1)[1].split("</section>", 1)[0]
+        for cli in ("drafter ", "--", "[[", "answers.", "(org.yaml:", "status: draft"):
+            assert cli not in section, (path.name, cli)
+
+
 def test_draft_checks_keep_the_cli_words_in_the_terminal(workspace):
     from conftest import run_cli
 
@@ -333,6 +342,9 @@ def test_checks_for_browser_reword_each_kind_of_finding():
         d("placeholder", "leftover placeholder '[[TODO: answer to question 7a]]'"),
         d("unapproved-in-use", "position 'x' is not approved yet (status: draft)"),
         d("deadline", "the deadline 2025-01-01 passed 3 day(s) ago"),
+        d("outside-fit", "position 'y' is for EU, UK, not US"),
+        d("as-filed-elsewhere", "'z' uses its as-filed wording from ntia-2018 outside that "
+          "proceeding (no reusable wording for US)"),
     ])
     assert [c.text for c in out] == [
         "Question 3 is answered by “a-b”, “c”, a suggestion drafter picked that nobody has "
@@ -351,7 +363,13 @@ def test_checks_for_browser_reword_each_kind_of_finding():
         "accept a position or write the answer at the question.",
         "1 wording in this filing is not approved yet: a reviewer approves draft wordings, "
         "with Approve on the position's page.",
-        "The deadline 2025-01-01 passed 3 day(s) ago"]
+        "The deadline 2025-01-01 passed 3 day(s) ago",
+        "“y” is written for EU, UK filings, not US ones: remove it where it answers a "
+        "question, or ask a reviewer for a wording that fits.",
+        "“z” is in the words of the filing it was taken from (ntia-2018), which belong to "
+        "that proceeding: a reviewer writes a reusable wording of it for filings like this "
+        "one."]
+    assert [link.href for link in out[8].links + out[9].links] == ["/library/y", "/library/z"]
     assert [(link.href, link.label) for link in out[0].links] == [("#q-3", "Question 3")]
     assert [(link.href, link.label) for link in out[5].links] == [
         ("#q-2", "Question 2"), ("#q-5", "Question 5"), ("#q-7a", "Question 7a")]
