@@ -97,6 +97,8 @@ def accept(pid: str) -> Callable[[CommentedMap], str]:
     ``rejected``)."""
     def change(entry: CommentedMap) -> str:
         positions = _ids(entry, "positions")
+        if pid in positions and pid not in _ids(entry, "suggested") + _ids(entry, "rejected"):
+            return f"{pid} was already accepted: nothing changed"
         if pid not in positions:
             positions.append(pid)
         _set_ids(entry, "positions", positions)
@@ -182,6 +184,9 @@ def set_skip(reason: str | None) -> Callable[[CommentedMap], str]:
     clean = " ".join((reason or "").split())
 
     def change(entry: CommentedMap) -> str:
+        if clean == " ".join(str(entry.get("skip") or "").split()):
+            return (f"already skipped ({clean}): nothing changed" if clean
+                    else "not skipped: nothing changed")
         if clean:
             entry["skip"] = clean
             return f"skipped ({clean})"

@@ -260,6 +260,19 @@ def test_edit_answer_says_whether_it_changed_the_file(workspace):
     assert said.changed is False
     said = edits.edit_answer(path, "2", token, edits.set_text("New."))
     assert (said, said.changed) == ("wrote the answer", True)
+    for change, words in ((edits.set_skip(""), "not skipped: nothing changed"),
+                          (edits.unreject("a"), "a was not rejected: nothing changed")):
+        before = path.read_bytes()
+        said = edits.edit_answer(path, "2", edits.answer_token(path, "2"), change)
+        assert (said, said.changed, path.read_bytes()) == (words, False, before)
+    edits.edit_answer(path, "2", edits.answer_token(path, "2"), edits.accept("a"))
+    edits.edit_answer(path, "2", edits.answer_token(path, "2"), edits.set_skip("later"))
+    before = path.read_bytes()
+    for change, words in ((edits.accept("a"), "a was already accepted: nothing changed"),
+                          (edits.set_skip(" later "), "already skipped (later): nothing "
+                                                      "changed")):
+        said = edits.edit_answer(path, "2", edits.answer_token(path, "2"), change)
+        assert (said, said.changed, path.read_bytes()) == (words, False, before)
 
 
 # --- 3. draft checks in words for the browser --------------------------------------------------------
