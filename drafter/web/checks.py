@@ -14,8 +14,9 @@ import re
 from dataclasses import dataclass, field
 from urllib.parse import quote
 
-_UNAPPROVED = re.compile(r"^(?:the '(?P<variant>[^']+)' wording of )?position '(?P<id>[^']+)' "
-                         r"is not approved yet")
+_UNAPPROVED = re.compile(r"^(?:the (?:'(?P<variant>[^']+)' )?wording of )?position "
+                         r"'(?P<id>[^']+)' (?:(?P<draft>is not approved yet)|changed since it "
+                         r"was approved)")
 _PLACEHOLDER = re.compile(r"^leftover placeholder '\[\[TODO: (?P<what>.*?)"
                           r"(?: \((?P<file>[\w.-]+): (?P<key>[\w.-]+)\))?\]\]'$")
 _ANSWER_TO = re.compile(r"^answer to question (?P<qid>\S+)$")
@@ -91,12 +92,12 @@ def _placeholder(d, found) -> Check | None:
 def for_browser(diagnostics, library=None) -> list[Check]:
     """``diagnostics`` (:class:`drafter.errors.Diagnostic`, of a draft) as :class:`Check`
     items for the consultation page, in their order; the findings of rule
-    ``unapproved-in-use`` become one item, at the place of the first, linking to each
-    position to approve, and so do the questions without an answer (placeholders "answer to
+    ``unapproved-in-use`` become one item (two when some wordings were edited since their
+    approval), at the place of the first, linking to each position to approve, and so do the questions without an answer (placeholders "answer to
     question N"), linking to each question.  ``library`` (a :class:`drafter.load.library.Library`, or None) gives
     the positions' titles."""
     out: list[Check] = []
-    unapproved: Check | None = None
+    unapproved: dict[bool, Check] = {}     # still draft (True), edited since approval
     unanswered: Check | None = None
     for d in diagnostics:
         message = d.message
@@ -113,10 +114,11 @@ def for_browser(diagnostics, library=None) -> list[Check]:
             link = _position(library, found.group("id"))
             if found.group("variant"):
                 link.label += f" ({found.group('variant')} wording)"
-            if unapproved is None:
-                unapproved = Check(d.severity, "", d.code)
-                out.append(unapproved)
-            unapproved.links.append(link)
+            draft = bool(found.group("draft"))
+            if draft not in unapproved:
+                unapproved[draft] = Check(d.severity, "", d.code)
+                out.append(unapproved[draft])
+            unapproved[draft].links.append(link)
             continue
         found = _PLACEHOLDER.match(message) if d.code == "placeholder" else None
         if found:
@@ -166,9 +168,14 @@ def for_browser(diagnostics, library=None) -> list[Check]:
             unanswered.text = (f"Questions {', '.join(ids[:-1])} and {ids[-1]} have no answer "
                                "yet, so the filing shows a reminder at each: accept a position "
                                "or write the answer at the question.")
-    if unapproved is not None:
-        n = len(unapproved.links)
-        unapproved.text = (f"{n} wording{'s' if n != 1 else ''} in this filing "
-                           f"{'are' if n != 1 else 'is'} not approved yet: a reviewer approves "
-                           "draft wordings, with Approve on the position's page.")
+    for draft, check in unapproved.items():
+        n = len(check.links)
+        what = f"{n} wording{'s' if n != 1 else ''} in this filing"
+        verb = "are" if n != 1 else "is"
+        check.text = (f"{what} {verb} not approved yet: a reviewer approves draft wordings, "
+                      "with Approve on the position's page." if draft else
+                      f"{what} {'were' if n != 1 else 'was'} changed since a reviewer "
+                      f"approved {'them' if n != 1 else 'it'}, and {verb} not approved until "
+                      "approved again: a reviewer approves the new words, with Approve on the "
+                      "position's page.")
     return out

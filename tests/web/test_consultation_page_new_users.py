@@ -358,6 +358,10 @@ def test_checks_for_browser_reword_each_kind_of_finding():
         d("outside-fit", "position 'y' is for EU, UK, not US"),
         d("as-filed-elsewhere", "'z' uses its as-filed wording from ntia-2018 outside that "
           "proceeding (no reusable wording for US)"),
+        d("unapproved-in-use", "the 'us' wording of position 'e' changed since it was "
+          "approved (drafter positions approve e --variant us)"),
+        d("unapproved-in-use", "the wording of position 'f' changed since it was approved "
+          "(drafter positions approve f) (the automatic answer to question 2)"),
     ])
     assert [c.text for c in out] == [
         "Question 3 is answered by “a-b”, “c”, a suggestion drafter picked that nobody has "
@@ -381,7 +385,12 @@ def test_checks_for_browser_reword_each_kind_of_finding():
         "question, or ask a reviewer for a wording that fits.",
         "“z” is in the words of the filing it was taken from (ntia-2018), which belong to "
         "that proceeding: a reviewer writes a reusable wording of it for filings like this "
-        "one."]
+        "one.",
+        "2 wordings in this filing were changed since a reviewer approved them, and are not "
+        "approved until approved again: a reviewer approves the new words, with Approve on "
+        "the position's page."]
+    assert [(link.href, link.label) for link in out[10].links] == [
+        ("/library/e", "e (us wording)"), ("/library/f", "f")]
     assert [link.href for link in out[8].links + out[9].links] == ["/library/y", "/library/z"]
     assert [(link.href, link.label) for link in out[0].links] == [("#q-3", "Question 3")]
     assert [(link.href, link.label) for link in out[5].links] == [
