@@ -16,6 +16,7 @@ import secrets
 import shutil
 import threading
 import zipfile
+from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import quote, urlencode
 
@@ -32,6 +33,7 @@ from starlette.staticfiles import StaticFiles
 from drafter.errors import DrafterError, LoadError
 from drafter.web import edits, history
 from drafter.web.auth import RateLimit, User, load_users, verify
+from drafter.web.checks import for_browser
 from drafter.web.state import (MB, NEW_FOLDER, BatchRun, Resident, WebSettings, batch_files,
                                consultation_files, consultation_path, inside, relative)
 
@@ -49,13 +51,20 @@ KIND_LABELS = {
     "public-consultation": "Public consultation", "other": "Other"}
 
 
+def kind_label(kind) -> str:
+    """A consultation's kind (a :class:`drafter.load.models.Kind` or its value, e.g.
+    ``"call-for-evidence"``) as the field calls it ("Call for evidence"), as every page shows
+    kinds; a kind without a label here shows its value."""
+    value = getattr(kind, "value", kind)
+    return KIND_LABELS.get(str(value), str(value))
+
+
 def kind_choices() -> list[tuple[str, str]]:
     """The New consultation page's kinds as (value, label), one per member of
-    :class:`drafter.load.models.Kind` in its order; a kind without a label here shows its
-    value."""
+    :class:`drafter.load.models.Kind` in its order, labelled by :func:`kind_label`."""
     from drafter.load.models import Kind
 
-    return [(k.value, KIND_LABELS.get(k.value, k.value)) for k in Kind]
+    return [(k.value, kind_label(k)) for k in Kind]
 
 
 JURISDICTIONS = ("US", "EU", "UK", "other")
@@ -142,6 +151,7 @@ class WebApp:
                                       autoescape=True,
                                       trim_blocks=True, lstrip_blocks=True)
         self.env.filters["urlq"] = lambda s: quote(str(s))
+        self.env.filters["kind"] = kind_label
 
     # -- helpers --------------------------------------------------------------------------
 
@@ -421,7 +431,10 @@ class WebApp:
         return RedirectResponse("/c/" + quote(rel), status_code=303)
 
     def _consultation_context(self, request, path: Path, template: str | None,
-                              house: str | None, kept: dict | None = None):
+                              house: str | None, kept: dict | None = None,
+                              at: str | None = None):
+        """The consultation page's data; ``kept`` (question id -> text) is typed text to show
+        again, ``at`` the question an action was on: the preview opens at its answer."""
         from drafter.check import draft_diagnostics
         from drafter.compose.templates import list_templates
         from drafter.coverage import summary
@@ -480,14 +493,21 @@ class WebApp:
                 "skip_value": answer.skip if answer and answer.skip else ""})
         counts = summary(statuses) if statuses else None
         draft = error = None
-        preview = ""
+        anchor = ""
         checks = []
         try:
             draft = session.draft(path, template=template or None)
-            preview = session.render(draft, "html").decode("utf-8")
             checks = list(draft.diagnostics) + draft_diagnostics(draft, self.ws, self.today())
+            if at is not None and at in [q.id for q in model.questions]:
+                anchor = preview_anchor(session.render(draft, "html").decode("utf-8"),
+                                        [(q.id, q.text) for q in model.questions], at)
         except DrafterError as exc:
             error = self.where(exc)
+        filed = filed_wordings(draft.document) if draft else {}
+        for q in questions:
+            for p in q["accepted"]:
+                p.update(wording_excerpt(filed.get(p["id"]) or (
+                    library.blocks[p["id"]].body.strip() if p["id"] in library else "")))
         rel = relative(self.ws, path)
         query = urlencode({k: v for k, v in (("template", template), ("house", house)) if v})
         houses = sorted({relative(self.ws, p) for folder in (Path(self.ws.templates),
@@ -498,9 +518,11 @@ class WebApp:
             "rel": rel, "model": model, "questions": questions, "counts": counts,
             "chosen": [{"id": pid, "title": library.blocks[pid].meta.title
                         if pid in library else pid} for pid in model.positions],
-            "total": len(statuses), "preview": preview, "error": error,
-            "checks": [{"severity": d.severity, "message": d.message, "line": d.line,
-                        "code": d.code} for d in checks],
+            "total": len(statuses), "error": error,
+            "preview": f"/c/{quote(rel)}/preview"
+                       + (("?" + urlencode({"template": template})) if template else "")
+                       + (f"#{quote(anchor)}" if anchor else "") if draft else "",
+            "checks": for_browser(checks, library),
             "templates": [t.name for t in list_templates(Path(self.ws.templates))],
             "template": template or "", "house": house or "", "houses": houses,
             "query": ("?" + query) if query else "",
@@ -525,7 +547,8 @@ class WebApp:
         template = self.template_name(request)
         house = request.query_params.get("house") or None
         return self.page(request, "consultation.html",
-                         **self._consultation_context(request, path, template, house))
+                         **self._consultation_context(request, path, template, house,
+                                                      at=request.session.get("flash_at")))
 
     async def answer(self, request: Request):
         self.need(request)
@@ -561,7 +584,7 @@ class WebApp:
         except edits.Conflict as exc:
             context = self._consultation_context(request, path, None, None,
                                                  kept={qid: typed}
-                                                 if typed is not None else None)
+                                                 if typed is not None else None, at=qid)
             return self.page(request, "consultation.html", status=409,
                              conflict=exc.message, conflict_qid=qid,
                              conflict_text=typed or str(form.get("reason") or ""),
@@ -569,13 +592,14 @@ class WebApp:
         except DrafterError as exc:
             if typed is not None and typed.strip():
                 context = self._consultation_context(request, path, None, None,
-                                                     kept={qid: typed})
+                                                     kept={qid: typed}, at=qid)
                 return self.page(request, "consultation.html", status=400,
                                  conflict=self.where(exc), conflict_qid=qid,
                                  conflict_text=typed, **context)
             self.flash(request, self.where(exc), "error", question=qid)
             return RedirectResponse(f"/c/{quote(rel)}#q-{quote(qid)}", status_code=303)
-        self.commit(request, [path], f"{rel}: question {qid}: {said}")
+        if said.changed:
+            self.commit(request, [path], f"{rel}: question {qid}: {said}")
         self.flash(request, f"Question {qid}: {said}.", question=qid)
         return RedirectResponse(f"/c/{quote(rel)}#q-{quote(qid)}", status_code=303)
 
@@ -584,7 +608,7 @@ class WebApp:
         path = consultation_path(self.ws, request.path_params["rel"])
         session = self.resident.session()
         draft = session.draft(path, template=self.template_name(request))
-        return HTMLResponse(session.render(draft, "html"))
+        return HTMLResponse(session.render(draft, "html"), headers={"Cache-Control": "no-store"})
 
     async def download(self, request: Request):
         self.need(request)
@@ -965,6 +989,112 @@ class WebApp:
 
 
 OFFERED = 3          # ranked suggestions shown per question (besides the recorded picks)
+EXCERPT = 400        # characters of an accepted position's wording shown before "Show all"
+
+
+def _words(text: str) -> str:
+    """``text`` compared loosely: lower case, curly quotes and dashes as plain ones, one
+    space between words."""
+    table = str.maketrans({"‘": "'", "’": "'", "“": '"', "”": '"',
+                           "–": "-", "—": "-", " ": " "})
+    return " ".join(text.translate(table).lower().split())
+
+
+class _Outline(HTMLParser):
+    """The headings of an HTML filing, each as [id, text, text of the blockquote right after
+    it]."""
+
+    HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.headings: list[list[str]] = []
+        self._tag: str | None = None      # the heading or blockquote being read
+        self._field = 0                   # where its text goes: 1 heading, 2 quote
+        self._depth = 0
+        self._after = False               # nothing but white space since the last heading
+
+    def handle_starttag(self, tag, attrs):
+        if self._tag is not None:
+            self._depth += tag == self._tag
+        elif tag in self.HEADINGS:
+            self.headings.append([dict(attrs).get("id") or "", "", ""])
+            self._tag, self._field, self._depth = tag, 1, 1
+        elif tag == "blockquote" and self._after:
+            self._tag, self._field, self._depth = tag, 2, 1
+        else:
+            self._after = False
+
+    def handle_endtag(self, tag):
+        if self._tag is not None and tag == self._tag:
+            self._depth -= 1
+            if self._depth == 0:
+                self._after = self._field == 1
+                self._tag = None
+
+    def handle_data(self, data):
+        if self._tag is not None:
+            self.headings[-1][self._field] += data
+        elif data.strip():
+            self._after = False
+
+
+def preview_anchor(html: str, questions: list[tuple[str, str]], qid: str) -> str:
+    """The id of the heading in ``html`` (a filing as :mod:`drafter.writers.html` writes it)
+    where question ``qid``'s answer starts: the heading followed by the question's text
+    quoted, else the heading "Question ``qid``".  ``questions`` are the consultation's
+    (id, text) in order; a question the filing leaves out (skipped) gives the next one it
+    has, else the one before.  "" when none is found (the preview then opens at the top)."""
+    outline = _Outline()
+    outline.feed(html)
+    outline.close()
+
+    def find(qid: str, text: str) -> str:
+        quoted, named = _words(text)[:80], _words(f"Question {qid}")
+        scored = [((_words(heading) == named) * 2 + bool(quoted and _words(quote)
+                                                           .startswith(quoted)), hid)
+                  for hid, heading, quote in outline.headings if hid]
+        best = max(scored, key=lambda s: s[0], default=(0, ""))
+        return best[1] if best[0] else ""
+
+    ids = [q for q, _ in questions]
+    if qid not in ids:
+        return ""
+    at = ids.index(qid)
+    for i in [at, *range(at + 1, len(ids)), *range(at - 1, -1, -1)]:
+        found = find(*questions[i])
+        if found:
+            return found
+    return ""
+
+
+def filed_wordings(document) -> dict[str, str]:
+    """Each position block's text as the draft files it (plain text, paragraphs separated by
+    a blank line), by block id, from a draft's :class:`drafter.model.nodes.Document`; a block
+    used more than once gives its first use."""
+    from drafter.model.nodes import Document
+    from drafter.model.text import has_class, walk
+    from drafter.writers.text import document_text
+
+    out: dict[str, str] = {}
+    for node in walk(document.children):
+        if has_class(node, "block") and node.attrs.get("block") not in out:
+            out[node.attrs.get("block", "")] = document_text(
+                Document(children=node.children, options=document.options)).strip()
+    return out
+
+
+def wording_excerpt(text: str, limit: int = EXCERPT) -> dict:
+    """A wording for the page: ``paragraphs`` (the whole text, split at blank lines) and
+    ``excerpt``, its first ``limit`` characters or fewer, cut at a word and ending in "…"
+    when the text is longer (then ``more`` is True)."""
+    text = text.strip()
+    paragraphs = [" ".join(p.split()) for p in text.split("\n\n") if p.strip()]
+    flat = " ".join(paragraphs)
+    if len(flat) <= limit:
+        return {"excerpt": flat, "paragraphs": paragraphs, "more": False}
+    cut = flat[:limit + 1].rsplit(" ", 1)[0] if " " in flat[:limit + 1] else flat[:limit]
+    return {"excerpt": cut.rstrip(" ,;:.") + "…", "paragraphs": paragraphs, "more": True}
 
 
 def _chance(s) -> int | None:

@@ -40,6 +40,18 @@ class Conflict(DrafterError):
     code = "conflict"
 
 
+class Said(str):
+    """What an edit did, in words (a ``str``); ``changed`` is False when the file was left as
+    it was (nothing written)."""
+
+    changed: bool = True
+
+    def __new__(cls, text: str, changed: bool = True):
+        said = super().__new__(cls, text)
+        said.changed = changed
+        return said
+
+
 def token_of(value) -> str:
     """A 16-hex-digit version token for ``value`` (bytes, or any JSON-able data)."""
     data = value if isinstance(value, bytes) else json.dumps(
@@ -85,6 +97,8 @@ def accept(pid: str) -> Callable[[CommentedMap], str]:
     ``rejected``)."""
     def change(entry: CommentedMap) -> str:
         positions = _ids(entry, "positions")
+        if pid in positions and pid not in _ids(entry, "suggested") + _ids(entry, "rejected"):
+            return f"{pid} was already accepted: nothing changed"
         if pid not in positions:
             positions.append(pid)
         _set_ids(entry, "positions", positions)
@@ -131,10 +145,14 @@ def _clean_text(text: str | None) -> str:
 
 
 def set_text(text: str | None) -> Callable[[CommentedMap], str]:
-    """Set the answer's own Markdown ``text`` (empty: remove it)."""
+    """Set the answer's own Markdown ``text`` (empty: remove it); the same text as saved
+    (line ends and trailing blanks aside) leaves the entry as it is."""
     clean = _clean_text(text)
 
     def change(entry: CommentedMap) -> str:
+        if clean == _clean_text(str(entry.get("text") or "")):
+            return "the answer is the same as the one saved: nothing changed" if clean \
+                else "there is no answer text to remove: nothing changed"
         if clean:
             entry["text"] = LiteralScalarString(clean) if "\n" in clean else clean
             return "wrote the answer"
@@ -166,6 +184,9 @@ def set_skip(reason: str | None) -> Callable[[CommentedMap], str]:
     clean = " ".join((reason or "").split())
 
     def change(entry: CommentedMap) -> str:
+        if clean == " ".join(str(entry.get("skip") or "").split()):
+            return (f"already skipped ({clean}): nothing changed" if clean
+                    else "not skipped: nothing changed")
         if clean:
             entry["skip"] = clean
             return f"skipped ({clean})"
@@ -272,11 +293,12 @@ def _restyle(doc: CommentedMap, entry: CommentedMap, before: dict, indent: int) 
 
 
 def edit_answer(path: Path, qid: str, token: str,
-                change: Callable[[CommentedMap], str]) -> str:
+                change: Callable[[CommentedMap], str]) -> Said:
     """Apply ``change`` to question ``qid``'s answer in consultation file ``path``.
 
     ``token`` is the answer's version token when the page was rendered.  Returns what
-    ``change`` says it did.  Raises :class:`Conflict` when the answer changed meanwhile,
+    ``change`` says it did, as a :class:`Said` whose ``changed`` is False when the answer's
+    data would stay the same (then nothing is written: the file's bytes and mtime are kept).  Raises :class:`Conflict` when the answer changed meanwhile,
     LoadError when the file does not load before or after (nothing written then).
     """
     from ruamel.yaml.error import YAMLError
@@ -328,9 +350,12 @@ def edit_answer(path: Path, qid: str, token: str,
                 _plain(_answer_data(new_data, qid)) != _plain(entry if len(entry) else None):
             raise LoadError("could not change the answer without changing other keys "
                             "(nothing written)", path)
+        if new_text == text or _plain(_answer_data(new_data, qid)) == \
+                _plain(_answer_data(data, qid)):
+            return Said(said, changed=False)
         _validate_consultation(new_text, path)
         atomic_write(path, _keep_format(raw, new_text))
-        return said
+        return Said(said)
 
 
 def _plain(value):
