@@ -37,11 +37,12 @@ def test_item17_preview_default_output_is_out_preview_with_a_file_url(workspace)
 def test_preview_error_is_one_line_and_writes_nothing(workspace):
     block = workspace / THANKS
     block.write_text(block.read_text() + "{{ org.nmae }}\n")
+    line = block.read_text().split("\n").index("{{ org.nmae }}") + 1
     out = workspace / "p.html"
     result = run_cli("preview", NTIA, "-o", out, cwd=workspace)
     assert result.code == 2
-    assert result.err.strip() == (f"{THANKS}:17: error: undefined name: 'dict object' has no "
-                                  "attribute 'nmae'")
+    assert result.err.strip() == (f"{THANKS}:{line}: error: undefined name: 'dict object' has "
+                                  "no attribute 'nmae'")
     assert not out.exists()
 
 

@@ -70,8 +70,9 @@ def test_drafter_check_reports_every_payload(workspace):
         (folder / f"payload-{i}.md").write_text(f"{front}\n---\nText.\n{payload}\n")
     result = run_cli("check", "positions/payloads", cwd=workspace)
     assert result.code == 1
-    flagged = set(re.findall(r"^positions/payloads/payload-(\d+)\.md:17: error: ", result.out,
-                             re.M))
+    line = front.count("\n") + 4           # the payload's line: after "---", "---", "Text."
+    flagged = set(re.findall(rf"^positions/payloads/payload-(\d+)\.md:{line}: error: ",
+                             result.out, re.M))
     missing = [PAYLOADS[i] for i in range(len(PAYLOADS)) if str(i) not in flagged]
     assert missing == []
 

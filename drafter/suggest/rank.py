@@ -164,14 +164,14 @@ class Weights:
 # Tuned on the dev half of the labelled questions (bench/bench_suggest.py --tune): the ranking
 # weights, the logistic model (intercept, then FEATURES) and its threshold.
 HYBRID = Weights(words=0.4, meaning=0.4, topic=0.2, meaning_floor=0.25,
-                 confidence=(-6.216, 1.431, 2.557, 1.16, 0.569, 1.334, 0.747, 2.442, 3.041,
-                             -0.484),
-                 confident_at=0.8)
+                 confidence=(-6.181, 1.335, 2.564, 1.169, 0.603, 1.24, 0.762, 2.463, 3.043,
+                             -0.479),
+                 confident_at=0.79)
 # Words and topics only, tuned the same way: what ranking does without an embedding model, and
 # the baseline that the hybrid ranking is measured against.
-WORDS_ONLY = Weights(words=0.6, meaning=0.0, topic=0.4,
-                     confidence=(-3.723, 2.716, 0.0, 0.672, 0.175, 1.484, 0.681, 0.0, 0.0, 0.0),
-                     confident_at=0.79)
+WORDS_ONLY = Weights(words=0.7, meaning=0.0, topic=0.3,
+                     confidence=(-3.774, 2.279, 0.0, 1.16, 0.167, 2.061, 0.565, 0.0, 0.0, 0.0),
+                     confident_at=0.87)
 
 
 @dataclass(frozen=True)
