@@ -9,7 +9,8 @@ import re
 
 import pytest
 
-from web.webtools import RESILIENCE_REL, client, make_app, resilience_consultation
+from web.webtools import (RESILIENCE_REL, box_of, client, make_app, open_resilience,
+                          resilience_consultation)
 
 CONSULTATION = resilience_consultation(8)
 REL = RESILIENCE_REL
@@ -34,20 +35,6 @@ def _write(workspace, extra: str = ""):
     return path
 
 
-def _open(page, serve, workspace):
-    server = serve(make_app(workspace))
-    page.goto(f"{server.url}/c/{REL}")
-    _expect()(page.get_by_role("heading", level=1)).to_have_text(
-        "Request for Comment on Internet Resilience")
-    return server
-
-
-def _box(locator) -> dict:
-    box = locator.bounding_box()
-    assert box is not None, locator
-    return box
-
-
 def _within(box: dict, height: int) -> bool:
     return box["y"] >= 0 and box["y"] + box["height"] <= height
 
@@ -64,24 +51,24 @@ def _shot(page, tmp_path, name, full_page=False):
 def test_preview_out_of_sight_at_the_last_question_now_stays_in_view(workspace, serve, page,
                                                                      tmp_path):
     _write(workspace)
-    _open(page, serve, workspace)
+    open_resilience(page, serve, workspace)
     last = page.get_by_role("region", name="Question 8")
     last.scroll_into_view_if_needed()
     page.evaluate("window.scrollTo(0, document.documentElement.scrollHeight)")
     assert page.evaluate("window.scrollY") > 1000          # the page did scroll a long way
-    assert _within(_box(last.get_by_role("heading", name="Question 8")), WIDE["height"])
+    assert _within(box_of(last.get_by_role("heading", name="Question 8")), WIDE["height"])
     for name in ("Filing", "Draft checks", "Preview"):
         heading = page.get_by_role("heading", name=name, exact=True)
-        assert _within(_box(heading), WIDE["height"]), name
+        assert _within(box_of(heading), WIDE["height"]), name
     preview = page.get_by_title("Preview of the filing")
-    assert _box(preview)["height"] >= 300
+    assert box_of(preview)["height"] >= 300
     _shot(page, tmp_path, "last-question.png")
     # the column keeps all of it: its foot can be scrolled into view, the page staying put
     at = page.evaluate("window.scrollY")
     page.get_by_role("link", name="Download Markdown").scroll_into_view_if_needed()
     preview.scroll_into_view_if_needed()
-    assert _within(_box(preview), WIDE["height"])
-    assert _within(_box(page.get_by_role("link", name="Download DOCX")), WIDE["height"])
+    assert _within(box_of(preview), WIDE["height"])
+    assert _within(box_of(page.get_by_role("link", name="Download DOCX")), WIDE["height"])
     assert page.evaluate("window.scrollY") == at
     # and working on question 8 still works with the column beside it
     last = page.get_by_role("region", name="Question 8")
@@ -96,37 +83,37 @@ def test_preview_out_of_sight_at_the_last_question_now_stays_in_view(workspace, 
 def test_long_draft_checks_stay_reachable_in_the_column(workspace, serve, page, tmp_path):
     """Many findings: the column is taller than the window and scrolls on its own."""
     _write(workspace)
-    _open(page, serve, workspace)
+    open_resilience(page, serve, workspace)
     column = page.locator(".document")
     page.evaluate("""() => { const ul = document.createElement('ul');
         for (let i = 0; i < 60; i++) { const li = document.createElement('li');
           li.textContent = 'finding ' + i; ul.appendChild(li); }
         document.querySelector('#checks-h').after(ul); }""")
     assert column.evaluate("c => c.scrollHeight > c.clientHeight")
-    assert _box(column)["height"] <= WIDE["height"]
+    assert box_of(column)["height"] <= WIDE["height"]
     page.evaluate("window.scrollTo(0, document.documentElement.scrollHeight)")
     page.get_by_text("finding 59", exact=True).scroll_into_view_if_needed()
-    assert _within(_box(page.get_by_text("finding 59", exact=True)), WIDE["height"])
+    assert _within(box_of(page.get_by_text("finding 59", exact=True)), WIDE["height"])
     page.get_by_title("Preview of the filing").scroll_into_view_if_needed()
-    assert _within(_box(page.get_by_title("Preview of the filing")), WIDE["height"])
+    assert _within(box_of(page.get_by_title("Preview of the filing")), WIDE["height"])
 
 
 @pytest.mark.browser
 def test_narrow_window_keeps_one_column_with_the_preview_below(workspace, serve, page, tmp_path):
     page.set_viewport_size(NARROW)
     _write(workspace)
-    _open(page, serve, workspace)
+    open_resilience(page, serve, workspace)
     questions = page.locator(".questions")
     preview_h = page.get_by_role("heading", name="Preview", exact=True)
-    assert abs(_box(preview_h)["x"] - _box(questions)["x"]) < 2            # one column
-    assert _box(preview_h)["y"] > _box(questions)["y"] + _box(questions)["height"]
+    assert abs(box_of(preview_h)["x"] - box_of(questions)["x"]) < 2            # one column
+    assert box_of(preview_h)["y"] > box_of(questions)["y"] + box_of(questions)["height"]
     column = page.locator(".document")
     assert column.evaluate("c => getComputedStyle(c).position") == "static"
     assert column.evaluate("c => c.scrollHeight <= c.clientHeight + 1")    # no inner scroll
     preview = page.get_by_title("Preview of the filing")
-    assert _box(preview)["height"] >= 500
+    assert box_of(preview)["height"] >= 500
     page.evaluate("window.scrollTo(0, document.documentElement.scrollHeight)")
-    assert _within(_box(preview), NARROW["height"])
+    assert _within(box_of(preview), NARROW["height"])
     _shot(page, tmp_path, "narrow.png")
 
 
@@ -166,7 +153,7 @@ def test_skipped_question_showed_skip_and_empty_answer_now_only_answer_after_all
     from drafter.load.consultation import load_consultation
 
     path = _write(workspace)
-    _open(page, serve, workspace)
+    open_resilience(page, serve, workspace)
     expect = _expect()
     q2 = page.get_by_role("region", name="Question 2")
     _controls_of_open(q2)
@@ -203,7 +190,7 @@ def test_skipped_question_hides_its_positions_and_suggestions(workspace, serve, 
     """A question skipped in the file, with an accepted and a rejected position kept for when
     it is answered: no Remove, Undo, Accept or Reject while it is skipped."""
     _write(workspace, SKIPPED + f"    positions: [{KEPT}]\n    rejected: [{GONE}]\n")
-    _open(page, serve, workspace)
+    open_resilience(page, serve, workspace)
     q2 = page.get_by_role("region", name="Question 2")
     _controls_of_skipped(q2)
     _expect()(q2.locator("li")).to_have_count(0)
@@ -236,7 +223,7 @@ def test_an_action_far_down_the_page_keeps_its_question_and_message_in_view(work
     """After Reject on question 6 the page jumped to its foot, and the message saying what
     happened was printed at the top of the page, out of sight."""
     _write(workspace)
-    _open(page, serve, workspace)
+    open_resilience(page, serve, workspace)
     question = page.get_by_role("region", name="Question 6")
     question.scroll_into_view_if_needed()
     first = question.locator("li.suggestion").first
@@ -247,12 +234,12 @@ def test_an_action_far_down_the_page_keeps_its_question_and_message_in_view(work
     _expect()(message).to_have_text(re.compile(r"^Question 6: rejected "))
     _expect()(question.get_by_role("heading", name="Rejected")).to_be_visible()
     page.wait_for_timeout(300)                      # the scroll follows the swap
-    assert _within(_box(question.get_by_role("heading", name="Question 6")), WIDE["height"])
-    assert _within(_box(message), WIDE["height"])
+    assert _within(box_of(question.get_by_role("heading", name="Question 6")), WIDE["height"])
+    assert _within(box_of(message), WIDE["height"])
     assert page.locator("main > p.flash").count() == 0   # said at the question, not at the top
     question.get_by_role("button", name=f"Undo rejection of {title}").click()
     question = page.get_by_role("region", name="Question 6")
     _expect()(question.get_by_role("status")).to_contain_text("Question 6: ")
     page.wait_for_timeout(300)
-    assert _within(_box(question.get_by_role("heading", name="Question 6")), WIDE["height"])
+    assert _within(box_of(question.get_by_role("heading", name="Question 6")), WIDE["height"])
     _shot(page, tmp_path, "after-undo.png")

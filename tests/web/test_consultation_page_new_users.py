@@ -12,7 +12,7 @@ import subprocess
 
 import pytest
 
-from web.webtools import (RESILIENCE_REL, client, csrf_of, make_app,
+from web.webtools import (RESILIENCE_REL, box_of, open_resilience, client, csrf_of, make_app,
                           resilience_consultation)
 
 CONSULTATION = resilience_consultation(8)
@@ -30,20 +30,6 @@ def _write(workspace, text: str = CONSULTATION):
     path.parent.mkdir(exist_ok=True)
     path.write_text(text)
     return path
-
-
-def _open(page, serve, workspace, app=None):
-    server = serve(app or make_app(workspace))
-    page.goto(f"{server.url}/c/{REL}")
-    _expect()(page.get_by_role("heading", level=1)).to_have_text(
-        "Request for Comment on Internet Resilience")
-    return server
-
-
-def _box(locator) -> dict:
-    box = locator.bounding_box()
-    assert box is not None, locator
-    return box
 
 
 def _inside(inner: dict, outer: dict) -> bool:
@@ -72,14 +58,14 @@ def _preview_shows(page, heading: str, text: str | None = None) -> None:
     page.wait_for_function(
         "() => document.querySelector('iframe.preview').getBoundingClientRect().height > 0")
     for _ in range(50):                 # the frame scrolls to its fragment once loaded
-        if _inside(_box(target), _box(pane)):
+        if _inside(box_of(target), box_of(pane)):
             break
         page.wait_for_timeout(100)
-    assert _inside(_box(target), _box(pane)), (_box(target), _box(pane))
+    assert _inside(box_of(target), box_of(pane)), (box_of(target), box_of(pane))
     if text is not None:
         shown = frame.get_by_text(text)
         _expect()(shown).to_be_visible()
-        assert _box(shown)["y"] < _box(pane)["y"] + _box(pane)["height"]
+        assert box_of(shown)["y"] < box_of(pane)["y"] + box_of(pane)["height"]
 
 
 @pytest.mark.browser
@@ -87,7 +73,7 @@ def _preview_shows(page, heading: str, text: str | None = None) -> None:
 def test_preview_jumped_to_the_top_after_a_change_now_shows_that_answer(workspace, serve, page,
                                                                         tmp_path, action):
     _write(workspace)
-    _open(page, serve, workspace)
+    open_resilience(page, serve, workspace)
     expect = _expect()
     question = page.get_by_role("region", name="Question 6")
     page.evaluate("document.getElementById('q-6').scrollIntoView()")
@@ -122,7 +108,7 @@ def test_preview_lost_its_place_on_a_slow_machine_now_opens_at_the_answer(worksp
     default 300 by 150 pixels, and the place it scrolled to was lost when it grew (the frame
     is now lazy: it loads once laid out)."""
     _write(workspace)
-    _open(page, serve, workspace)
+    open_resilience(page, serve, workspace)
     page.context.new_cdp_session(page).send("Emulation.setCPUThrottlingRate", {"rate": 8})
     question = page.get_by_role("region", name="Question 7")
     question.get_by_label("Your answer").fill("Registrars should verify on complaint.")
@@ -134,7 +120,7 @@ def test_preview_lost_its_place_on_a_slow_machine_now_opens_at_the_answer(worksp
 @pytest.mark.browser
 def test_preview_opens_at_the_top_when_nothing_was_changed(workspace, serve, page):
     _write(workspace)
-    _open(page, serve, workspace)
+    open_resilience(page, serve, workspace)
     frame = page.get_by_title("Preview of the filing").content_frame
     _expect()(frame.get_by_role("heading", name="Question 1", exact=True)).to_be_attached()
     assert frame.locator("html").evaluate("() => window.scrollY") == 0

@@ -46,3 +46,22 @@ def resilience_consultation(questions: int) -> str:
     for n, text in enumerate(RESILIENCE_QUESTIONS[:questions], start=1):
         lines += [f"  - id: '{n}'", f"    text: {text}"]
     return "\n".join(lines) + "\n"
+
+
+def open_resilience(page, serve, workspace: Path, app=None):
+    """Serve ``workspace`` (or ``app``) and open the Internet resilience consultation's page
+    (at ``RESILIENCE_REL``) in ``page``, waiting for its title; the server."""
+    from playwright.sync_api import expect
+
+    server = serve(app or make_app(workspace))
+    page.goto(f"{server.url}/c/{RESILIENCE_REL}")
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "Request for Comment on Internet Resilience")
+    return server
+
+
+def box_of(locator) -> dict:
+    """The locator's bounding box (x, y, width, height in CSS pixels); fails when hidden."""
+    box = locator.bounding_box()
+    assert box is not None, locator
+    return box
