@@ -189,3 +189,15 @@ def test_manifesto_sections_group_recommendations_into_numbered_lists():
     assert md.count("\n1. ::: {.block") == 4          # one list per policy area
     assert "4. ::: {.block block=\"proportionate-copyright-enforcement\"" in md
     assert "**Oppose backdoors**" in md
+
+
+@pytest.mark.parametrize("kind,dated", [("call-for-evidence", True),
+                                        ("public-consultation", True), ("other", False)])
+def test_an_eu_contribution_without_a_date_shows_the_date_placeholder(tmp_path, kind, dated):
+    """A US or UK filing without a date shows "[[TODO: date of filing]]"; an EU contribution to a
+    call for evidence showed nothing, so the missing date went unnoticed."""
+    path = tmp_path / "eu.yaml"
+    path.write_text(MINIMAL_US.replace("jurisdiction: US", "jurisdiction: EU")
+                    .replace("kind: rfc", f"kind: {kind}"))
+    markdown = _compose(ROOT, path, "eu-position-paper").markdown
+    assert ("[[TODO: date of filing]]" in markdown) == dated
