@@ -74,14 +74,15 @@ def build(make_session, workspace, consultation: Path, output: Path,
     draft or a file drafter did not write (or one edited since) and not ``force``; nothing is
     written then.
     """
-    from drafter.check import draft_diagnostics
+    from drafter.check import draft_diagnostics, filing_warnings
     from drafter.output import check_inputs, draft_inputs, write_output
 
     started = time.perf_counter()
     session = make_session()
     draft = session.draft(consultation)
     html = session.render(draft, "html")
-    warnings = list(draft.diagnostics) + draft_diagnostics(draft, workspace)
+    warnings = list(draft.diagnostics) + filing_warnings(draft_diagnostics(draft, workspace),
+                                                         workspace)
     if refresh:
         html = html.replace(b"<head>\n", b"<head>\n" + _REFRESH.encode(), 1)
     check_inputs(output, [(consultation, "the consultation")])

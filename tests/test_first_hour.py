@@ -219,6 +219,12 @@ def test_item17_library_warnings_are_counted_in_draft_and_listed_in_check(worksp
             "check to see them [library-warnings]") in result.err
     check = run_cli("check", cwd=workspace)
     assert "'industry' is used" in check.out and "[broad-term]" in check.out
+    # preview prints what draft prints (it listed the library's warning itself)
+    preview = run_cli("preview", NTIA, "-o", tmp_path / "n.html", cwd=workspace)
+    assert preview.code == 0, preview.err
+    assert "[broad-term]" not in preview.err
+    assert ("warning: 1 warning(s) about wording in the position library: run drafter "
+            "check to see them [library-warnings]") in preview.err
 
 
 def test_item17_should_count_says_per_1000_words(workspace, tmp_path):

@@ -156,3 +156,26 @@ def draft_diagnostics(draft, workspace, today: dt.date | None = None) -> list[Di
 def list_rules():
     from drafter.check.rules import RULES
     return RULES
+
+
+_WORDING = ("broad-term", "glossary", "should-overuse")
+
+
+def filing_warnings(diagnostics, workspace) -> list:
+    """What ``drafter draft`` and ``drafter preview`` print of the draft checks about a filing
+    (placeholders, deadline, terms in the consultation's own text...).  Wording warnings located in the position library (terms,
+    'should') are the library's business, reported by ``drafter check``: here they become one
+    line counting them.  Placeholders are always shown."""
+    library = Path(workspace.positions).resolve()
+    own, in_library = [], 0
+    for diag in diagnostics:
+        if diag.code in _WORDING and diag.path \
+                and library in Path(diag.path).resolve().parents:
+            in_library += 1
+        else:
+            own.append(diag)
+    if in_library:
+        own.append(Diagnostic(
+            "warning", f"{in_library} warning(s) about wording in the position library: run "
+            "drafter check to see them", None, None, None, "library-warnings"))
+    return own

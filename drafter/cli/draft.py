@@ -33,31 +33,6 @@ def output_plan(consultation: Path, output: Path | None, fmt: str | None,
     return output, fmt
 
 
-_WORDING = ("broad-term", "glossary", "should-overuse")
-
-
-def filing_warnings(diagnostics, workspace) -> list:
-    """The draft checks' warnings about this filing (placeholders, deadline, terms in the
-    consultation's own text...).  Wording warnings located in the position library (terms,
-    'should') are the library's business, reported by ``drafter check``: here they become one
-    line counting them.  Placeholders are always shown."""
-    from drafter.errors import Diagnostic
-
-    library = Path(workspace.positions).resolve()
-    own, in_library = [], 0
-    for diag in diagnostics:
-        if diag.code in _WORDING and diag.path \
-                and library in Path(diag.path).resolve().parents:
-            in_library += 1
-        else:
-            own.append(diag)
-    if in_library:
-        own.append(Diagnostic(
-            "warning", f"{in_library} warning(s) about wording in the position library: run "
-            "drafter check to see them", None, None, None, "library-warnings"))
-    return own
-
-
 def record_draft(workspace, consultation: Path, output: Path, fmt: str, data: bytes,
                  result) -> None:
     """Add the filing to the workspace's register; a problem there is only a warning."""
@@ -114,7 +89,7 @@ def draft(opts, consultation, output, template, fmt, reference_docx, annotate, u
     atomic_write(output, data)
     record_draft(opts.workspace, consultation, output, fmt, data, result)
     warn_all(result.diagnostics)
-    from drafter.check import draft_diagnostics
+    from drafter.check import draft_diagnostics, filing_warnings
     warn_all(filing_warnings(draft_diagnostics(result, opts.workspace), opts.workspace))
     from drafter.errors import display_path
     click.echo(f"wrote {display_path(output)} ({fmt}, "
