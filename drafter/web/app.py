@@ -689,8 +689,11 @@ class WebApp:
                 register.close()
         source = block.meta.source
         seeds = session.seed_titles()
+        from drafter.load.library import changed_since_approval
+
         variants = [{"name": name, "meta": v.meta, "body": v.body, "token":
                      edits.file_token(v.path), "rel": relative(self.ws, v.path),
+                     "edited": changed_since_approval(v),
                      "editing": editing == name,
                      "file_text": text if editing == name and text is not None
                      else read_text(v.path),
@@ -700,6 +703,7 @@ class WebApp:
             text, findings = None, None
         current = read_text(block.path)
         return {"block": block, "meta": block.meta, "rel": relative(self.ws, block.path),
+                "edited": changed_since_approval(block),
                 "seed": seeds.get(source.seed, source.seed) if source else None,
                 "source": source, "used": used, "variants": variants,
                 "file_text": text if text is not None else current,
@@ -738,8 +742,12 @@ class WebApp:
                                                f"{'' if len(warnings) == 1 else 's'})"
                                                if warnings else "") + ".")
         for w in warnings:
-            self.flash(request, f"line {w.line}: {w.message}" if w.line else w.message,
-                       "warning")
+            message = w.message
+            if w.code == "edited-since-approval":
+                message = ("the wording changed since it was approved: it counts as not "
+                           "approved until a reviewer approves it again (Approve, below its "
+                           "text)")
+            self.flash(request, f"line {w.line}: {message}" if w.line else message, "warning")
         return RedirectResponse(f"/library/{quote(block.id)}", status_code=303)
 
     def _approver(self, request: Request) -> str:
