@@ -72,7 +72,9 @@ STANCES = ("support", "oppose", "conditional", "neutral")
 STATUSES = ("draft", "approved", "retired")
 MEDIA = {"docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
          "pdf": "application/pdf", "md": "text/markdown; charset=utf-8",
-         "html": "text/html; charset=utf-8"}
+         "html": "text/html; charset=utf-8", "txt": "text/plain; charset=utf-8"}
+# What a consultation's page offers to download (the text, for pasting into a web form).
+DOWNLOADS = ("docx", "pdf", "md", "txt")
 
 
 # --- upload limit (pure ASGI, before anything reads the body) ---------------------------------
@@ -600,7 +602,9 @@ class WebApp:
             return RedirectResponse(f"/c/{quote(rel)}#q-{quote(qid)}", status_code=303)
         if said.changed:
             self.commit(request, [path], f"{rel}: question {qid}: {said}")
-        self.flash(request, f"Question {qid}: {said}.", question=qid)
+        said = str(said)
+        self.flash(request, f"Question {qid}: {said}" + ("" if said.endswith((".", ".)"))
+                                                         else "."), question=qid)
         return RedirectResponse(f"/c/{quote(rel)}#q-{quote(qid)}", status_code=303)
 
     async def preview(self, request: Request):
@@ -614,8 +618,8 @@ class WebApp:
         self.need(request)
         path = consultation_path(self.ws, request.path_params["rel"])
         fmt = request.path_params["fmt"]
-        if fmt not in ("docx", "pdf", "md"):
-            raise HTTPException(404, f"No download as '{fmt}': DOCX, PDF or Markdown.")
+        if fmt not in DOWNLOADS:
+            raise HTTPException(404, f"No download as '{fmt}': DOCX, PDF, Markdown or text.")
         session = self.resident.session()
         draft = session.draft(path, template=self.template_name(request))
         house = request.query_params.get("house")

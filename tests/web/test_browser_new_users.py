@@ -161,3 +161,14 @@ def test_skipped_question_had_no_visible_way_back_now_answer_after_all(opened, w
     expect(q2.locator("p.status .state")).to_have_text("placeholder")
     expect(q2.get_by_label("Skip reason")).to_have_value("")
     assert load_consultation(path).model.answers.get("2") is None
+
+
+def test_a_skip_reason_ending_in_a_full_stop_is_not_followed_by_another(opened):
+    """"Question 6: skipped (we answer this in January.)." read with two full stops."""
+    page, _ = opened
+    expect = _expect()
+    q2 = page.get_by_role("region", name="Question 2")
+    q2.get_by_label("Skip reason").fill("We answer this in January.")
+    q2.get_by_role("button", name="Skip").click()
+    message = page.get_by_role("status")
+    expect(message).to_have_text("Question 2: skipped (We answer this in January.)")

@@ -378,6 +378,23 @@ def test_markdown_download_uses_the_chosen_template(web):
     assert "Traceback" not in refused.text
 
 
+def test_text_download_is_the_filing_as_plain_text(web):
+    """A staff member wanted text to paste into a consultation's web form: the Markdown's "#"
+    headings, "\\" line ends and "**" placeholders were in the way."""
+    page = web.get(CISA)
+    assert "Download text" in page.text
+    text = web.get(CISA + "/download/txt")
+    assert text.status_code == 200
+    assert text.headers["content-type"] == "text/plain; charset=utf-8"
+    assert text.headers["content-disposition"] == 'attachment; filename="cisa-circia-rfi.txt"'
+    body = text.text
+    assert "Cybersecurity and Infrastructure Security Agency" in body
+    assert "Question 1" in body
+    assert not any(line.startswith("#") or line.endswith("\\") for line in body.splitlines())
+    assert "**" not in body and ":::" not in body
+    assert web.get(CISA + "/download/html").status_code == 404
+
+
 @pytest.mark.real_clients
 def test_pdf_download_through_libreoffice(web):
     from conftest import require_tool
