@@ -80,3 +80,29 @@ def test_rules_are_listed():
     for code in ("unreviewed-answer", "outside-fit", "as-filed-elsewhere", "doubled-word",
                  "dangling-colon", "python-literal", "bound-phrase", "unapproved-in-use"):
         assert code in out
+
+
+def test_one_position_answering_two_questions_is_reported_at_the_second(workspace):
+    """A staff member accepted the same position on questions 2 and 5: the PDF printed the
+    paragraph twice and no check said so."""
+    path = workspace / "consultations" / "twice.yaml"
+    path.parent.mkdir(exist_ok=True)
+    text = ("title: Request for Comment on Data Security\n"
+            "agency: {name: Federal Trade Commission, short_name: FTC}\n"
+            "kind: rfc\njurisdiction: US\n"
+            "questions:\n"
+            "  - {id: '1', text: How should firms protect consumer data?}\n"
+            "  - {id: '2', text: Which security standards should apply?}\n"
+            "answers:\n"
+            "  '1':\n    positions: [privacy-security-standards]\n"
+            "  '2':\n    positions:\n      - privacy-security-standards\n")
+    path.write_text(text)
+    code, diags = check(workspace, path)
+    [found] = of(diags, "repeated-answer")
+    assert found["message"].startswith("position 'privacy-security-standards' answers question 2"
+                                       " and question 1: the filing prints the same text twice")
+    assert found["path"] == "consultations/twice.yaml"
+    assert found["line"] == text.splitlines().index("      - privacy-security-standards") + 1
+    path.write_text(text.replace("      - privacy-security-standards\n",
+                                 "      - due-process-data-access\n"))
+    assert of(check(workspace, path)[1], "repeated-answer") == []

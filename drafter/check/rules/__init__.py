@@ -18,7 +18,7 @@ NAMES = (
     "stance_conflict", "placeholder", "deadline", "length_limit", "glossary",
     "should_overuse", "broad_term",
     # the pre-filing gate: what a person must still review, and text from elsewhere
-    "unreviewed_answer", "outside_fit", "as_filed_elsewhere", "doubled_word",
+    "unreviewed_answer", "outside_fit", "as_filed_elsewhere", "repeated_answer", "doubled_word",
     "dangling_colon", "python_literal", "bound_phrase",
 )
 
