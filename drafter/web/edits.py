@@ -316,9 +316,9 @@ def edit_answer(path: Path, qid: str, token: str,
             raise LoadError(f"no question '{qid}' in this consultation", path)
         data, _ = parse_yaml(text, path)
         if token_of(_answer_data(data, qid)) != token:
-            raise Conflict(f"question {qid}'s answer was changed by someone else since this "
-                           "page was opened: nothing was saved. Your text is kept below; "
-                           "look at the new answer, then save again.", path)
+            raise Conflict(f"question {qid}'s answer was changed since this page was opened "
+                           "(by someone else, or in another tab): nothing was saved. The page "
+                           "now shows the answer as it is: look at it, then act again.", path)
         yaml = _yaml(text)
         try:
             doc = yaml.load(text)

@@ -216,8 +216,12 @@ def test_two_sessions_editing_one_answer_conflict(workspace, serve, browser):
 
     second.get_by_role("region", name=region).get_by_label("Your answer").fill("Second text.")
     second.get_by_role("region", name=region).get_by_role("button", name="Save").click()
-    conflict = second.locator(".conflict")
-    expect(conflict).to_contain_text("changed by someone else")
+    # said at the question, where the page stays (it was at the page's top, out of view)
+    conflict = second.get_by_role("region", name=region).locator(".conflict")
+    expect(conflict).to_contain_text("changed since this page was opened (by someone else, or "
+                                      "in another tab)")
+    expect(conflict).to_be_in_viewport()
+    expect(second.locator(".conflict")).to_have_count(1)
     expect(second.get_by_label("Your text (not saved)")).to_have_value("Second text.")
     text = (workspace / "examples" / "cisa-circia-rfi.yaml").read_text()
     assert "First text." in text and "Second text." not in text

@@ -108,7 +108,7 @@ def test_stale_token_is_a_conflict_and_nothing_is_written(consultation):
     token = edits.answer_token(consultation, "1")
     edits.edit_answer(consultation, "1", token, edits.set_skip("not ours"))
     after = consultation.read_bytes()
-    with pytest.raises(edits.Conflict, match="changed by someone else"):
+    with pytest.raises(edits.Conflict, match="changed since this page was opened"):
         edits.edit_answer(consultation, "1", token, edits.set_text("Late."))
     assert consultation.read_bytes() == after
 
