@@ -533,6 +533,7 @@ class WebApp:
             "days": (model.deadline - self.today()).days if model.deadline else None,
             "confident_at": confident_at, "estimated": MAX_CONFIDENT,
             "question_ids": [q["id"] for q in questions],
+            "date_token": edits.date_token(model.date),
             "suggesting": any(q["offered"] for q in questions)}
 
     def _confident_at(self) -> int | None:
@@ -606,6 +607,23 @@ class WebApp:
         self.flash(request, f"Question {qid}: {said}" + ("" if said.endswith((".", ".)"))
                                                          else "."), question=qid)
         return RedirectResponse(f"/c/{quote(rel)}#q-{quote(qid)}", status_code=303)
+
+    async def filing_date(self, request: Request):
+        """Set the consultation's date of filing (the caption's date) from the page."""
+        self.need(request)
+        path = consultation_path(self.ws, request.path_params["rel"])
+        form = await self.form(request)
+        rel = relative(self.ws, path)
+        try:
+            said = edits.set_filing_date(path, str(form.get("token") or ""),
+                                         str(form.get("date") or ""))
+        except DrafterError as exc:
+            self.flash(request, self.where(exc), "error")
+            return RedirectResponse(f"/c/{quote(rel)}#output-h", status_code=303)
+        if said.changed:
+            self.commit(request, [path], f"{rel}: {said}")
+        self.flash(request, str(said)[:1].upper() + str(said)[1:] + ".")
+        return RedirectResponse(f"/c/{quote(rel)}#output-h", status_code=303)
 
     async def preview(self, request: Request):
         self.need(request)
@@ -1201,6 +1219,7 @@ def create_app(settings: WebSettings) -> Starlette:
         Route("/new", web.new_form, methods=["GET"]),
         Route("/new", web.new_submit, methods=["POST"]),
         Route("/c/{rel:path}/answer", web.answer, methods=["POST"]),
+        Route("/c/{rel:path}/date", web.filing_date, methods=["POST"]),
         Route("/c/{rel:path}/preview", web.preview),
         Route("/c/{rel:path}/download/{fmt}", web.download),
         Route("/c/{rel:path}", web.consultation),

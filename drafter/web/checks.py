@@ -84,6 +84,9 @@ def _placeholder(d, found) -> Check | None:
         return Check(d.severity, f"This consultation has no questions yet, so the filing shows "
                      f"a gap for the questions of the {questions.group('what')}: whoever "
                      "prepared it adds them to the consultation.", d.code)
+    if what == "date of filing":
+        return Check(d.severity, "The filing has no date yet: set it under Filing, “Date of "
+                     "filing”.", d.code)
     return Check(d.severity, f"The filing still shows a gap to fill: “{what}”"
                  + (f" ({file}, {key})" if file else "") + ": whoever prepared this "
                  "consultation fills it in, in its file.", d.code)

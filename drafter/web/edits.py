@@ -481,3 +481,53 @@ def save_block(workspace, path: Path, text: str, token: str, block_id: str) -> l
             raise BlockRefused(findings, path)
         atomic_write(path, text.encode("utf-8"))
         return findings
+
+
+def date_token(date) -> str:
+    """The version token of a consultation's date of filing (a ``datetime.date`` or None)."""
+    return token_of(date.isoformat() if date else "")
+
+
+def set_filing_date(path: Path, token: str, value: str) -> Said:
+    """Set consultation file ``path``'s top-level ``date`` (the date of filing, ``YYYY-MM-DD``)
+    to ``value``, changing only that line (or adding it after ``deadline``, else after
+    ``jurisdiction``); the rest of the file is kept byte for byte. ``token`` is the date's
+    :func:`date_token` when the page was rendered. Returns what was done (``changed`` False
+    when the date was already that one: nothing is written). Raises :class:`Conflict` when
+    the date changed meanwhile, LoadError for a value that is not a date or a file that does
+    not load before or after (nothing written then)."""
+    import datetime as dt
+
+    from drafter.review import _set_key
+
+    path = Path(path)
+    try:
+        day = dt.date.fromisoformat(value.strip())
+    except ValueError:
+        raise LoadError(f"'{value}' is not a date: choose one (YYYY-MM-DD)", path) from None
+    with _LOCK:
+        raw = path.read_bytes()
+        text = read_text(path)
+        data, _ = parse_yaml(text, path)
+        if not isinstance(data, dict):
+            raise LoadError("the consultation file is not a mapping of keys", path)
+        current = data.get("date")
+        if token_of(current.isoformat() if isinstance(current, dt.date) else
+                    str(current or "")) != token:
+            raise Conflict("the date of filing was changed since this page was opened (by "
+                           "someone else, or in another tab): nothing was saved. The page now "
+                           "shows it as it is: set it again.", path)
+        said = f"the date of filing is {day.isoformat()}"
+        if str(current) == day.isoformat():
+            return Said(said + ": nothing changed", changed=False)
+        lines = text.replace("\r\n", "\n")
+        after = "deadline" if "deadline" in data else "jurisdiction"
+        new_text = _set_key(lines, "date", day.isoformat(), after, "\n")
+        new_data, _ = parse_yaml(new_text, path)
+        if not isinstance(new_data, dict) or str(new_data.get("date")) != day.isoformat() or any(
+                data.get(k) != new_data.get(k) for k in set(data) | set(new_data) if k != "date"):
+            raise LoadError("could not set the date without changing other keys (nothing "
+                            "written)", path)
+        _validate_consultation(new_text, path)
+        atomic_write(path, _keep_format(raw, new_text))
+        return Said(said)
