@@ -30,6 +30,24 @@ _RETIRED = re.compile(r"^retired position '(?P<id>[^']+)' is used")
 _NOT_FOR = re.compile(r"^position '(?P<id>[^']+)' is for (?P<for>.+), not (?P<here>\S+)$")
 _ELSEWHERE = re.compile(r"^'(?P<id>[^']+)' uses its as-filed wording from (?P<seed>.+) outside "
                         r"that proceeding")
+_REPEATED = re.compile(r"^position '(?P<id>[^']+)' answers question (?P<qid>\S+) and question "
+                       r"(?P<first>\S+): ")
+# Findings about one position, by rule: (the CLI message's pattern, what the page says; the
+# pattern's groups and the position's title fill it in).
+_ABOUT_A_POSITION = {
+    "retired-in-use": (_RETIRED, "“{title}” is retired but still in this filing: remove it "
+                       "where it answers a question, or ask a reviewer which position "
+                       "replaces it."),
+    "outside-fit": (_NOT_FOR, "“{title}” is written for {for} filings, not {here} ones: remove "
+                    "it where it answers a question, or ask a reviewer for a wording that "
+                    "fits."),
+    "as-filed-elsewhere": (_ELSEWHERE, "“{title}” is in the words of the filing it was taken "
+                           "from ({seed}), which belong to that proceeding: a reviewer writes a "
+                           "reusable wording of it for filings like this one."),
+    "repeated-answer": (_REPEATED, "“{title}” answers question {first} and question {qid}, so "
+                        "the filing prints its text twice: answer one of them with other "
+                        "text, or say there that the earlier answer applies."),
+}
 
 # The organisation's settings a placeholder can name (org.yaml keys), as staff call them.
 ORG_FIELDS = {"address": "postal address",
@@ -136,29 +154,13 @@ def for_browser(diagnostics, library=None) -> list[Check]:
                              "suggestion drafter picked that nobody has accepted yet: Accept "
                              "or Reject it at the question.", d.code, [_question(qid)]))
             continue
-        found = _RETIRED.match(message) if d.code == "retired-in-use" else None
+        about = _ABOUT_A_POSITION.get(d.code)
+        found = about[0].match(message) if about else None
         if found:
             pid = found.group("id")
-            out.append(Check(d.severity, f"“{_title(library, pid)}” is retired but still in "
-                             "this filing: remove it where it answers a question, or ask a "
-                             "reviewer which position replaces it.", d.code,
-                             [_position(library, pid)]))
-            continue
-        found = _NOT_FOR.match(message) if d.code == "outside-fit" else None
-        if found:
-            pid = found.group("id")
-            out.append(Check(d.severity, f"“{_title(library, pid)}” is written for "
-                             f"{found.group('for')} filings, not {found.group('here')} ones: "
-                             "remove it where it answers a question, or ask a reviewer for a "
-                             "wording that fits.", d.code, [_position(library, pid)]))
-            continue
-        found = _ELSEWHERE.match(message) if d.code == "as-filed-elsewhere" else None
-        if found:
-            pid = found.group("id")
-            out.append(Check(d.severity, f"“{_title(library, pid)}” is in the words of the "
-                             f"filing it was taken from ({found.group('seed')}), which belong "
-                             "to that proceeding: a reviewer writes a reusable wording of it "
-                             "for filings like this one.", d.code, [_position(library, pid)]))
+            out.append(Check(d.severity, about[1].format(title=_title(library, pid),
+                                                         **found.groupdict()),
+                             d.code, [_position(library, pid)]))
             continue
         out.append(Check(d.severity, message[:1].upper() + message[1:], d.code))
     if unanswered is not None:

@@ -348,6 +348,9 @@ def test_checks_for_browser_reword_each_kind_of_finding():
           "approved (drafter positions approve e --variant us)"),
         d("unapproved-in-use", "the wording of position 'f' changed since it was approved "
           "(drafter positions approve f) (the automatic answer to question 2)"),
+        d("repeated-answer", "position 'g' answers question 5 and question 2: the filing "
+          "prints the same text twice (answer one of them with other text, or say there that "
+          "the earlier answer applies)"),
     ])
     assert [c.text for c in out] == [
         "Question 3 is answered by “a-b”, “c”, a suggestion drafter picked that nobody has "
@@ -374,10 +377,13 @@ def test_checks_for_browser_reword_each_kind_of_finding():
         "one.",
         "2 wordings in this filing were changed since a reviewer approved them, and are not "
         "approved until approved again: a reviewer approves the new words, with Approve on "
-        "the position's page."]
+        "the position's page.",
+        "“g” answers question 2 and question 5, so the filing prints its text twice: answer "
+        "one of them with other text, or say there that the earlier answer applies."]
     assert [(link.href, link.label) for link in out[10].links] == [
         ("/library/e", "e (us wording)"), ("/library/f", "f")]
-    assert [link.href for link in out[8].links + out[9].links] == ["/library/y", "/library/z"]
+    assert [link.href for link in out[8].links + out[9].links + out[11].links] == [
+        "/library/y", "/library/z", "/library/g"]
     assert [(link.href, link.label) for link in out[0].links] == [("#q-3", "Question 3")]
     assert [(link.href, link.label) for link in out[5].links] == [
         ("#q-2", "Question 2"), ("#q-5", "Question 5"), ("#q-7a", "Question 7a")]
