@@ -764,12 +764,13 @@ class WebApp:
                                                f"{'' if len(warnings) == 1 else 's'})"
                                                if warnings else "") + ".")
         for w in warnings:
-            message = w.message
-            if w.code == "edited-since-approval":
-                message = ("the wording changed since it was approved: it counts as not "
-                           "approved until a reviewer approves it again (Approve, below its "
-                           "text)")
-            self.flash(request, f"line {w.line}: {message}" if w.line else message, "warning")
+            if w.code == "edited-since-approval":     # about the whole text, not a line of it
+                self.flash(request, "The wording changed since it was approved: it counts as "
+                           "not approved until a reviewer approves it again (Approve, below "
+                           "its text).", "warning")
+                continue
+            self.flash(request, f"line {w.line}: {w.message}" if w.line else w.message,
+                       "warning")
         return RedirectResponse(f"/library/{quote(block.id)}", status_code=303)
 
     def _approver(self, request: Request) -> str:

@@ -158,9 +158,11 @@ def for_browser(diagnostics, library=None) -> list[Check]:
         found = about[0].match(message) if about else None
         if found:
             pid = found.group("id")
+            # where it is fixed: at the questions it answers twice, else on the position's page
+            links = ([_question(found.group("first")), _question(found.group("qid"))]
+                     if d.code == "repeated-answer" else [_position(library, pid)])
             out.append(Check(d.severity, about[1].format(title=_title(library, pid),
-                                                         **found.groupdict()),
-                             d.code, [_position(library, pid)]))
+                                                         **found.groupdict()), d.code, links))
             continue
         out.append(Check(d.severity, message[:1].upper() + message[1:], d.code))
     if unanswered is not None:

@@ -66,8 +66,10 @@ def test_approving_after_an_edit_says_so_in_view_and_the_status_tells_the_edit(w
     warnings = page.locator(".flash.warning, [role=alert]").all_inner_texts()
     joined = " ".join(warnings)
     assert "changed since it was approved" in joined and "drafter positions" not in joined
+    assert "line " not in joined                  # a file line staff never see
     variant = page.get_by_role("region", name="Variant general")
-    expect(variant).to_contain_text("edited since: not approved as it stands")
+    expect(variant).to_contain_text("not approved: edited since its approval")
+    assert "· approved" not in variant.inner_text()
     assert "is vital" in path.read_text(encoding="utf-8")
 
     variant.get_by_role("button", name="Approve the general variant").click()
