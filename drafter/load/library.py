@@ -79,12 +79,17 @@ def text_hash(text: str) -> str:
 
 def changed_since_approval(wording) -> bool:
     """Whether an approved wording (a :class:`Block`'s as-filed text or a :class:`Variant`)
-    was edited after its approval: its front matter records the hash of the text approved
-    (``approved_hash``) and the body no longer has it. Wordings approved before drafter
-    recorded the hash, and unapproved ones, never are."""
-    meta = wording.meta
+    was edited after its approval (see :func:`edited_since_approval`)."""
+    return edited_since_approval(wording.meta, wording.body)
+
+
+def edited_since_approval(meta, body: str) -> bool:
+    """Whether a wording with front matter ``meta`` and text ``body`` is approved but was
+    edited after its approval: ``meta.approved_hash`` records the hash of the text approved
+    and ``body`` no longer has it. Wordings approved before drafter recorded the hash, and
+    unapproved ones, never are."""
     return (meta.status.value == "approved" and meta.approved_hash is not None
-            and meta.approved_hash != wording.hash)
+            and meta.approved_hash != text_hash(body))
 
 
 def suggest(name: str, choices) -> str:

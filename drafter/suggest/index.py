@@ -49,7 +49,7 @@ from pydantic import ValidationError
 
 from drafter.errors import DrafterError, LoadError, OutputError
 from drafter.load import frontmatter
-from drafter.load.library import Library, load_block, load_variant, text_hash
+from drafter.load.library import Library, edited_since_approval, load_block, load_variant
 from drafter.load.library import suggest as did_you_mean
 from drafter.load.models import ANSWERING_ROLES, VARIANTS, PositionMeta, VariantMeta
 from drafter.load.yamlsrc import may_have_aliases
@@ -428,10 +428,7 @@ def _values(meta: PositionMeta, body: str, topic_texts: dict[str, str],
     """(id, topics, block columns, indexed text) of a parsed block, without row ids."""
     # Topic ids and jurisdictions are plain kebab-case words: stored comma-separated. An
     # approved text edited since its approval ranks and answers as a draft does.
-    status = meta.status.value
-    if meta.approved_hash is not None and status == "approved" \
-            and text_hash(body) != meta.approved_hash:
-        status = "draft"
+    status = "draft" if edited_since_approval(meta, body) else meta.status.value
     block = (meta.id, meta.title, meta.summary, ",".join(meta.topics),
              ",".join(meta.jurisdictions), status, meta.role.value, meta.stance.value)
     return meta.id, tuple(meta.topics), block, indexed_text(meta, body, topic_texts, variants)
@@ -1369,7 +1366,7 @@ class Index:
         try:
             with self.conn:
                 meta = dict(self.conn.execute(
-                    "SELECT key, value FROM meta WHERE key IN ('listing', 'postings', 'terms')"))
+                    "SELECT key, value FROM meta WHERE key IN ('listing', 'terms')"))
                 listing = meta.get("listing") or ""
                 self.conn.executemany("INSERT OR IGNORE INTO stems(word, stem) VALUES (?, ?)",
                                       stemmed)
@@ -1381,16 +1378,24 @@ class Index:
                     self.conn.executemany("INSERT OR REPLACE INTO terms(term, docs) "
                                           "VALUES (?, ?)", counted)
                 if items:
-                    current = f"{listing}\n{key}"
-                    kept = self.conn.execute("SELECT count(*) FROM postings").fetchone()[0]
-                    if meta.get("postings") != current or kept + len(items) > _KEPT_PHRASES:
-                        self.conn.execute("DELETE FROM postings")
-                        self.conn.execute("INSERT OR REPLACE INTO meta(key, value) "
-                                          "VALUES ('postings', ?)", (current,))
-                    self.conn.executemany("INSERT OR REPLACE INTO postings(phrase, rowids,"
-                                          " scores) VALUES (?, ?, ?)", items)
+                    self._add_kept("postings", f"{listing}\n{key}", _KEPT_PHRASES,
+                                   "INSERT OR REPLACE INTO postings(phrase, rowids, scores) "
+                                   "VALUES (?, ?, ?)", items)
         except sqlite3.OperationalError:
             pass
+
+    def _add_kept(self, table: str, current: str, cap: int, insert: str, rows) -> None:
+        """In the caller's transaction, add ``rows`` to the kept-results ``table`` (``postings``
+        or ``meant``) with ``insert``; first empty it when it holds rows for another state than
+        ``current`` (recorded in meta under the table's name), or when more than ``cap`` rows
+        would be kept."""
+        kept = self.conn.execute("SELECT value FROM meta WHERE key = ?", (table,)).fetchone()
+        count = self.conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+        if not kept or kept[0] != current or count + len(rows) > cap:
+            self.conn.execute(f"DELETE FROM {table}")
+            self.conn.execute("INSERT OR REPLACE INTO meta(key, value) VALUES (?, ?)",
+                              (table, current))
+        self.conn.executemany(insert, rows)
 
     def _meaning_key(self) -> str:
         """What the meaning results kept in ``meant`` hold for: the library's meaning matrix
@@ -1459,14 +1464,9 @@ class Index:
         rows = sorted((text, *entry) for text, entry in found.items())
         try:
             with self.conn:
-                kept = self.conn.execute("SELECT value FROM meta WHERE key = 'meant'").fetchone()
-                count = self.conn.execute("SELECT count(*) FROM meant").fetchone()[0]
-                if not kept or kept[0] != key or count + len(rows) > _KEPT_MEANINGS:
-                    self.conn.execute("DELETE FROM meant")
-                    self.conn.execute("INSERT OR REPLACE INTO meta(key, value) "
-                                      "VALUES ('meant', ?)", (key,))
-                self.conn.executemany("INSERT OR REPLACE INTO meant(text, k, rowids, sims, owns,"
-                                      " nears, tops) VALUES (?, ?, ?, ?, ?, ?, ?)", rows)
+                self._add_kept("meant", key, _KEPT_MEANINGS,
+                               "INSERT OR REPLACE INTO meant(text, k, rowids, sims, owns, nears,"
+                               " tops) VALUES (?, ?, ?, ?, ?, ?, ?)", rows)
         except sqlite3.OperationalError:
             pass
 
