@@ -383,10 +383,12 @@ def test_model_preloads_after_the_scan_when_reused_before_a_rebuild(workspace, m
     scan = index_module._scan
     monkeypatch.setattr(index_module, "_FORK_SCAN", False)     # this process scans
     monkeypatch.setattr(index_module, "_scan", lambda root: events.append("scan") or scan(root))
-    monkeypatch.setattr(embed, "preload", lambda: events.append("preload"))
+    monkeypatch.setattr(embed, "preload", lambda tokenizer=False: events.append(
+        "preload with tokenizer" if tokenizer else "preload"))
     Index.open(workspace / ".drafter", workspace / "positions",
                workspace / "positions" / "topics.yaml", preload=True).close()
-    assert events == ["preload", "scan"]          # built from nothing: the model first
+    # built from nothing: the model (and its tokenizer, every word is new) first
+    assert events == ["preload with tokenizer", "scan"]
     events.clear()
     Index.open(workspace / ".drafter", workspace / "positions",
                workspace / "positions" / "topics.yaml", preload=True).close()
@@ -395,6 +397,18 @@ def test_model_preloads_after_the_scan_when_reused_before_a_rebuild(workspace, m
     Index.open(workspace / ".drafter", workspace / "positions",
                workspace / "positions" / "topics.yaml").close()
     assert events == ["scan"]
+
+
+def test_preloading_for_a_build_from_nothing_builds_the_tokenizer_too(monkeypatch):
+    monkeypatch.setattr(embed, "_LOADED", {})          # this test's own load
+    embed._quiet_load()
+    assert embed.loaded()._tokenizer is None            # a reused index may need no tokenizer
+    monkeypatch.setattr(embed, "_LOADED", {})
+    embed._quiet_load(tokenizer=True)
+    model = embed.loaded()
+    assert model._tokenizer is not None and embed.load() is model
+    assert model.tokens(["reporting"]) == [model.tokenizer.encode(
+        "reporting", add_special_tokens=False).ids]
 
 
 def test_model_preloads_while_a_child_scans_when_reused(workspace, monkeypatch):
@@ -406,7 +420,7 @@ def test_model_preloads_while_a_child_scans_when_reused(workspace, monkeypatch):
     start = index_module._ScanAside.start
     monkeypatch.setattr(index_module._ScanAside, "start",
                         lambda root: events.append("scan aside") or start(root))
-    monkeypatch.setattr(embed, "preload", lambda: events.append("preload"))
+    monkeypatch.setattr(embed, "preload", lambda tokenizer=False: events.append("preload"))
     Index.open(workspace / ".drafter", workspace / "positions",
                workspace / "positions" / "topics.yaml", preload=True).close()
     assert events == ["preload"]                  # built from nothing: no child

@@ -72,16 +72,21 @@ def loaded() -> "Embedder | None":
     return _LOADED.get("model")
 
 
-def preload() -> None:
+def preload(tokenizer: bool = False) -> None:
     """Start loading the embedder in a thread (while the caller opens the index); an error is
-    raised again by the next :func:`load`."""
+    raised again by the next :func:`load`. ``tokenizer``: build its tokenizer too (the caller
+    will tokenize new words, as an index built from nothing does); :func:`load` waits for
+    both."""
     if "model" not in _LOADED and model_folder() is not None:
-        threading.Thread(target=_quiet_load, daemon=True).start()
+        threading.Thread(target=_quiet_load, args=(tokenizer,), daemon=True).start()
 
 
-def _quiet_load() -> None:
+def _quiet_load(tokenizer: bool = False) -> None:
     try:
-        load()
+        with _LOADING:
+            model = _load()
+            if tokenizer and model is not None:
+                model.tokenizer
     except Exception:  # noqa: BLE001 - load() raises it again for the caller
         pass
 

@@ -746,7 +746,7 @@ class Index:
                 index, reason = None, f"unreadable index ({type(exc).__name__}: {exc})"
         if index is None:
             if preload:
-                embed.preload()
+                embed.preload(tokenizer=True)   # a build from nothing tokenizes every word
             index = cls._rebuild(path, positions, topics_file, reason)
         index.stats.seconds = time.perf_counter() - started
         return index
@@ -1038,9 +1038,10 @@ class Index:
                 jobs = _chain(lambda: _prepare((root, todo[:own], texts, embedding)), later)
             rowid = next_rowid
             inserted: list[tuple[int, bytes]] = []
+            tokens: dict[str, list[int]] = {}    # every process's new words: stored once, sorted
             for prepared in jobs:
                 blocks, words, meanings, vectors = [], [], [], []
-                self._keep_words(prepared.pop()[1])
+                tokens.update(prepared.pop()[1])
                 for rel, mtime_ns, size, sha, data, values, vector in prepared:
                     path = root + "/" + rel
                     if values is None:
@@ -1068,7 +1069,8 @@ class Index:
                 self.conn.executemany(_INSERT_TEXT, words)
                 self.conn.executemany(_INSERT_VECTOR, vectors)
                 inserted.extend(vectors)
-                inserted.extend(self._insert_vectors(meanings))
+                inserted.extend(self._insert_vectors(meanings, tokens))
+            self._keep_words(tokens)
         finally:
             if pool is not None:
                 pool.terminate()
@@ -1096,10 +1098,11 @@ class Index:
         self.conn.execute("DELETE FROM blocks WHERE rowid = ?", (rowid,))
         self.conn.execute("DELETE FROM vectors WHERE rowid = ?", (rowid,))
 
-    def _insert_vectors(self, meanings: list[tuple[int, tuple[str, ...]]]
-                        ) -> list[tuple[int, bytes]]:
+    def _insert_vectors(self, meanings: list[tuple[int, tuple[str, ...]]],
+                        tokens: dict[str, list[int]] | None = None) -> list[tuple[int, bytes]]:
         """Embed and store the meanings of blocks: (rowid, texts) pairs; the (rowid, stored
-        vectors) written, none without a model."""
+        vectors) written, none without a model. The words tokenized for them are stored
+        (:meth:`_keep_words`), or added to ``tokens`` for the caller to store."""
         self._vectors = None
         if not meanings:
             return []
@@ -1110,7 +1113,10 @@ class Index:
         stored = _embed_meanings(model, [texts for _, texts in meanings])
         rows = [(rowid, data) for (rowid, _), data in zip(meanings, stored)]
         self.conn.executemany(_INSERT_VECTOR, rows)
-        self._keep_words(model.take_fresh())
+        if tokens is None:
+            self._keep_words(model.take_fresh())
+        else:
+            tokens.update(model.take_fresh())
         return rows
 
     def _keep_words(self, tokens: dict[str, list[int]]) -> None:
