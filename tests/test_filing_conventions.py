@@ -388,6 +388,16 @@ def test_an_agency_whose_short_name_is_its_name_is_not_named_twice():
     assert agency_mentions("Home Office", "HO") == ("Home Office (HO)", "HO")
 
 
+def test_an_agency_whose_ref_is_its_name_with_the_article_is_not_named_twice():
+    # `drafter new --agency "Home Office" --agency-short "Home Office" --agency-ref "the Home
+    # Office"` printed "issued by the Home Office (the Home Office)."
+    assert agency_mentions("Home Office", "Home Office", "the Home Office") == \
+        ("Home Office", "the Home Office")
+    assert agency_mentions("Ofcom", "Ofcom", "Ofcom") == ("Ofcom", "Ofcom")
+    assert agency_mentions("Home Office", "Home Office", "the Department") == \
+        ("Home Office (the Department)", "the Department")
+
+
 def test_a_department_named_by_its_subject_takes_no_article():
     assert agency_mentions("Department of Commerce", "Commerce") == \
         ("Department of Commerce (Commerce)", "Commerce")

@@ -108,7 +108,7 @@ def check_workspace(workspace, paths=(), today: dt.date | None = None,
                                                        exc.line, exc.col)
             continue
         dctx = DraftContext(cf, composition, document, ctx.settings, ctx.glossary,
-                            ctx.glossary_path, ctx.today)
+                            ctx.glossary_path, ctx.today, ctx.ws.org_file)
         _run_draft_rules(rules, dctx, findings)
 
     def keep(finding) -> bool:
@@ -147,7 +147,7 @@ def draft_diagnostics(draft, workspace, today: dt.date | None = None) -> list[Di
                                 str(exc.path) if exc.path else None, exc.line, exc.col,
                                 "glossary"))
     dctx = DraftContext(draft.consultation, draft.composition, draft.document, settings,
-                        glossary, path, today)
+                        glossary, path, today, workspace.org_file)
     _run_draft_rules(_selected_rules(), dctx, findings)
     out = extra + _finish(findings, lambda f: True)
     return [Diagnostic("warning", d.message, d.path, d.line, d.col, d.code) for d in out]

@@ -74,8 +74,10 @@ STYLE_KINDS = ("heading", "paragraph", "cell", "footnote")
 
 class DraftContext:
     def __init__(self, consultation, composition, document, settings, glossary=None,
-                 glossary_path: Path | None = None, today: dt.date | None = None):
+                 glossary_path: Path | None = None, today: dt.date | None = None,
+                 org_file: Path | None = None):
         self.consultation = consultation
+        self.org_file = org_file    # the workspace's org.yaml: where "(org.yaml: key)" is set
         self.composition = composition
         self.document = document
         self.settings = settings
@@ -181,12 +183,33 @@ class DraftContext:
             where = _find(text, snippet, unit.text)
             if where is not None:
                 return path, where[0], where[1]
+        setting = _ORG_SETTING.search(snippet)
+        if setting and self.org_file is not None:
+            return self.org_file, _key_line(self.org_file, setting.group(1)), None
         question = re.search(r"question (\S+?)\]*$", snippet)
         if question:
             for i, q in enumerate(self.model.questions):
                 if q.id == question.group(1):
                     return self.path, self.consultation_line("questions", i), None
         return self.path, self.consultation_line("positions"), None
+
+
+# A placeholder for an organisation fact names its setting: "[[TODO: mailing address
+# (org.yaml: address)]]".
+_ORG_SETTING = re.compile(r"\(org\.yaml: ([A-Za-z_][A-Za-z0-9_]*)\)")
+
+
+def _key_line(path: Path, key: str) -> int:
+    """The 1-based line of top-level ``key:`` in the YAML file ``path``; 1 when it is not
+    there (or the file cannot be read): the file is where it is set."""
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError):
+        return 1
+    for n, line in enumerate(lines, start=1):
+        if re.match(re.escape(key) + r"\s*:", line):
+            return n
+    return 1
 
 
 def _words_pattern(snippet: str) -> str:

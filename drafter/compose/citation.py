@@ -118,4 +118,7 @@ def agency_mentions(name: str, short_name: str, ref: str | None = None) -> tuple
         later = short
     else:
         later = short if short.lower().startswith("the ") else f"the {short}"
-    return (f"{name} ({later})" if later != name else name), later
+    # a later form that is the name itself, with or without "the", introduces nothing:
+    # "Home Office" then "the Home Office", never "Home Office (the Home Office)"
+    plain = later[4:] if later.lower().startswith("the ") else later
+    return (f"{name} ({later})" if plain.lower() != name.lower() else name), later
