@@ -550,3 +550,26 @@ def test_eu_filings_describe_the_coalition_once_under_about(drafts, name):
     assert "doing business in the EU" in about[0]
     body = "\n".join(text for _, text in paragraphs)
     assert "is the voice for worldwide businesses" not in body
+
+
+UK_RESPONSE = """title: Revised notices regime
+agency: {name: Home Office, short_name: Home Office}
+kind: public-consultation
+jurisdiction: UK
+date: 2023-07-28
+questions:
+  - id: "1"
+    text: Should operators give advance notice of changes to their services?
+"""
+
+
+def test_document_subject_says_what_the_filing_is(drafts, workspace):
+    # A UK response's properties said "Comments of ..." while its page says "response from".
+    assert _core(drafts[EC][1]).find(f"{DC}subject").text == \
+        "Contribution of the Internet Infrastructure Coalition"
+    assert _core(drafts[NTIA][1]).find(f"{DC}subject").text == \
+        "Comments of the Internet Infrastructure Coalition"
+    (workspace / "examples" / "uk.yaml").write_text(UK_RESPONSE)
+    run_cli("draft", "examples/uk.yaml", "-o", "out/uk.docx", cwd=workspace)
+    assert _core((workspace / "out" / "uk.docx").read_bytes()).find(f"{DC}subject").text == \
+        "Response of the Internet Infrastructure Coalition"

@@ -295,7 +295,10 @@ class Composer:
         dockets = [docket_label(d) for d in c.dockets]
         meta = {
             "title": c.title,
-            "subject": f"Comments of the {self.org.name}"
+            # what the filing is, in its own words: template option "subject" ("Response of
+            # the" for a UK response), else US practice's "Comments of the"
+            "subject": f"{self.template.options.get('subject') or 'Comments of the'} "
+                       f"{self.org.name}"
                        + (f", {joined_dockets(dockets)}" if dockets else ""),
             "author": self.org.name,
             "keywords": keywords,
