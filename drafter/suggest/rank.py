@@ -47,7 +47,8 @@ from typing import NamedTuple
 
 from drafter.suggest import embed
 from drafter.suggest.index import ANSWER_ROLES, BlockRow, Index
-from drafter.suggest.text import STOP_WORDS, TopicHit, TopicMatcher, fts_phrases, query_terms
+from drafter.suggest.text import (STOP_WORDS, TopicHit, TopicMatcher, fts_phrases,
+                                  query_terms)
 
 # BM25 weights of the indexed columns: title, summary, topics (labels and keywords), body, and
 # the questions the block answers.
