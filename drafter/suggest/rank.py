@@ -508,7 +508,8 @@ class Ranker:
         words = sorted({w for found in matched.values() for w in found})
         if not words:
             return {}
-        stems = self.index.stems(list(words) + list(PLAIN_WORDS))
+        pieces = {w: _WORD.findall(w) for w in words}      # "cross-border": cross, border
+        stems = self.index.stems([p for ps in pieces.values() for p in ps] + list(PLAIN_WORDS))
         plain = {stems[w] for w in PLAIN_WORDS if stems[w]}
         df = self.index.document_frequencies(words)
         blocks = len(self.index)
@@ -517,13 +518,14 @@ class Ranker:
         for rowid, found in matched.items():
             kept, named = [], set()
             for word in found:
-                if (word in STOP_WORDS or not stems[word] or stems[word] in plain
-                        or 2 * df[word] >= blocks or stems[word] in named):
+                own = {stems[p] for p in pieces[word]} - {""}
+                if (word in STOP_WORDS or not own or own <= plain or own <= named
+                        or 2 * df[word] >= blocks):
                     continue
                 sense = same_sense(word, texts.get(rowid, ""), question)
                 if sense is not None:
                     kept.append(sense)
-                    named.add(stems[word])
+                    named |= own
             out[rowid] = kept
         return out
 
