@@ -87,10 +87,14 @@ def test_reasons_never_name_a_word_half_the_library_uses(shipped):
 
 
 def test_a_reason_names_one_form_of_a_word(shipped):
-    """"required" matched "requirement", "require" and "requires", all three named."""
+    """"required" matched "requirement", "require" and "requires", all three named; EC Q7's
+    "cross-border" matched "cross-border" and "borders", both named."""
     ranked = shipped.question(EC_Q["3"], "EU", "3")
     backdoors = next(s for s in ranked.suggestions if s.position == "eu-oppose-backdoors")
     assert named_words(backdoors.why) == ["requirement"]
+    ranked = shipped.question(EC_Q["7"], "EU", "7")
+    assert ranked.suggestions[0].position == "eu-free-flow-of-data"
+    assert named_words(ranked.suggestions[0].why) == ["cross-border"]
 
 
 def test_a_reason_without_a_distinctive_word_says_so(shipped):

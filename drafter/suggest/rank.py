@@ -276,6 +276,7 @@ class Ranker:
         self.searched: dict[str, tuple] = {}      # text -> (query, relevance), by prepare()
         self.found: dict[str, tuple] = {}         # text -> what the index is to keep of it
         self.keep = False                         # whether to note it (in found)
+        self._plain: frozenset | None = None      # the stems of PLAIN_WORDS
         if weights is None:
             weights = HYBRID if embed.signature() != "none" else WORDS_ONLY
         self.weights = weights
@@ -509,20 +510,27 @@ class Ranker:
         if not words:
             return {}
         pieces = {w: _WORD.findall(w) for w in words}      # "cross-border": cross, border
-        stems = self.index.stems([p for ps in pieces.values() for p in ps] + list(PLAIN_WORDS))
-        plain = {stems[w] for w in PLAIN_WORDS if stems[w]}
+        stems = self.index.stems([p for ps in pieces.values() for p in ps])
+        if self._plain is None:
+            self._plain = frozenset(s for s in self.index.stems(PLAIN_WORDS).values() if s)
+        plain = self._plain
         df = self.index.document_frequencies(words)
         blocks = len(self.index)
         texts = self._texts(matched)
+        asked = _WORD.findall(question)
         out: dict[int, list[str]] = {}
         for rowid, found in matched.items():
             kept, named = [], set()
+            text = texts.get(rowid, "")
+            tokens = None
             for word in found:
                 own = {stems[p] for p in pieces[word]} - {""}
                 if (word in STOP_WORDS or not own or own <= plain or own <= named
                         or 2 * df[word] >= blocks):
                     continue
-                sense = same_sense(word, texts.get(rowid, ""), question)
+                if tokens is None:
+                    tokens = _WORD.findall(text)
+                sense = same_sense(word, text, question, tokens, asked)
                 if sense is not None:
                     kept.append(sense)
                     named |= own
@@ -812,14 +820,17 @@ def _defined(text: str, acronym: str) -> set[str]:
     return out
 
 
-def same_sense(word: str, block: str, question: str) -> str | None:
+def same_sense(word: str, block: str, question: str, block_tokens: list[str] | None = None,
+               question_tokens: list[str] | None = None) -> str | None:
     """How to name ``word`` (lower-cased, as the index matched it in a block's ``block`` text)
     in a reason for ``question``, or None when the two texts do not mean the same by it. An
     acronym (IP, DNS) matches the same acronym, unless each text spells it out differently,
     or its expansion in the other text; never a word that is only written in lower case
     ("ip" in "IP" when the question says neither "IP" nor "Internet Protocol"). Acronyms are
-    named as written; other words in lower case."""
-    btoks, qtoks = _WORD.findall(block), _WORD.findall(question)
+    named as written; other words in lower case. ``block_tokens`` and ``question_tokens``:
+    the texts' words, when already split."""
+    btoks = _WORD.findall(block) if block_tokens is None else block_tokens
+    qtoks = _WORD.findall(question) if question_tokens is None else question_tokens
     bforms, qforms = _forms(btoks, word), _forms(qtoks, word)
     if not bforms or not qforms:
         return word
