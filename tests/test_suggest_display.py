@@ -67,11 +67,17 @@ def listed(lines: list[str]) -> list[tuple[str, int]]:
 
 def test_reasons_never_name_plain_words_such_as_work_call_or_closing(shipped):
     """EC Q5 ("... work well ... disputes that call for ...") gave "words: content, work,
-    call"; EC Q2 ("... will not close on its own") gave "words: closing"."""
-    for qid in ("2", "5"):
+    call"; EC Q2 ("... will not close on its own") gave "words: closing"; EC Q3 ("be required
+    to contribute") gave the encryption backdoors block "words: requirement, require,
+    requires"."""
+    for qid in ("2", "3", "5"):
         ranked = shipped.question(EC_Q[qid], "EU", qid, limit=10)
         for s in ranked.suggestions:
-            assert not {"work", "call", "closing", "close"} & set(named_words(s.why)), s.why
+            assert not {"work", "call", "closing", "close", "requirement", "require",
+                        "requires"} & set(named_words(s.why)), s.why
+    ranked = shipped.question(EC_Q["3"], "EU", "3")
+    backdoors = next(s for s in ranked.suggestions if s.position == "eu-oppose-backdoors")
+    assert "no distinctive words in common" in backdoors.why
 
 
 def test_reasons_never_name_a_word_half_the_library_uses(shipped):
@@ -87,11 +93,7 @@ def test_reasons_never_name_a_word_half_the_library_uses(shipped):
 
 
 def test_a_reason_names_one_form_of_a_word(shipped):
-    """"required" matched "requirement", "require" and "requires", all three named; EC Q7's
-    "cross-border" matched "cross-border" and "borders", both named."""
-    ranked = shipped.question(EC_Q["3"], "EU", "3")
-    backdoors = next(s for s in ranked.suggestions if s.position == "eu-oppose-backdoors")
-    assert named_words(backdoors.why) == ["requirement"]
+    """EC Q7's "cross-border" matched "cross-border" and "borders", both named."""
     ranked = shipped.question(EC_Q["7"], "EU", "7")
     assert ranked.suggestions[0].position == "eu-free-flow-of-data"
     assert named_words(ranked.suggestions[0].why) == ["cross-border"]

@@ -703,14 +703,18 @@ def _closeness(sim: float) -> str:
 
 # Words that name no subject, whatever the consultation: common verbs, nouns and adverbs of
 # questions and position papers ("do the markets work well", "disputes that call for", "close
-# the gap"). A reason never names them (in any form: "working", "calls"), though the ranking
-# still counts them.
+# the gap", "be required to", "ensure"), and the prefixes of hyphenated words ("multi-factor",
+# "multi-stakeholder"). A reason never names them (in any form: "working", "calls",
+# "requirement"), though the ranking still counts them.
 PLAIN_WORDS = frozenset("""
 call close work well take give help keep set put come go get see show find know think say tell
 ask seek want look bring hold turn run move meet mean lead follow change start continue remain
 become seem begin end part place case point fact thing time year day level area form kind type
 number order side lot great good high low large small long short full main key early late
-evidence response respond input feedback answer ask proposal propose view opinion
+evidence response respond input feedback answer proposal propose view opinion reason effect
+maintain require allow enable ensure support promote uphold foster avoid company organisation
+organization multi non pre post co sub self anti across among around beyond toward towards
+along behind inside outside onto
 """.split())
 
 # The lowest calibrated chance at which a suggestion after the first is shown to a reader (the
