@@ -709,8 +709,8 @@ def _closeness(sim: float) -> str:
 PLAIN_WORDS = frozenset("""
 call close work well take give help keep set put come go get see show find know think say tell
 ask seek want look bring hold turn run move meet mean lead follow change start continue remain
-become seem begin end part place case point fact thing time year day level area form kind type
-number order side lot great good high low large small long short full main key early late
+become seem begin part place case point fact thing time year day level area form kind type
+number side lot great good high low large small long short full main early late
 evidence response respond input feedback answer proposal propose view opinion reason effect
 maintain require allow enable ensure support promote uphold foster avoid company organisation
 organization multi non pre post co sub self anti across among around beyond toward towards
