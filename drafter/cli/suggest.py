@@ -72,8 +72,10 @@ def suggest(opts, consultation, fmt, top, write, every):
     blocks that answer questions are ranked: introductions, profiles, framing, section
     introductions and closings are left to templates; retired blocks are never suggested.
     Confident suggestions (*) are those a draft uses; a question without one has no fitting
-    position. A consultation without questions is matched as a whole, on its title and
-    abstract.
+    position. In the table, a suggestion after the first is listed only when it is likely
+    enough to fit (from 14%; --all lists them all), and a position written for another
+    jurisdiction that would have been first is named; JSON lists every one. A consultation
+    without questions is matched as a whole, on its title and abstract.
     """
     from drafter.load.consultation import load_consultation
     from drafter.suggest import Suggester

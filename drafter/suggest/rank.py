@@ -35,6 +35,11 @@ its questions is), is at least ``W.confident_at``. When no suggestion is
 confident the question has no fitting position. The weights are tuned, and the logistic model
 fitted and its threshold chosen, on the dev half of tests/data/suggest/labels.yaml
 (``bench/bench_suggest.py --tune``); bench/RESULTS.md gives the figures on the held-out half.
+
+What a reader is shown does not change the ranking: a reason names only distinctive words
+(:meth:`Ranker._distinctive`), a suggestion after the first is listed for a reader only from the
+chance :data:`SHOW_FROM` (:func:`worth_showing`), and :func:`elsewhere` names a block for
+another jurisdiction that would have been first.
 """
 
 from __future__ import annotations
