@@ -30,13 +30,16 @@ STATUSES = (ANSWERED, SUGGESTED, SKIPPED, PLACEHOLDER)
 
 @dataclass(frozen=True)
 class Candidate:
-    """One ranked suggestion for a question, and whether the draft may use it."""
+    """One ranked suggestion for a question, and whether the draft may use it; ``chance``:
+    the calibrated probability in [0, 1] that it fits (None when not known: past the first
+    three, or without a confidence model). The JSON leaves ``chance`` out."""
 
     position: str
     score: float
     why: str
     confident: bool
     fits: bool
+    chance: float | None = None
 
     def as_json(self) -> dict:
         return {"position": self.position, "score": self.score, "why": self.why,
@@ -118,6 +121,17 @@ def plan(consultation, recorded: Callable[[str, list[str]], list[str]],
         if picks:
             out[i].status, out[i].positions = SUGGESTED, picks
     return out
+
+
+def shown_candidates(candidates: list[Candidate], most: int = 3) -> list[Candidate]:
+    """The first ``most`` candidates worth a reader's time: the first, and the later ones
+    whose chance to fit reaches the display floor (:func:`drafter.suggest.rank.worth_showing`)."""
+    from drafter.suggest.rank import worth_showing
+
+    if not candidates:
+        return []
+    first = candidates[0].chance
+    return [c for n, c in enumerate(candidates[:most]) if worth_showing(c.chance, n, first)]
 
 
 def summary(statuses: list[QuestionStatus]) -> dict[str, int]:

@@ -22,11 +22,12 @@ def coverage(opts, consultation, fmt, strict):
     answered: positions or text chosen in the file; suggested: picked automatically (recorded
     by drafter suggest --write, or the library's confident suggestions that fit the
     consultation), marked for review in the draft; skipped: left out on purpose, with a reason;
-    placeholder: nothing fits, the draft shows a placeholder with the candidates. JSON gives,
+    placeholder: nothing fits, the draft shows a placeholder with the candidates (after the
+    first, only those likely enough to fit), or "no position in the library". JSON gives,
     per question, the status, the positions, whether the answer is automatic and the ranked
     candidates with their reasons, confidence and fit.
     """
-    from drafter.coverage import PLACEHOLDER, SUGGESTED, plan, summary
+    from drafter.coverage import PLACEHOLDER, SUGGESTED, plan, shown_candidates, summary
     from drafter.load.consultation import load_consultation
     from drafter.suggest import Suggester
     from drafter.suggest.drafting import candidates
@@ -77,11 +78,16 @@ def coverage(opts, consultation, fmt, strict):
                 if item.status == SUGGESTED:
                     detail += "  [recorded]" if item.recorded else "  [automatic]"
             elif item.candidates:
+                shown = shown_candidates(item.candidates)
                 detail = "candidates: " + ", ".join(
                     c.position + ("" if c.fits else " (does not fit)")
-                    + ("" if c.confident else " (not confident)") for c in item.candidates[:3])
+                    + ("" if c.confident else " (not confident)") for c in shown)
+                if len(shown) == 1 < len(item.candidates):
+                    detail += "; no other position comes close"
+            elif getattr(model.answers.get(item.id), "rejected", None):
+                detail = "no position in the library besides those the file rejects"
             else:
-                detail = "no position of the library on this question"
+                detail = "no position in the library"
             head = f"Q{item.id:<5} {item.status:<11} "
             lines.extend(textwrap.wrap(detail, 100, initial_indent=head,  # ids stay whole
                                        subsequent_indent=" " * len(head),

@@ -10,7 +10,12 @@ from pathlib import Path
 import click
 
 
-def _table(results, whole) -> str:
+def _table(results, whole, every: bool = False) -> str:
+    """The suggestions as text. For a question, those after the first are listed only when
+    likely enough to fit (:func:`drafter.suggest.rank.worth_showing`; all with ``every``), and
+    a block for another jurisdiction that would have been first is named."""
+    from drafter.suggest.rank import NO_OTHER
+
     width = max(60, min(shutil.get_terminal_size((100, 20)).columns, 120))
     lines = []
     items = results if results else [whole]
@@ -22,11 +27,19 @@ def _table(results, whole) -> str:
             lines.append("    (no position matches)")
         elif not ranked.confident:
             lines.append("    (no fitting position: none of these is confident)")
-        for n, s in enumerate(ranked.suggestions, start=1):
+        shown = ranked.suggestions if every or ranked is whole else ranked.shown()
+        for n, s in enumerate(shown, start=1):
             mark = "*" if s.confident else " "
             lines.append(f"  {mark}{n}. {s.position}  {s.label()}  {s.title}")
             lines.extend(textwrap.wrap(s.why, width, initial_indent="       why: ",
                                        subsequent_indent="            ",
+                                       break_on_hyphens=False, break_long_words=False))
+        if len(shown) == 1 < len(ranked.suggestions):
+            lines.append("     " + NO_OTHER)
+        if ranked.elsewhere is not None and ranked.elsewhere.position not in {
+                s.position for s in shown}:
+            lines.extend(textwrap.wrap(ranked.elsewhere.note(), width, initial_indent="     ",
+                                       subsequent_indent="     ",
                                        break_on_hyphens=False, break_long_words=False))
         lines.append("")
     lines.append("* confident: the draft uses it (marked for review) where it fits the "
@@ -41,13 +54,16 @@ def _table(results, whole) -> str:
 @click.option("-f", "--format", "fmt", type=click.Choice(("table", "json")), default="table",
               show_default=True)
 @click.option("-n", "--top", default=3, show_default=True, type=click.IntRange(1, 50),
-              help="Suggestions shown per question.")
+              help="Suggestions ranked per question (all in JSON; in the table, those after "
+                   "the first only when likely enough to fit, unless --all).")
+@click.option("--all", "every", is_flag=True,
+              help="List every one of the --top suggestions in the table, however unlikely.")
 @click.option("--write", is_flag=True,
               help="Record the confident suggestions in the consultation file (answers.ID."
                    "suggested) for questions it does not answer yet, keeping its comments and "
                    "formatting.")
 @click.pass_obj
-def suggest(opts, consultation, fmt, top, write):
+def suggest(opts, consultation, fmt, top, write, every):
     """Rank the library's positions for each question of CONSULTATION.
 
     Full-text ranking (SQLite FTS5, BM25) over each block's title, summary, body and topics,
@@ -56,8 +72,10 @@ def suggest(opts, consultation, fmt, top, write):
     blocks that answer questions are ranked: introductions, profiles, framing, section
     introductions and closings are left to templates; retired blocks are never suggested.
     Confident suggestions (*) are those a draft uses; a question without one has no fitting
-    position. A consultation without questions is matched as a whole, on its title and
-    abstract.
+    position. In the table, a suggestion after the first is listed only when it is likely
+    enough to fit (from 14%; --all lists them all), and a position written for another
+    jurisdiction that would have been first is named; JSON lists every one. A consultation
+    without questions is matched as a whole, on its title and abstract.
     """
     from drafter.load.consultation import load_consultation
     from drafter.suggest import Suggester
@@ -102,7 +120,7 @@ def suggest(opts, consultation, fmt, top, write):
                                     "suggestions": [s.as_json() for s in whole.suggestions]}
         click.echo(json.dumps(data, indent=2, ensure_ascii=False))
     else:
-        click.echo(_table(results, whole))
+        click.echo(_table(results, whole, every))
 
 
 def _planned_picks(opts, model, results, open_ids) -> dict[str, list[str]]:

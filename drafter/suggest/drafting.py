@@ -17,7 +17,9 @@ pandoc nests divs) opened by a highlighted note::
     ::::
 
 With nothing to write it is false, and ``placeholder_for(question_id)`` gives the visible
-placeholder with, as a Word comment, the top candidates and why each was (not) used::
+placeholder with, as a Word comment, the top candidates and why each was (not) used (after
+the first, only those likely enough to fit to be worth reading, else "No other position comes
+close."; and a block written for another jurisdiction that would have been first, by name)::
 
     ::: {.review-note .answer-placeholder comment="Candidates for question 3: || ..."}
     **[[TODO: answer to question 3]]**
@@ -35,7 +37,7 @@ import weakref
 from markupsafe import Markup
 
 from drafter.compose.functions import placeholder
-from drafter.coverage import PLACEHOLDER, SUGGESTED, Candidate, plan
+from drafter.coverage import PLACEHOLDER, SUGGESTED, Candidate, plan, shown_candidates
 
 REVIEW_NOTE = "**[Suggested answer, picked automatically: review before filing.]**"
 # One index per loaded library (and process), shared by the drafts of a session.
@@ -62,7 +64,7 @@ def candidates(ranked, library, consultation, template_variant=None) -> list[Can
     for s in ranked.suggestions:
         block = library.blocks.get(s.position)
         fits = block is not None and fits_answer(library, block, consultation, template_variant)
-        out.append(Candidate(s.position, s.score, s.why, bool(s.confident), fits))
+        out.append(Candidate(s.position, s.score, s.why, bool(s.confident), fits, s.chance))
     return out
 
 
@@ -76,6 +78,7 @@ class DraftSuggestions:
         self.composer = composer
         self._plan: dict | None = None
         self.shown: dict[str, object] = {}       # question id -> QuestionStatus, as drafted
+        self.elsewhere: dict[str, object] = {}   # question id -> rank.Elsewhere, when ranked
 
     def plan(self) -> dict:
         if self._plan is None:
@@ -91,6 +94,8 @@ class DraftSuggestions:
             def live(question):
                 ranked = suggester_for(library).question(
                     question.text, cf.model.jurisdiction, question.id, explain=3)
+                if ranked.elsewhere is not None:
+                    self.elsewhere[question.id] = ranked.elsewhere
                 return candidates(ranked, library, cf.model, variant)
 
             self._plan = {item.id: item for item in plan(cf.model, recorded, live)}
@@ -110,6 +115,8 @@ class DraftSuggestions:
         return SuggestedAnswer([view(block) for block in blocks])
 
     def placeholder(self, question_id) -> Markup:
+        from drafter.suggest.rank import NO_OTHER
+
         item = self.plan().get(str(question_id))
         qid = str(question_id)
         text = placeholder(f"answer to question {qid}")
@@ -120,12 +127,18 @@ class DraftSuggestions:
             lines.append("Candidates (add one to answers." + qid + ".positions to use it):")
             used = {pid: other.id for other in self.plan().values() if other.id != qid
                     for pid in other.positions}
-            for c in item.candidates[:3]:
+            shown = shown_candidates(item.candidates)
+            for c in shown:
                 state = ("confident" if c.confident else "not confident") + (
                     "" if c.fits else ", does not fit this consultation") + (
                     f", already used at question {used[c.position]}"
                     if c.position in used else "")
                 lines.append(f"{c.position} (score {c.score:g}, {state}): {c.why}")
+            if len(shown) == 1 < len(item.candidates):
+                lines.append(NO_OTHER)
+            other = self.elsewhere.get(qid)
+            if other is not None and other.position not in {c.position for c in shown}:
+                lines.append(other.note())
         else:
             lines.append("The library has no position on this question.")
         comment = " || ".join(_attribute(line) for line in lines)

@@ -35,18 +35,25 @@ its questions is), is at least ``W.confident_at``. When no suggestion is
 confident the question has no fitting position. The weights are tuned, and the logistic model
 fitted and its threshold chosen, on the dev half of tests/data/suggest/labels.yaml
 (``bench/bench_suggest.py --tune``); bench/RESULTS.md gives the figures on the held-out half.
+
+What a reader is shown does not change the ranking: a reason names only distinctive words
+(:meth:`Ranker._distinctive`), a suggestion after the first is listed for a reader only from the
+chance :data:`SHOW_FROM` (:func:`worth_showing`), and :func:`elsewhere` names a block for
+another jurisdiction that would have been first.
 """
 
 from __future__ import annotations
 
 import math
+import re
 from array import array
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
 from drafter.suggest import embed
 from drafter.suggest.index import ANSWER_ROLES, BlockRow, Index
-from drafter.suggest.text import TopicHit, TopicMatcher, fts_phrases, query_terms
+from drafter.suggest.text import (STOP_WORDS, TopicHit, TopicMatcher, fts_phrases,
+                                  query_terms)
 
 # BM25 weights of the indexed columns: title, summary, topics (labels and keywords), body, and
 # the questions the block answers.
@@ -200,14 +207,44 @@ class Suggestion:
                 "why": self.why, "confident": self.confident}
 
 
+class Elsewhere(NamedTuple):
+    """A block written only for other jurisdictions that would have ranked first had it been
+    written for this one: ``position`` and ``title`` of the block, ``jurisdictions`` it is
+    written for, and the jurisdiction of the filing (``wanted``)."""
+
+    position: str
+    title: str
+    jurisdictions: tuple[str, ...]
+    wanted: str
+
+    def note(self) -> str:
+        """The one line that tells staff the block exists."""
+        wanted = self.wanted
+        article = "an" if (wanted[:1] in "AEFHILMNORSX" if wanted.isupper()
+                           else wanted[:1].lower() in "aeiou") else "a"
+        wording = (f"{article} {wanted} wording" if wanted != "other"
+                   else "a wording for this filing")
+        return (f"The library has a position written for {'/'.join(self.jurisdictions)} filings "
+                f"that may fit: {self.title} ({self.position}); a reviewer can write "
+                f"{wording}.")
+
+
 @dataclass
 class Ranked:
-    """The suggestions for one question (or for a whole consultation), best first."""
+    """The suggestions for one question (or for a whole consultation), best first;
+    ``elsewhere``: the block for another jurisdiction that would have been first
+    (:func:`elsewhere`), or None. ``elsewhere`` is not part of the JSON."""
 
     id: str | None
     text: str
     suggestions: list[Suggestion] = field(default_factory=list)
     topics: list[TopicHit] = field(default_factory=list)
+    elsewhere: Elsewhere | None = None
+
+    def shown(self) -> list[Suggestion]:
+        """The suggestions worth a reader's time (:func:`worth_showing`), best first."""
+        return [s for n, s in enumerate(self.suggestions)
+                if worth_showing(s.chance, n, self.suggestions[0].chance)]
 
     @property
     def confident(self) -> list[Suggestion]:
@@ -244,6 +281,7 @@ class Ranker:
         self.searched: dict[str, tuple] = {}      # text -> (query, relevance), by prepare()
         self.found: dict[str, tuple] = {}         # text -> what the index is to keep of it
         self.keep = False                         # whether to note it (in found)
+        self._plain: frozenset | None = None      # the stems of PLAIN_WORDS
         if weights is None:
             weights = HYBRID if embed.signature() != "none" else WORDS_ONLY
         self.weights = weights
@@ -316,7 +354,7 @@ class Ranker:
         out: list[Suggestion] = []
         explain = limit if explain is None else min(explain, limit)
         explained = [row.rowid for _, row, _, _, _ in scored[:explain]]
-        matched = self.index.matched_words(explained, query)
+        matched = self._distinctive(self.index.matched_words(explained, query), text)
         answers = self.index.answers(r for r in explained if r in nearest)
         for n, (score, row, topic, sim, _) in enumerate(scored[:limit]):
             chance, confident = confidence(w, scored, n, jurisdiction, meaning_used)
@@ -325,14 +363,15 @@ class Ranker:
             why = ""
             if n < explain:
                 why = self._why(row, hits, matched.get(row.rowid, []), jurisdiction, sim,
-                                asked[near - 1] if 0 < near <= len(asked) else None)
+                                asked[near - 1] if 0 < near <= len(asked) else None,
+                                searched=query is not None)
                 if chance is not None:
                     why += fits_reason(chance, w.confident_at)
                     if chance >= w.confident_at and not confident:
                         why += "; " + _why_not_automatic(scored, n, jurisdiction)
             out.append(Suggestion(row.id, row.title, round(score, 3), why, confident,
                                   None if sim is None else round(sim, 3), chance))
-        return Ranked(qid, text, out, hits)
+        return Ranked(qid, text, out, hits, elsewhere(scored, jurisdiction, w))
 
     def candidates(self, text: str, jurisdiction: str):
         """Every candidate block for ``text``, scored: ([(score, row, topic agreement,
@@ -463,8 +502,59 @@ class Ranker:
             kept = [t for _, t in known[:3]]
         return kept
 
+    def _distinctive(self, matched: dict[int, list[str]], question: str
+                     ) -> dict[int, list[str]]:
+        """The words of each block's match (``matched``: row id -> words, as
+        :meth:`Index.matched_words` gives them) worth naming in a reason, in order: not a
+        function word or a word that names no subject (:data:`PLAIN_WORDS`, any of their
+        forms), not a word used by half the blocks or more (BM25 gives those no weight: they
+        do not tell one block from another), and an acronym only where the question means the
+        same (:func:`same_sense`); one form of a word ("requirement", not also "requires").
+        Acronyms are named as written (IP, DNS)."""
+        words = sorted({w for found in matched.values() for w in found})
+        if not words:
+            return {}
+        pieces = {w: _WORD.findall(w) for w in words}      # "cross-border": cross, border
+        stems = self.index.stems([p for ps in pieces.values() for p in ps])
+        if self._plain is None:
+            self._plain = frozenset(s for s in self.index.stems(PLAIN_WORDS).values() if s)
+        plain = self._plain
+        df = self.index.document_frequencies(words)
+        blocks = len(self.index)
+        texts = self._texts(matched)
+        asked = _WORD.findall(question)
+        out: dict[int, list[str]] = {}
+        for rowid, found in matched.items():
+            kept, named = [], set()
+            text = texts.get(rowid, "")
+            tokens = None
+            for word in found:
+                own = {stems[p] for p in pieces[word]} - {""}
+                if (word in STOP_WORDS or not own or own <= plain or own <= named
+                        or 2 * df[word] >= blocks):
+                    continue
+                if tokens is None:
+                    tokens = _WORD.findall(text)
+                sense = same_sense(word, text, question, tokens, asked)
+                if sense is not None:
+                    kept.append(sense)
+                    named |= own
+            out[rowid] = kept
+        return out
+
+    def _texts(self, rowids) -> dict[int, str]:
+        """The indexed title, summary and body of blocks, as one text each."""
+        rowids = list(rowids)
+        if not rowids:
+            return {}
+        rows = self.index.conn.execute(
+            f"SELECT rowid, title, summary, body FROM fts WHERE rowid IN "
+            f"({','.join('?' * len(rowids))})", rowids).fetchall()
+        return {rowid: "\n".join(t or "" for t in texts) for rowid, *texts in rows}
+
     def _why(self, row: BlockRow, hits: list[TopicHit], words: list[str],
-             jurisdiction: str, sim: float | None, asked: str | None = None) -> str:
+             jurisdiction: str, sim: float | None, asked: str | None = None,
+             searched: bool = False) -> str:
         parts = []
         shown = None if sim is None else round(sim, 2)    # words and figure agree
         if shown is not None and asked is not None and shown >= QUOTE_FROM:
@@ -478,6 +568,8 @@ class Ranker:
                 f'{h.label} ("' + '", "'.join(h.keywords[:2]) + '")' for h in shared))
         if words:
             parts.append("words: " + ", ".join(words[:8]))
+        elif searched:
+            parts.append("no distinctive words in common")
         if row.status != "approved":
             parts.append(f"{row.status} block, not yet approved")
         if not row.applies_to(jurisdiction):
@@ -610,3 +702,161 @@ def _closeness(sim: float) -> str:
     if sim >= 0.3:
         return "somewhat related to the question"
     return "distant from the question"
+
+
+# --- what a reader is shown ------------------------------------------------------------------
+
+# Words that name no subject, whatever the consultation: common verbs, nouns and adverbs of
+# questions and position papers ("do the markets work well", "disputes that call for", "close
+# the gap", "be required to", "ensure"), and the prefixes of hyphenated words ("multi-factor",
+# "multi-stakeholder"). A reason never names them (in any form: "working", "calls",
+# "requirement"), though the ranking still counts them.
+PLAIN_WORDS = frozenset("""
+call close work well take give help keep set put come go get see show find know think say tell
+ask seek want look bring hold turn run move meet mean lead follow change start continue remain
+become seem begin part place case point fact thing time year day level area form kind type
+number side lot great good high low large small long short full main early late
+evidence response respond input feedback answer proposal propose view opinion reason effect
+maintain require allow enable ensure support promote uphold foster avoid company organisation
+organization multi non pre post co sub self anti across among around beyond toward towards
+along behind inside outside onto
+""".split())
+
+# The lowest calibrated chance at which a suggestion after the first is shown to a reader (the
+# table of drafter suggest and drafter coverage, a draft's placeholder comment): chosen on the
+# dev half of tests/data/suggest/labels.yaml by :func:`show_from`, as the lowest whole
+# percentage from which at least one in three of the dev candidates shown after the first is
+# right (34% of 132 at 14%; 13 in 100 of all 492 second and third candidates are right).
+SHOW_FROM = 0.14
+SHOWN_PRECISION = 1 / 3
+
+
+def show_from(observations, precision: float = SHOWN_PRECISION) -> float:
+    """The display floor :data:`SHOW_FROM` from ``observations``: (chance in [0, 1], whether
+    the block is right) of labelled candidates after the first. The lowest whole percentage p
+    such that, of the candidates whose chance is at least p/100, a share of at least
+    ``precision`` are right; 1.0 when none is."""
+    observations = [(c, bool(r)) for c, r in observations if c is not None]
+    for p in range(0, 101):
+        shown = [right for chance, right in observations if chance >= p / 100]
+        if shown and sum(shown) >= precision * len(shown):
+            return p / 100
+    return 1.0
+
+
+def worth_showing(chance: float | None, n: int, first: float | None) -> bool:
+    """Whether the ``n``-th suggestion (0: the best) is worth a reader's time: the first
+    always; a later one when its calibrated chance reaches :data:`SHOW_FROM` (without a
+    confidence model, ``first`` None, every one)."""
+    if n == 0 or first is None:
+        return True
+    return chance is not None and chance >= SHOW_FROM
+
+
+NO_OTHER = "No other position comes close."
+
+
+def elsewhere(scored: list, jurisdiction: str, w: Weights) -> Elsewhere | None:
+    """The block written only for other jurisdictions that would be the first of the scored
+    candidates ((score, row, ...) best first, as :meth:`Ranker.candidates` gives them) if it
+    were written for ``jurisdiction``: its score without the jurisdiction factor above the
+    first one's, and, first, a chance to fit (by ``w``'s confidence model) of at least
+    :data:`SHOW_FROM`. The best such, or None (also when the first is itself for another
+    jurisdiction: it is shown, and says so)."""
+    if not scored or not scored[0][1].applies_to(jurisdiction):
+        return None
+    first = scored[0][0]
+    for k, (score, row, *rest) in sorted(
+            ((k, item) for k, item in enumerate(scored[1:], start=1)
+             if not item[1].applies_to(jurisdiction) and item[0] / OTHER_JURISDICTION > first),
+            key=lambda pair: (-pair[1][0], pair[0])):
+        fitting = [(score / OTHER_JURISDICTION, row, *rest)] + scored[:k] + scored[k + 1:]
+        if w.confidence and probability(w, confidence_features(fitting, 0)) < SHOW_FROM:
+            continue
+        return Elsewhere(row.id, row.title, tuple(row.jurisdictions), jurisdiction)
+    return None
+
+
+_WORD = re.compile(r"[^\W_]+", re.UNICODE)
+
+
+def _is_acronym(token: str) -> bool:
+    """IP, DNS, ISPs: capitals (and a plural s), two letters or more."""
+    core = token[:-1] if len(token) > 2 and token.endswith("s") else token
+    return len(core) >= 2 and core.isupper()
+
+
+def _forms(tokens: list[str], word: str) -> list[str]:
+    plain = word[:-1] if len(word) > 2 and word.endswith("s") else word
+    return [t for t in tokens if t.lower() in (word, plain, plain + "s")]
+
+
+def _expansions(tokens: list[str], acronym: str) -> set[str]:
+    """Runs of words of ``tokens`` whose initials spell ``acronym`` (function words between
+    them skipped: "Department of Justice"), lower-cased, with the place after each run."""
+    letters = [c for c in acronym.lower() if c.isalpha()]
+    if letters and acronym.endswith("s") and len(letters) > 2 and acronym[:-1].isupper():
+        letters = letters[:-1]
+    found = set()
+    for start, token in enumerate(tokens):
+        if not letters or token.lower()[0] != letters[0] or token.lower() in STOP_WORDS:
+            continue
+        run, k, i = [token.lower()], 1, start + 1
+        while k < len(letters) and i < len(tokens):
+            t = tokens[i].lower()
+            if t in STOP_WORDS and k > 0:
+                i += 1
+                continue
+            if t[0] != letters[k]:
+                break
+            run.append(t)
+            k, i = k + 1, i + 1
+        if k == len(letters) and len(run) > 1:
+            found.add((" ".join(run), i))
+    return found
+
+
+def _defined(text: str, acronym: str) -> set[str]:
+    """What ``text`` spells ``acronym`` out as: "Internet Protocol (IP)", "IP (Internet
+    Protocol)"; lower-cased."""
+    out = set()
+    for m in re.finditer(r"\(\s*" + re.escape(acronym) + r"\s*\)", text):
+        before = _WORD.findall(text[:m.start()])[-12:]
+        out |= {run for run, end in _expansions(before, acronym) if end == len(before)}
+    for m in re.finditer(r"\b" + re.escape(acronym) + r"\s*\(([^)]*)\)", text):
+        inside = _WORD.findall(m.group(1))
+        out |= {run for run, end in _expansions(inside, acronym) if end == len(inside)}
+    return out
+
+
+def same_sense(word: str, block: str, question: str, block_tokens: list[str] | None = None,
+               question_tokens: list[str] | None = None) -> str | None:
+    """How to name ``word`` (lower-cased, as the index matched it in a block's ``block`` text)
+    in a reason for ``question``, or None when the two texts do not mean the same by it. An
+    acronym (IP, DNS) matches the same acronym, unless each text spells it out differently,
+    or its expansion in the other text; never a word that is only written in lower case
+    ("ip" in "IP" when the question says neither "IP" nor "Internet Protocol"). Acronyms are
+    named as written; other words in lower case. ``block_tokens`` and ``question_tokens``:
+    the texts' words, when already split."""
+    btoks = _WORD.findall(block) if block_tokens is None else block_tokens
+    qtoks = _WORD.findall(question) if question_tokens is None else question_tokens
+    bforms, qforms = _forms(btoks, word), _forms(qtoks, word)
+    if not bforms or not qforms:
+        return word
+    bacr = [t for t in bforms if _is_acronym(t)]
+    qacr = [t for t in qforms if _is_acronym(t)]
+    bplain, qplain = len(bacr) < len(bforms), len(qacr) < len(qforms)
+    if bplain and qplain:
+        return word
+    if bacr and qacr:
+        acronym = bacr[0]
+        bdef, qdef = _defined(block, acronym), _defined(question, qacr[0])
+        return None if bdef and qdef and not bdef & qdef else acronym
+    if bacr:                      # an acronym in the block, a plain word in the question
+        acronym, other, spelt = bacr[0], qtoks, _defined(block, bacr[0])
+    else:                         # an acronym in the question, a plain word in the block
+        acronym, other, spelt = qacr[0], btoks, _defined(question, qacr[0])
+    runs = {run for run, _ in _expansions(other, acronym)}
+    if runs and (not spelt or runs & spelt):
+        return acronym
+    return None
