@@ -20,7 +20,7 @@ Drafts mark every suggested answer for review.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Callable
 
 ANSWERED, SUGGESTED, SKIPPED, PLACEHOLDER = "answered", "suggested", "skipped", "placeholder"
@@ -40,10 +40,24 @@ class Candidate:
     confident: bool
     fits: bool
     chance: float | None = None
+    # where the filing uses it already, when it would fit here but is not picked: a question
+    # id, or "" for the filing's own positions (set by :func:`plan`)
+    used_at: str | None = None
 
     def as_json(self) -> dict:
-        return {"position": self.position, "score": self.score, "why": self.why,
-                "confident": self.confident, "fits": self.fits}
+        out = {"position": self.position, "score": self.score, "why": self.why,
+               "confident": self.confident, "fits": self.fits}
+        if self.used_at is not None:
+            out["used_at"] = self.used_at
+        return out
+
+    def note(self) -> str:
+        """Why a candidate is not (or may not be) used, for a reader: "" when nothing to say."""
+        if self.used_at is not None:
+            return ("confident; already in the filing" if not self.used_at
+                    else f"confident; used at question {self.used_at}")
+        return ("" if self.fits else "does not fit") + (
+            "" if self.confident else ("; " if not self.fits else "") + "not confident")
 
 
 @dataclass
@@ -120,6 +134,15 @@ def plan(consultation, recorded: Callable[[str, list[str]], list[str]],
                  if c.position in home and home[c.position][1] == i]
         if picks:
             out[i].status, out[i].positions = SUGGESTED, picks
+    # a confident candidate left out because the filing uses it elsewhere says where
+    where = {pid: s.id for s in out for pid in s.positions}
+    where.update((pid, "") for pid in consultation.positions)
+    for i in ranked:
+        out[i].candidates = [
+            replace(c, used_at=where[c.position])
+            if c.confident and c.fits and c.position in where
+            and c.position not in out[i].positions else c
+            for c in out[i].candidates]
     return out
 
 

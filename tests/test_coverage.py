@@ -179,3 +179,47 @@ def test_coverage_and_suggest_tables_keep_position_ids_whole(workspace):
             for line in out.splitlines():
                 assert not re.search(r"[a-z]-$", line.rstrip()), (command, line)
             assert any(i in out for i in ids)
+
+
+def test_a_confident_candidate_used_at_another_question_says_where():
+    # A new user's question 7 listed `due-process-data-access` as a confident, fitting
+    # candidate yet left a placeholder, and neither the table nor the JSON said why: the
+    # block answers question 8, where it scored higher.
+    model = Consultation.model_validate({
+        "title": "T", "agency": {"name": "A", "short_name": "A"}, "kind": "nprm",
+        "jurisdiction": "US", "positions": ["framing-block"],
+        "questions": [{"id": "7", "text": "safeguards"}, {"id": "8", "text": "subpoenas"}]})
+    scores = {"7": [("due", 0.85), ("framing-block", 0.8), ("other", 0.3)],
+              "8": [("due", 0.89)]}
+    out = plan(model, lambda qid, ids: ids, lambda q: [
+        Candidate(pid, score, "", score > 0.5, True) for pid, score in scores[q.id]])
+    q7, q8 = out
+    assert q8.status == SUGGESTED and q8.positions == ["due"]
+    assert q7.status == PLACEHOLDER
+    assert [(c.position, c.used_at, c.note()) for c in q7.candidates] == [
+        ("due", "8", "confident; used at question 8"),
+        ("framing-block", "", "confident; already in the filing"),
+        ("other", None, "not confident")]
+    assert q7.candidates[0].as_json()["used_at"] == "8"
+    assert "used_at" not in q7.candidates[2].as_json()
+
+
+def test_coverage_table_says_where_a_confident_candidate_is_used(workspace):
+    path = workspace / "examples" / "circia-nprm.yaml"
+    path.write_text("""title: CIRCIA Reporting Requirements
+agency: {name: Cybersecurity and Infrastructure Security Agency, short_name: CISA}
+kind: nprm
+jurisdiction: US
+questions:
+  - id: "7"
+    text: What safeguards should apply to the information submitted, including protection of
+      personal information, limits on its use by law enforcement and regulators, and protection
+      from disclosure?
+  - id: "8"
+    text: Should law enforcement need a warrant or court order before it obtains customer
+      data from a provider, and what due process should apply?
+""")
+    table = run_cli("coverage", path, cwd=workspace)
+    lines = " ".join(table.out.split())
+    assert "Q8 suggested due-process-data-access [automatic]" in lines
+    assert "due-process-data-access (confident; used at question 8)" in lines

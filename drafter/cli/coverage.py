@@ -80,8 +80,7 @@ def coverage(opts, consultation, fmt, strict):
             elif item.candidates:
                 shown = shown_candidates(item.candidates)
                 detail = "candidates: " + ", ".join(
-                    c.position + ("" if c.fits else " (does not fit)")
-                    + ("" if c.confident else " (not confident)") for c in shown)
+                    c.position + (f" ({c.note()})" if c.note() else "") for c in shown)
                 if len(shown) == 1 < len(item.candidates):
                     detail += "; no other position comes close"
             elif getattr(model.answers.get(item.id), "rejected", None):
