@@ -59,6 +59,15 @@ def kind_label(kind) -> str:
     return KIND_LABELS.get(str(value), str(value))
 
 
+def wording_name(variant: str | None) -> str:
+    """How pages name a position's wording: ``"as-filed"`` for its own text (``variant`` None
+    or ``"as-filed"``), a jurisdiction's variant in capitals (``"eu"`` -> ``"EU"``), any other
+    variant by its name (``"general"``); used as "the EU wording"."""
+    if variant in (None, "as-filed"):
+        return "as-filed"
+    return variant.upper() if variant.lower() in ("us", "eu", "uk") else variant
+
+
 def kind_choices() -> list[tuple[str, str]]:
     """The New consultation page's kinds as (value, label), one per member of
     :class:`drafter.load.models.Kind` in its order, labelled by :func:`kind_label`."""
@@ -210,12 +219,14 @@ class WebApp:
         return form
 
     def flash(self, request: Request, message: str, kind: str = "info",
-              question: str | None = None) -> None:
+              question: str | None = None, at: str | None = None) -> None:
         """Say ``message`` on the next page; at ``question``'s section when it shows one (what
-        an action on that question did), else at the top."""
+        an action on that question did), or at the place ``at`` names (a position page's
+        ``"save:NAME"`` or ``"approve:NAME"``, NAME a wording: ``as-filed`` or a variant),
+        else at the top."""
         request.session.setdefault("flash", []).append([kind, message])
-        if question is not None:
-            request.session["flash_at"] = question
+        if question is not None or at is not None:
+            request.session["flash_at"] = question if question is not None else at
 
     def page(self, request: Request, template_name: str, status: int = 200,
              **context) -> HTMLResponse:
@@ -694,10 +705,33 @@ class WebApp:
             raise LoadError(f"no position '{block_id}' in the library", code="not-found")
         return library.blocks[block_id]
 
+    def back_to(self, rel: str, qid: str) -> dict | None:
+        """The way back from a position page to question ``qid`` of the consultation at
+        ``rel`` (the page it was opened from): ``href`` (``/c/REL#q-QID``), ``label`` ("Back to
+        question QID") and ``query`` (``?from=REL&q=QID``, which carries it on through the
+        page's Save and Approve); None unless ``rel`` is a consultation file of the workspace
+        that asks question ``qid``."""
+        from drafter.load.consultation import load_consultation
+
+        if not rel or not qid:
+            return None
+        try:
+            cf = load_consultation(consultation_path(self.ws, rel))
+        except DrafterError:
+            return None
+        if qid not in [q.id for q in cf.model.questions]:
+            return None
+        rel = relative(self.ws, cf.path)
+        return {"href": f"/c/{quote(rel)}#q-{quote(qid)}", "label": f"Back to question {qid}",
+                "title": cf.model.title, "rel": rel, "qid": qid,
+                "query": "?" + urlencode({"from": rel, "q": qid})}
+
     def _position_context(self, block, text=None, findings=None, conflict=None,
-                          editing: str | None = None):
+                          editing: str | None = None, at: str | None = None,
+                          back: dict | None = None):
         """The position page; ``text`` and ``findings`` belong to the editor of ``editing``
-        (a variant name, None for the as-filed file)."""
+        (a variant name, None for the as-filed file); ``conflict`` is said at ``at`` (a place
+        as :meth:`flash` names them); ``back`` is :meth:`back_to`'s way back to a question."""
         from drafter.load.yamlsrc import read_text
         from drafter.register import open_register
 
@@ -713,7 +747,8 @@ class WebApp:
         seeds = session.seed_titles()
         from drafter.load.library import changed_since_approval
 
-        variants = [{"name": name, "meta": v.meta, "body": v.body, "token":
+        variants = [{"name": name, "label": wording_name(name), "meta": v.meta,
+                     "body": v.body, "token":
                      edits.file_token(v.path), "rel": relative(self.ws, v.path),
                      "edited": changed_since_approval(v),
                      "editing": editing == name,
@@ -730,14 +765,31 @@ class WebApp:
                 "source": source, "used": used, "variants": variants,
                 "file_text": text if text is not None else current,
                 "token": edits.file_token(block.path), "findings": findings or [],
-                "conflict": conflict,
+                "conflict": conflict, "at": at, "back": back,
+                "places": ["save:as-filed", "approve:as-filed"]
+                + [f"{act}:{name}" for name in block.variants for act in ("save", "approve")],
                 "history": history.history(Path(self.ws.root), block.path) if self.git else [],
                 "git": self.git}
 
     async def position(self, request: Request):
         self.need(request)
         block = self._block(request.path_params["id"])
-        return self.page(request, "position.html", **self._position_context(block))
+        q = request.query_params
+        return self.page(request, "position.html", **self._position_context(
+            block, back=self.back_to(q.get("from", ""), q.get("q", ""))))
+
+    def _position_back(self, form) -> dict | None:
+        """The way back to a question that a position page's form carries (``from``, ``q``)."""
+        return self.back_to(str(form.get("from") or ""), str(form.get("q") or ""))
+
+    @staticmethod
+    def _position_url(block, back: dict | None, place: str) -> str:
+        """The position page again, with its way back, at ``place``: the wording's section
+        (``#wording-NAME``) for ``approve:NAME``, its editor (``#edit-NAME``) for
+        ``save:NAME``; the page opens there without JavaScript as well."""
+        act, name = place.split(":", 1)
+        return (f"/library/{quote(block.id)}" + (back["query"] if back else "")
+                + ("#edit-" if act == "save" else "#wording-") + quote(name))
 
     async def position_save(self, request: Request):
         self.need(request, reviewer=True)
@@ -749,29 +801,34 @@ class WebApp:
             raise LoadError(f"position '{block.id}' has no variant '{variant}'",
                             code="not-found")
         path = block.wording(variant).path
+        back = self._position_back(form)
+        place = f"save:{variant or 'as-filed'}"
         try:
             warnings = edits.save_block(self.ws, path, text, str(form.get("token") or ""),
                                         block.id)
         except edits.Conflict as exc:
             return self.page(request, "position.html", status=409, **self._position_context(
-                block, text=text, conflict=exc.message, editing=variant))
+                block, text=text, conflict=exc.message, editing=variant, at=place,
+                back=back))
         except edits.BlockRefused as exc:
             return self.page(request, "position.html", status=400, **self._position_context(
-                block, text=text, findings=exc.findings, editing=variant))
+                block, text=text, findings=exc.findings, editing=variant, at=place,
+                back=back))
         what = f"{block.id} ({variant} variant)" if variant else block.id
         self.commit(request, [path], f"Edit position {what}")
-        self.flash(request, f"Saved {what}" + (f" ({len(warnings)} warning"
-                                               f"{'' if len(warnings) == 1 else 's'})"
-                                               if warnings else "") + ".")
+        said = f"Saved the {wording_name(variant)} wording of “{block.meta.title}”"
+        self.flash(request, said + (f" ({len(warnings)} warning"
+                                    f"{'' if len(warnings) == 1 else 's'})"
+                                    if warnings else "") + ".", at=place)
         for w in warnings:
             if w.code == "edited-since-approval":     # about the whole text, not a line of it
                 self.flash(request, "The wording changed since it was approved: it counts as "
-                           "not approved until a reviewer approves it again (Approve, below "
-                           "its text).", "warning")
+                           "not approved until a reviewer approves it again (“Approve the "
+                           f"{wording_name(variant)} wording”, under its text).", "warning")
                 continue
             self.flash(request, f"line {w.line}: {w.message}" if w.line else w.message,
                        "warning")
-        return RedirectResponse(f"/library/{quote(block.id)}", status_code=303)
+        return RedirectResponse(self._position_url(block, back, place), status_code=303)
 
     def _approver(self, request: Request) -> str:
         person = self.person(request)
@@ -793,16 +850,19 @@ class WebApp:
             raise LoadError(f"position '{block.id}' has no variant '{variant}'",
                             code="not-found")
         person = self._approver(request)
+        back = self._position_back(form)
+        place = f"approve:{variant or 'as-filed'}"
         try:
             path = approve(self.resident.session().library, block, variant,
                            str(form.get("token") or ""), person, self.today())
         except edits.Conflict as exc:
-            return self.page(request, "position.html", status=409,
-                             **self._position_context(block, conflict=exc.message))
+            return self.page(request, "position.html", status=409, **self._position_context(
+                block, conflict=exc.message, at=place, back=back))
         what = f"{block.id} ({variant} variant)" if variant else block.id
         self.commit(request, [path], f"Approve position {what}")
-        self.flash(request, f"Approved {what} ({person}, {self.today().isoformat()}).")
-        return RedirectResponse(f"/library/{quote(block.id)}", status_code=303)
+        self.flash(request, f"Approved the {wording_name(variant)} wording of "
+                   f"“{block.meta.title}” ({person}, {self.today().isoformat()}).", at=place)
+        return RedirectResponse(self._position_url(block, back, place), status_code=303)
 
     # -- review edits ---------------------------------------------------------------------
 

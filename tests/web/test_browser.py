@@ -126,7 +126,7 @@ def test_library_edit_with_check_errors_then_approve(workspace, serve, page):
     box = page.get_by_label("Block file")
     original = box.input_value()
     box.fill(original.replace("topics: [backdoors", "topics: [no-such-topic"))
-    page.get_by_role("button", name="Save", exact=True).click()
+    page.get_by_role("button", name="Save the as-filed wording").click()
     alert = page.locator(".findings")
     expect(alert).to_contain_text("Not saved")
     expect(alert).to_contain_text("no-such-topic")
@@ -139,11 +139,12 @@ def test_library_edit_with_check_errors_then_approve(workspace, serve, page):
     edited = original.replace("which inherently weaken", "which always weaken")
     assert edited != original
     page.get_by_label("Block file").fill(edited)
-    page.get_by_role("button", name="Save", exact=True).click()
-    expect(page.get_by_role("status").first).to_contain_text("Saved eu-oppose-backdoors")
+    page.get_by_role("button", name="Save the as-filed wording").click()
+    expect(page.get_by_role("status").first).to_contain_text(
+        "Saved the as-filed wording of “Oppose backdoors”")
     assert "which always weaken" in path.read_text()
 
-    page.get_by_role("button", name="Approve", exact=True).click()
+    page.get_by_role("button", name="Approve the as-filed wording").click()
     expect(page.locator("#status")).to_contain_text("approved by")
     text = path.read_text()
     assert "status: approved" in text and "approved_by:" in text and "approved_on:" in text
