@@ -353,7 +353,7 @@ class WebApp:
 
     async def new_submit(self, request: Request):
         self.need(request)
-        from drafter.cli.new import (default_output, file_text, merge_fields, missing_fields,
+        from drafter.cli.new import (default_output, merge_fields, missing_fields,
                                      questions_from_text)
         from drafter.importers.fetch import fetch_notice, import_notice
         from drafter.output import atomic_write
@@ -366,10 +366,18 @@ class WebApp:
         upload = form.get("notice_file")
         action = form.get("action") or "create"
         try:
-            if action == "fetch":
-                imported, data = fetch_notice(values["fr_number"],
-                                              self.settings.federal_register_url,
-                                              self.settings.fetch_timeout)
+            if action == "read" and (upload is None or not getattr(upload, "filename", "")):
+                raise LoadError("Notice JSON: choose the notice's file first")
+            if action in ("fetch", "read"):
+                if action == "fetch":
+                    imported, data = fetch_notice(values["fr_number"],
+                                                  self.settings.federal_register_url,
+                                                  self.settings.fetch_timeout)
+                    said = f"Fetched Federal Register document {values['fr_number']}"
+                else:
+                    data = await upload.read()
+                    imported = import_notice(data, Path(upload.filename).name)
+                    said = f"Read {Path(upload.filename).name}"
                 fields = imported.fields
                 agency = fields.get("agency") or {}
                 for key, value in (("title", fields.get("title")), ("agency", agency.get("name")),
@@ -380,8 +388,8 @@ class WebApp:
                                    ("deadline", fields.get("deadline"))):
                     if value:
                         values[key] = str(value)
-                self.flash(request, f"Fetched Federal Register document {values['fr_number']}: "
-                           "check the fields, add the questions, then Create.")
+                self.flash(request, f"{said}: check the fields, add the questions, then "
+                           "Create.")
                 return self.page(request, "new.html", **self._new_context(
                     values, notice_json=data.decode("utf-8", "replace")))
             imported = None
@@ -394,7 +402,7 @@ class WebApp:
                 imported = import_notice(notice_json.encode("utf-8"),
                                          f"{values['fr_number'] or 'notice'}.json")
             if imported is not None:
-                header.append(f"Imported from the {imported.source} by drafter serve.")
+                header.append(f"Imported from the {imported.source} in the browser.")
             deadline = None
             if values["deadline"]:
                 try:
@@ -410,7 +418,7 @@ class WebApp:
                                 f"{', '.join(JURISDICTIONS)}")
             questions = questions_from_text(values["questions"], "Questions")
             if questions:
-                header.append("Questions pasted in drafter serve: check them against the "
+                header.append("Questions pasted in the browser: check them against the "
                               "notice.")
             fields = merge_fields(imported, questions, title=values["title"] or None,
                                   agency=values["agency"] or None,
@@ -432,8 +440,8 @@ class WebApp:
                     raise LoadError(f"{relative(self.ws, output) if output.exists() else ''} "
                                     "already exists: open it from Consultations, or change "
                                     "the title")
-                text = file_text(fields, header, imported.notes if imported else [],
-                                 Path(NEW_FOLDER) / output.name)
+                text = new_file_text(fields, header, imported.notes if imported else [],
+                                     Path(NEW_FOLDER) / output.name)
                 atomic_write(output, text.encode("utf-8"))
         except DrafterError as exc:
             return self.page(request, "new.html", status=400, **self._new_context(
@@ -452,6 +460,7 @@ class WebApp:
         from drafter.compose.templates import list_templates
         from drafter.coverage import summary
         from drafter.load.consultation import load_consultation
+        from drafter.load.library import changed_since_approval
         from drafter.load.yamlsrc import parse_yaml, read_text
         from drafter.suggest.rank import MAX_CONFIDENT   # the first ones get a chance of fitting
 
@@ -517,11 +526,19 @@ class WebApp:
         except DrafterError as exc:
             error = self.where(exc)
         filed = filed_wordings(draft.document) if draft else {}
+        choices = (getattr(draft.composition, "choices", {}) or {}) if draft else {}
+        rel = relative(self.ws, path)
         for q in questions:
             for p in q["accepted"]:
                 p.update(wording_excerpt(filed.get(p["id"]) or (
                     library.blocks[p["id"]].body.strip() if p["id"] in library else "")))
-        rel = relative(self.ws, path)
+                p["href"] = position_href(p["id"], rel, q["id"])
+                choice = choices.get(p["id"])
+                wording = choice.wording if choice is not None else \
+                    library.blocks[p["id"]] if p["id"] in library else None
+                p["edited"] = wording is not None and changed_since_approval(wording)
+                p["wording"] = choice.variant if choice is not None else "as-filed"
+        placeholders = counts["placeholder"] if counts else 0
         query = urlencode({k: v for k, v in (("template", template), ("house", house)) if v})
         houses = sorted({relative(self.ws, p) for folder in (Path(self.ws.templates),
                                                              path.parent)
@@ -544,7 +561,7 @@ class WebApp:
             "days": (model.deadline - self.today()).days if model.deadline else None,
             "confident_at": confident_at, "estimated": MAX_CONFIDENT,
             "question_ids": [q["id"] for q in questions],
-            "date_token": edits.date_token(model.date),
+            "date_token": edits.date_token(model.date), "placeholders": placeholders,
             "suggesting": any(q["offered"] for q in questions)}
 
     def _confident_at(self) -> int | None:
@@ -575,15 +592,17 @@ class WebApp:
         typed = form.get("text")
         typed = str(typed) if isinstance(typed, str) else None
         rel = relative(self.ws, path)
+        library = self.resident.session().library
+        name = f"“{library.blocks[pid].meta.title}”" if pid in library else None
         try:
-            if action in ("accept", "reject") and pid not in self.resident.session().library:
+            if action in ("accept", "reject") and pid not in library:
                 raise LoadError(f"unknown position id '{pid}'", path)
             if action == "accept":
-                change = edits.accept(pid)
+                change = edits.accept(pid, name)
             elif action == "reject":
-                change = edits.reject(pid)
+                change = edits.reject(pid, name)
             elif action == "unreject":
-                change = edits.unreject(pid)
+                change = edits.unreject(pid, name)
             elif action == "save":
                 change = edits.set_text(str(form.get("text") or ""))
             elif action == "skip":
@@ -613,7 +632,9 @@ class WebApp:
             self.flash(request, self.where(exc), "error", question=qid)
             return RedirectResponse(f"/c/{quote(rel)}#q-{quote(qid)}", status_code=303)
         if said.changed:
-            self.commit(request, [path], f"{rel}: question {qid}: {said}")
+            self.commit(request, [path], f"{rel}: question {qid}: {said}"
+                        + (f" ({pid})" if name and action in ("accept", "reject", "unreject")
+                           else ""))
         said = str(said)
         self.flash(request, f"Question {qid}: {said}" + ("" if said.endswith((".", ".)"))
                                                          else "."), question=qid)
@@ -1077,6 +1098,30 @@ class WebApp:
                                         "drafter could not finish this request; the details "
                                         "are in the server's log. Nothing was half-written."),
                             status_code=500)
+
+
+def new_file_text(fields: dict, header: list[str], notes: list[str], output: Path) -> str:
+    """The text of a consultation file made on the New consultation page: ``fields``
+    (consultation keys) under the comment lines ``header`` ("Made in the browser." when
+    empty), ``notes`` as comments before the questions; validated like any consultation file
+    (LoadError naming ``output`` otherwise).  Unlike ``drafter new``'s files, it tells of no
+    command to run next: the consultation's page is where it is worked on."""
+    from drafter.importers import consultation_yaml, validate_text
+
+    text = consultation_yaml(fields, list(header) or ["Made in the browser."], notes)
+    hint = text.find("\n# No questions yet:")      # ends with how to add them in a terminal
+    if hint >= 0:
+        text = text[:hint + 1] + ('# No questions yet: add them here, as '
+                                  'questions: [{id: "1", text: ...}].\n')
+    validate_text(text, output)
+    return text
+
+
+def position_href(pid: str, rel: str, qid: str) -> str:
+    """The address of position ``pid``'s page opened from question ``qid`` of the
+    consultation at ``rel``: ``/library/PID?from=REL&q=QID``, so that the page leads back to
+    the question (see :meth:`WebApp.back_to`)."""
+    return f"/library/{quote(pid)}?" + urlencode({"from": rel, "q": qid})
 
 
 OFFERED = 3          # ranked suggestions shown per question (besides the recorded picks)

@@ -44,7 +44,7 @@ def test_new_consultation_accept_answer_download_docx(workspace, serve, page, tm
         expect(page.get_by_role("navigation").get_by_role("link", name=label)).to_be_visible()
     page.get_by_role("link", name="New consultation").click()
     page.get_by_label("Title").fill("Request for Comment on Internet Resilience")
-    page.get_by_label("Agency", exact=True).fill(
+    page.get_by_role("textbox", name="Agency", exact=True).fill(
         "National Telecommunications and Information Administration")
     page.get_by_label("Agency short name").fill("NTIA")
     page.get_by_label("Kind").select_option("rfc")

@@ -6,6 +6,8 @@ its approval was not flagged at its question."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from web.webtools import RESILIENCE_REL, box_of, make_app, open_resilience, resilience_consultation
@@ -108,3 +110,108 @@ def test_the_as_filed_approve_button_is_named_only_approve(workspace, serve, pag
     expect(message).to_be_visible()
     assert _in_view(page, message)
     assert _in_view(page, page.get_by_role("button", name="Approve the as-filed wording"))
+
+
+ACCEPTED = "eu-oppose-backdoors"          # accepted as the answer to question 1 (backdoors)
+
+
+def approved_then_edited(workspace, block_id: str = ACCEPTED):
+    """Approve every wording of ``block_id``, then edit each one's text (as a reviewer's
+    later change would): the path of each file."""
+    import datetime as dt
+
+    from drafter.load.library import load_library
+    from drafter.review import approve
+
+    library = load_library(workspace / "positions")
+    block = library.blocks[block_id]
+    paths = []
+    for variant in [None, *block.variants]:
+        approve(library, block_id, variant, by="Jane Doe", on=dt.date(2026, 11, 20))
+        path = block.wording(variant).path
+        text = path.read_text(encoding="utf-8")
+        front, body = text.rsplit("\n---\n", 1)
+        path.write_text(front + "\n---\n" + body.replace("encrypt", "ENCRYPT", 1),
+                        encoding="utf-8")
+        assert path.read_text(encoding="utf-8") != text
+        paths.append(path)
+    return paths
+
+
+def accepted_consultation(workspace, questions: int = 8):
+    """The resilience consultation with ``ACCEPTED`` accepted at question 1, and a placeholder
+    at each other question: its path."""
+    path = workspace / RESILIENCE_REL
+    path.parent.mkdir(exist_ok=True)
+    path.write_text(resilience_consultation(questions)
+                    + f"answers:\n  '1':\n    positions: [{ACCEPTED}]\n", encoding="utf-8")
+    return path
+
+
+def test_a_question_does_not_flag_an_accepted_wording_edited_since_its_approval(
+        workspace, serve, page):
+    """The question says so plainly and links to the position, which approves it and leads
+    back to the question; the top bar stays in view on the way."""
+    expect = _expect()
+    accepted_consultation(workspace)
+    approved_then_edited(workspace)
+    title = _title(workspace, ACCEPTED)
+    server = open_resilience(page, serve, workspace)
+    question = page.get_by_role("region", name="Question 1")
+    note = question.get_by_role("note")
+    expect(note).to_have_text(re.compile(
+        r"^This wording was edited after it was approved: a reviewer must approve it again\."))
+    for other in ("Question 2", "Question 8"):
+        expect(page.get_by_role("region", name=other).get_by_role("note")).to_have_count(0)
+
+    # the top bar stays at the window's top however far down the page is read
+    question.scroll_into_view_if_needed()
+    page.get_by_role("region", name="Question 8").scroll_into_view_if_needed()
+    assert page.evaluate("window.scrollY") > 800
+    assert box_of(page.get_by_role("navigation", name="Main"))["y"] == 0
+    expect(page.get_by_role("link", name="Library", exact=True)).to_be_visible()
+
+    note.get_by_role("link", name=f"Open “{title}” to approve it").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(title)
+    back = page.get_by_role("link", name="Back to question 1")
+    expect(back).to_be_visible()
+    anchor = page.url.split("#", 1)[1]                    # the wording the filing uses
+    assert anchor.startswith("wording-"), page.url
+    wording = page.locator(f"section#{anchor}")
+    expect(wording).to_have_count(1)
+    assert _in_view(page, wording.get_by_role("heading", level=3))
+    expect(wording.locator(".edited").first).to_contain_text("edited since its approval")
+    wording.get_by_role("button", name=re.compile(r"^Approve the .+ wording$")).click()
+    expect(page.get_by_role("status").filter(has_text="Approved the")).to_contain_text(title)
+    back = page.get_by_role("link", name="Back to question 1")     # kept through Approve
+    back.click()
+    expect(page).to_have_url(f"{server.url}/c/{RESILIENCE_REL}#q-1")
+    question = page.get_by_role("region", name="Question 1")
+    expect(question.get_by_role("heading", name="Question 1")).to_be_visible()
+    assert page.evaluate("window.scrollY") > 0
+    assert _in_view(page, question.get_by_role("heading", name="Question 1"))
+    header = box_of(page.locator("header"))
+    assert box_of(question.get_by_role("heading", name="Question 1"))["y"] >= \
+        header["y"] + header["height"]
+    expect(question.get_by_role("note")).to_have_count(0)
+
+
+def test_back_from_a_position_page_returns_to_the_consultations_top(workspace, serve, page):
+    """An accepted position's link from question 7 leads back to question 7, in view."""
+    expect = _expect()
+    path = workspace / RESILIENCE_REL
+    path.parent.mkdir(exist_ok=True)
+    path.write_text(resilience_consultation(8)
+                    + f"answers:\n  '7':\n    positions: [{ACCEPTED}]\n", encoding="utf-8")
+    title = _title(workspace, ACCEPTED)
+    server = open_resilience(page, serve, workspace)
+    question = page.get_by_role("region", name="Question 7")
+    question.get_by_role("link", name=title, exact=True).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(title)
+    page.get_by_role("link", name="Back to question 7").click()
+    expect(page).to_have_url(f"{server.url}/c/{RESILIENCE_REL}#q-7")
+    heading = page.get_by_role("region", name="Question 7").get_by_role("heading",
+                                                                        name="Question 7")
+    expect(heading).to_be_visible()
+    assert page.evaluate("window.scrollY") > 500
+    assert _in_view(page, heading)
