@@ -949,7 +949,7 @@ class WebApp:
             message = self.where(exc).replace(str(path), name).replace(path.name, name)
             return self.page(request, "review.html", status=400, result=None, upload="",
                              errors=[message])
-        return self.page(request, "review.html", result=_review_rows(result, self.ws),
+        return self.page(request, "review.html", result=_review_rows(result, self.ws, self.resident.session().library),
                          upload=token, name=name, errors=[],
                          consultation=relative(self.ws, result.consultation)
                          if Path(self.ws.root).resolve() in Path(result.consultation)
@@ -976,15 +976,17 @@ class WebApp:
                 atomic_write(change.path, change.new.encode("utf-8"))
                 written.append(change.path)
         notes = [n for c in changes for n in c.notes]
+        library = self.resident.session().library
+        name = f"“{library.blocks[block_id].meta.title}”" if block_id in library else block_id
         if written:
             self.commit(request, written, f"Apply a reviewer's edit to position {block_id}")
-            self.flash(request, f"Applied the edit to {block_id}.")
+            self.flash(request, f"Applied the edit to {name}.")
         else:
-            self.flash(request, f"Nothing applied to {block_id}.", "warning")
+            self.flash(request, f"Nothing applied to {name}.", "warning")
         for note in notes:
-            self.flash(request, f"{block_id}: {note}", "warning")
+            self.flash(request, f"{name}: {note}", "warning")
         _, again = self._compare(path)
-        return self.page(request, "review.html", result=_review_rows(again, self.ws),
+        return self.page(request, "review.html", result=_review_rows(again, self.ws, self.resident.session().library),
                          upload=token, name=str(form.get("name") or "the edited document"),
                          errors=[], consultation=Path(again.consultation).name)
 
@@ -1281,12 +1283,16 @@ def _is_docx(data: bytes) -> bool:
         return False
 
 
-def _review_rows(result, workspace) -> dict:
+def _review_rows(result, workspace, library=None) -> dict:
+    """The Review edits page's data for a harvest ``result``: each block with its ``title``
+    from ``library`` (its id when the library does not have it)."""
     from drafter.harvest.compare import block_diff
 
     rows = []
     for b in result.blocks:
-        rows.append({"id": b.id, "status": b.status, "outdated": b.outdated,
+        title = library.blocks[b.id].meta.title if library is not None and b.id in library \
+            else b.id
+        rows.append({"id": b.id, "title": title, "status": b.status, "outdated": b.outdated,
                      "diff": block_diff(b.original, b.edited, context=8)
                      if b.status == "edited" else "",
                      "path": relative(workspace, b.path)})

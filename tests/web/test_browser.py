@@ -190,11 +190,12 @@ def test_review_edits_compare_and_apply(workspace, serve, page, tmp_path):
     page.get_by_label("Edited DOCX").set_input_files(str(edited))
     page.get_by_role("button", name="Compare").click()
     expect(page.locator("#review-summary")).to_contain_text("1 edited")
-    item = page.get_by_role("listitem", name="market-driven-botnet-mitigation")
+    title = "Abuse can only be mitigated, through a global, market-driven process"
+    item = page.get_by_role("listitem", name=title)
+    expect(item).to_contain_text("market-driven-botnet-mitigation")
     expect(item).to_contain_text("[-thankful-]{+grateful+}")
-    item.get_by_role("button", name="Apply").click()
-    expect(page.get_by_role("status").first).to_contain_text(
-        "Applied the edit to market-driven-botnet-mitigation")
+    item.get_by_role("button", name=f"Apply the edit to {title}").click()
+    expect(page.get_by_role("status").first).to_have_text(f"Applied the edit to “{title}”.")
     text = block.path.read_text()
     assert "We are grateful that {{ agency.short_name }}" in text
     assert "thankful" not in text

@@ -215,3 +215,30 @@ def test_back_from_a_position_page_returns_to_the_consultations_top(workspace, s
     expect(heading).to_be_visible()
     assert page.evaluate("window.scrollY") > 500
     assert _in_view(page, heading)
+
+
+def test_the_new_consultation_form_does_not_mark_kind_and_jurisdiction_as_required(
+        workspace, serve, page):
+    """The required fields say so to the browser and to a screen reader; Create without Kind
+    stays on the form (the server refuses it too: test_last_users_pages)."""
+    expect = _expect()
+    server = serve(make_app(workspace))
+    page.goto(f"{server.url}/new")
+    required = {"Title": "textbox", "Agency": "textbox", "Kind": "combobox",
+                "Jurisdiction": "combobox"}
+    for name, role in required.items():
+        field = page.get_by_role(role, name=name, exact=True)
+        expect(field).to_have_attribute("aria-required", "true")
+        assert field.evaluate("e => e.required")
+    for name in ("Agency short name", "Docket", "Questions"):
+        assert not page.get_by_role("textbox", name=name, exact=True).evaluate(
+            "e => e.required")
+    expect(page.get_by_text("marks a field a consultation must have")).to_have_count(1)
+    page.get_by_role("textbox", name="Title", exact=True).fill("Resilience")
+    page.get_by_role("textbox", name="Agency", exact=True).fill("NTIA")
+    page.get_by_role("combobox", name="Jurisdiction").select_option("US")
+    page.get_by_role("button", name="Create").click()
+    kind = page.get_by_role("combobox", name="Kind", exact=True)
+    assert kind.evaluate("e => e.validity.valueMissing")
+    expect(page).to_have_url(f"{server.url}/new")
+    assert not (workspace / "consultations").exists()
