@@ -242,3 +242,25 @@ def test_the_new_consultation_form_does_not_mark_kind_and_jurisdiction_as_requir
     assert kind.evaluate("e => e.validity.valueMissing")
     expect(page).to_have_url(f"{server.url}/new")
     assert not (workspace / "consultations").exists()
+
+
+def test_the_top_bar_scrolls_away_on_long_pages(workspace, serve, page):
+    """Far down a long consultation page, the navigation is still at the window's top, over
+    the page, and its links work from there."""
+    expect = _expect()
+    server = serve(make_app(workspace))
+    page.goto(f"{server.url}/c/examples/cisa-circia-rfi.yaml")
+    expect(page.get_by_role("heading", level=1)).to_be_visible()
+    page.evaluate("window.scrollTo(0, document.body.scrollHeight)")
+    assert page.evaluate("window.scrollY") > 1000
+    nav = page.get_by_role("navigation", name="Main")
+    assert box_of(nav)["y"] == 0
+    library = nav.get_by_role("link", name="Library", exact=True)
+    assert _in_view(page, library)
+    # it is what is seen at that point: nothing of the page covers it
+    box = box_of(library)
+    assert page.evaluate("([x, y]) => document.elementFromPoint(x, y).textContent",
+                         [box["x"] + box["width"] / 2, box["y"] + box["height"] / 2]) \
+        == "Library"
+    library.click()
+    expect(page).to_have_url(f"{server.url}/library")
