@@ -592,9 +592,10 @@ class WebApp:
         typed = form.get("text")
         typed = str(typed) if isinstance(typed, str) else None
         rel = relative(self.ws, path)
-        library = self.resident.session().library
-        name = f"“{library.blocks[pid].meta.title}”" if pid in library else None
+        name = None
         try:
+            library = self.resident.session().library
+            name = f"“{library.blocks[pid].meta.title}”" if pid in library else None
             if action in ("accept", "reject") and pid not in library:
                 raise LoadError(f"unknown position id '{pid}'", path)
             if action == "accept":
