@@ -10,7 +10,8 @@ import re
 
 import pytest
 
-from web.webtools import RESILIENCE_REL, box_of, make_app, open_resilience, resilience_consultation
+from web.webtools import (ACCEPTED, RESILIENCE_REL, accepted_consultation, approved_then_edited,
+                          box_of, make_app, open_resilience, resilience_consultation)
 
 pytestmark = pytest.mark.browser
 
@@ -110,42 +111,6 @@ def test_the_as_filed_approve_button_is_named_only_approve(workspace, serve, pag
     expect(message).to_be_visible()
     assert _in_view(page, message)
     assert _in_view(page, page.get_by_role("button", name="Approve the as-filed wording"))
-
-
-ACCEPTED = "eu-oppose-backdoors"          # accepted as the answer to question 1 (backdoors)
-
-
-def approved_then_edited(workspace, block_id: str = ACCEPTED):
-    """Approve every wording of ``block_id``, then edit each one's text (as a reviewer's
-    later change would): the path of each file."""
-    import datetime as dt
-
-    from drafter.load.library import load_library
-    from drafter.review import approve
-
-    library = load_library(workspace / "positions")
-    block = library.blocks[block_id]
-    paths = []
-    for variant in [None, *block.variants]:
-        approve(library, block_id, variant, by="Jane Doe", on=dt.date(2026, 11, 20))
-        path = block.wording(variant).path
-        text = path.read_text(encoding="utf-8")
-        front, body = text.rsplit("\n---\n", 1)
-        path.write_text(front + "\n---\n" + body.replace("encrypt", "ENCRYPT", 1),
-                        encoding="utf-8")
-        assert path.read_text(encoding="utf-8") != text
-        paths.append(path)
-    return paths
-
-
-def accepted_consultation(workspace, questions: int = 8):
-    """The resilience consultation with ``ACCEPTED`` accepted at question 1, and a placeholder
-    at each other question: its path."""
-    path = workspace / RESILIENCE_REL
-    path.parent.mkdir(exist_ok=True)
-    path.write_text(resilience_consultation(questions)
-                    + f"answers:\n  '1':\n    positions: [{ACCEPTED}]\n", encoding="utf-8")
-    return path
 
 
 def test_a_question_does_not_flag_an_accepted_wording_edited_since_its_approval(

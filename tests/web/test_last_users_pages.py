@@ -14,8 +14,8 @@ from urllib.parse import quote
 import pytest
 from conftest import run_cli
 
-from web.test_browser_last_users import ACCEPTED, accepted_consultation, approved_then_edited
-from web.webtools import RESILIENCE_REL, client, csrf_of, make_app, resilience_consultation
+from web.webtools import (ACCEPTED, RESILIENCE_REL, accepted_consultation, approved_then_edited,
+                          client, csrf_of, make_app, resilience_consultation)
 
 REL = RESILIENCE_REL
 NEW = {"action": "create", "title": "Request for Comment on Internet Resilience",
