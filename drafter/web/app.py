@@ -59,6 +59,15 @@ def kind_label(kind) -> str:
     return KIND_LABELS.get(str(value), str(value))
 
 
+def wording_name(variant: str | None) -> str:
+    """How pages name a position's wording: ``"as-filed"`` for its own text (``variant`` None
+    or ``"as-filed"``), a jurisdiction's variant in capitals (``"eu"`` -> ``"EU"``), any other
+    variant by its name (``"general"``); used as "the EU wording"."""
+    if variant in (None, "as-filed"):
+        return "as-filed"
+    return variant.upper() if variant.lower() in ("us", "eu", "uk") else variant
+
+
 def kind_choices() -> list[tuple[str, str]]:
     """The New consultation page's kinds as (value, label), one per member of
     :class:`drafter.load.models.Kind` in its order, labelled by :func:`kind_label`."""
@@ -210,12 +219,14 @@ class WebApp:
         return form
 
     def flash(self, request: Request, message: str, kind: str = "info",
-              question: str | None = None) -> None:
+              question: str | None = None, at: str | None = None) -> None:
         """Say ``message`` on the next page; at ``question``'s section when it shows one (what
-        an action on that question did), else at the top."""
+        an action on that question did), or at the place ``at`` names (a position page's
+        ``"save:NAME"`` or ``"approve:NAME"``, NAME a wording: ``as-filed`` or a variant),
+        else at the top."""
         request.session.setdefault("flash", []).append([kind, message])
-        if question is not None:
-            request.session["flash_at"] = question
+        if question is not None or at is not None:
+            request.session["flash_at"] = question if question is not None else at
 
     def page(self, request: Request, template_name: str, status: int = 200,
              **context) -> HTMLResponse:
@@ -342,7 +353,7 @@ class WebApp:
 
     async def new_submit(self, request: Request):
         self.need(request)
-        from drafter.cli.new import (default_output, file_text, merge_fields, missing_fields,
+        from drafter.cli.new import (default_output, merge_fields, missing_fields,
                                      questions_from_text)
         from drafter.importers.fetch import fetch_notice, import_notice
         from drafter.output import atomic_write
@@ -355,10 +366,18 @@ class WebApp:
         upload = form.get("notice_file")
         action = form.get("action") or "create"
         try:
-            if action == "fetch":
-                imported, data = fetch_notice(values["fr_number"],
-                                              self.settings.federal_register_url,
-                                              self.settings.fetch_timeout)
+            if action == "read" and (upload is None or not getattr(upload, "filename", "")):
+                raise LoadError("Notice JSON: choose the notice's file first")
+            if action in ("fetch", "read"):
+                if action == "fetch":
+                    imported, data = fetch_notice(values["fr_number"],
+                                                  self.settings.federal_register_url,
+                                                  self.settings.fetch_timeout)
+                    said = f"Fetched Federal Register document {values['fr_number']}"
+                else:
+                    data = await upload.read()
+                    imported = import_notice(data, Path(upload.filename).name)
+                    said = f"Read {Path(upload.filename).name}"
                 fields = imported.fields
                 agency = fields.get("agency") or {}
                 for key, value in (("title", fields.get("title")), ("agency", agency.get("name")),
@@ -369,8 +388,8 @@ class WebApp:
                                    ("deadline", fields.get("deadline"))):
                     if value:
                         values[key] = str(value)
-                self.flash(request, f"Fetched Federal Register document {values['fr_number']}: "
-                           "check the fields, add the questions, then Create.")
+                self.flash(request, f"{said}: check the fields, add the questions, then "
+                           "Create.")
                 return self.page(request, "new.html", **self._new_context(
                     values, notice_json=data.decode("utf-8", "replace")))
             imported = None
@@ -383,7 +402,7 @@ class WebApp:
                 imported = import_notice(notice_json.encode("utf-8"),
                                          f"{values['fr_number'] or 'notice'}.json")
             if imported is not None:
-                header.append(f"Imported from the {imported.source} by drafter serve.")
+                header.append(f"Imported from the {imported.source} in the browser.")
             deadline = None
             if values["deadline"]:
                 try:
@@ -399,7 +418,7 @@ class WebApp:
                                 f"{', '.join(JURISDICTIONS)}")
             questions = questions_from_text(values["questions"], "Questions")
             if questions:
-                header.append("Questions pasted in drafter serve: check them against the "
+                header.append("Questions pasted in the browser: check them against the "
                               "notice.")
             fields = merge_fields(imported, questions, title=values["title"] or None,
                                   agency=values["agency"] or None,
@@ -421,8 +440,8 @@ class WebApp:
                     raise LoadError(f"{relative(self.ws, output) if output.exists() else ''} "
                                     "already exists: open it from Consultations, or change "
                                     "the title")
-                text = file_text(fields, header, imported.notes if imported else [],
-                                 Path(NEW_FOLDER) / output.name)
+                text = new_file_text(fields, header, imported.notes if imported else [],
+                                     Path(NEW_FOLDER) / output.name)
                 atomic_write(output, text.encode("utf-8"))
         except DrafterError as exc:
             return self.page(request, "new.html", status=400, **self._new_context(
@@ -441,6 +460,7 @@ class WebApp:
         from drafter.compose.templates import list_templates
         from drafter.coverage import summary
         from drafter.load.consultation import load_consultation
+        from drafter.load.library import changed_since_approval
         from drafter.load.yamlsrc import parse_yaml, read_text
         from drafter.suggest.rank import MAX_CONFIDENT   # the first ones get a chance of fitting
 
@@ -506,11 +526,19 @@ class WebApp:
         except DrafterError as exc:
             error = self.where(exc)
         filed = filed_wordings(draft.document) if draft else {}
+        choices = (getattr(draft.composition, "choices", {}) or {}) if draft else {}
+        rel = relative(self.ws, path)
         for q in questions:
             for p in q["accepted"]:
                 p.update(wording_excerpt(filed.get(p["id"]) or (
                     library.blocks[p["id"]].body.strip() if p["id"] in library else "")))
-        rel = relative(self.ws, path)
+                p["href"] = position_href(p["id"], rel, q["id"])
+                choice = choices.get(p["id"])
+                wording = choice.wording if choice is not None else \
+                    library.blocks[p["id"]] if p["id"] in library else None
+                p["edited"] = wording is not None and changed_since_approval(wording)
+                p["wording"] = choice.variant if choice is not None else "as-filed"
+        placeholders = counts["placeholder"] if counts else 0
         query = urlencode({k: v for k, v in (("template", template), ("house", house)) if v})
         houses = sorted({relative(self.ws, p) for folder in (Path(self.ws.templates),
                                                              path.parent)
@@ -533,7 +561,7 @@ class WebApp:
             "days": (model.deadline - self.today()).days if model.deadline else None,
             "confident_at": confident_at, "estimated": MAX_CONFIDENT,
             "question_ids": [q["id"] for q in questions],
-            "date_token": edits.date_token(model.date),
+            "date_token": edits.date_token(model.date), "placeholders": placeholders,
             "suggesting": any(q["offered"] for q in questions)}
 
     def _confident_at(self) -> int | None:
@@ -564,15 +592,18 @@ class WebApp:
         typed = form.get("text")
         typed = str(typed) if isinstance(typed, str) else None
         rel = relative(self.ws, path)
+        name = None
         try:
-            if action in ("accept", "reject") and pid not in self.resident.session().library:
+            library = self.resident.session().library
+            name = f"“{library.blocks[pid].meta.title}”" if pid in library else None
+            if action in ("accept", "reject") and pid not in library:
                 raise LoadError(f"unknown position id '{pid}'", path)
             if action == "accept":
-                change = edits.accept(pid)
+                change = edits.accept(pid, name)
             elif action == "reject":
-                change = edits.reject(pid)
+                change = edits.reject(pid, name)
             elif action == "unreject":
-                change = edits.unreject(pid)
+                change = edits.unreject(pid, name)
             elif action == "save":
                 change = edits.set_text(str(form.get("text") or ""))
             elif action == "skip":
@@ -602,7 +633,9 @@ class WebApp:
             self.flash(request, self.where(exc), "error", question=qid)
             return RedirectResponse(f"/c/{quote(rel)}#q-{quote(qid)}", status_code=303)
         if said.changed:
-            self.commit(request, [path], f"{rel}: question {qid}: {said}")
+            self.commit(request, [path], f"{rel}: question {qid}: {said}"
+                        + (f" ({pid})" if name and action in ("accept", "reject", "unreject")
+                           else ""))
         said = str(said)
         self.flash(request, f"Question {qid}: {said}" + ("" if said.endswith((".", ".)"))
                                                          else "."), question=qid)
@@ -694,10 +727,33 @@ class WebApp:
             raise LoadError(f"no position '{block_id}' in the library", code="not-found")
         return library.blocks[block_id]
 
+    def back_to(self, rel: str, qid: str) -> dict | None:
+        """The way back from a position page to question ``qid`` of the consultation at
+        ``rel`` (the page it was opened from): ``href`` (``/c/REL#q-QID``), ``label`` ("Back to
+        question QID") and ``query`` (``?from=REL&q=QID``, which carries it on through the
+        page's Save and Approve); None unless ``rel`` is a consultation file of the workspace
+        that asks question ``qid``."""
+        from drafter.load.consultation import load_consultation
+
+        if not rel or not qid:
+            return None
+        try:
+            cf = load_consultation(consultation_path(self.ws, rel))
+        except DrafterError:
+            return None
+        if qid not in [q.id for q in cf.model.questions]:
+            return None
+        rel = relative(self.ws, cf.path)
+        return {"href": f"/c/{quote(rel)}#q-{quote(qid)}", "label": f"Back to question {qid}",
+                "title": cf.model.title, "rel": rel, "qid": qid,
+                "query": "?" + urlencode({"from": rel, "q": qid})}
+
     def _position_context(self, block, text=None, findings=None, conflict=None,
-                          editing: str | None = None):
+                          editing: str | None = None, at: str | None = None,
+                          back: dict | None = None):
         """The position page; ``text`` and ``findings`` belong to the editor of ``editing``
-        (a variant name, None for the as-filed file)."""
+        (a variant name, None for the as-filed file); ``conflict`` is said at ``at`` (a place
+        as :meth:`flash` names them); ``back`` is :meth:`back_to`'s way back to a question."""
         from drafter.load.yamlsrc import read_text
         from drafter.register import open_register
 
@@ -713,7 +769,8 @@ class WebApp:
         seeds = session.seed_titles()
         from drafter.load.library import changed_since_approval
 
-        variants = [{"name": name, "meta": v.meta, "body": v.body, "token":
+        variants = [{"name": name, "label": wording_name(name), "meta": v.meta,
+                     "body": v.body, "token":
                      edits.file_token(v.path), "rel": relative(self.ws, v.path),
                      "edited": changed_since_approval(v),
                      "editing": editing == name,
@@ -730,14 +787,31 @@ class WebApp:
                 "source": source, "used": used, "variants": variants,
                 "file_text": text if text is not None else current,
                 "token": edits.file_token(block.path), "findings": findings or [],
-                "conflict": conflict,
+                "conflict": conflict, "at": at, "back": back,
+                "places": ["save:as-filed", "approve:as-filed"]
+                + [f"{act}:{name}" for name in block.variants for act in ("save", "approve")],
                 "history": history.history(Path(self.ws.root), block.path) if self.git else [],
                 "git": self.git}
 
     async def position(self, request: Request):
         self.need(request)
         block = self._block(request.path_params["id"])
-        return self.page(request, "position.html", **self._position_context(block))
+        q = request.query_params
+        return self.page(request, "position.html", **self._position_context(
+            block, back=self.back_to(q.get("from", ""), q.get("q", ""))))
+
+    def _position_back(self, form) -> dict | None:
+        """The way back to a question that a position page's form carries (``from``, ``q``)."""
+        return self.back_to(str(form.get("from") or ""), str(form.get("q") or ""))
+
+    @staticmethod
+    def _position_url(block, back: dict | None, place: str) -> str:
+        """The position page again, with its way back, at ``place``: the wording's section
+        (``#wording-NAME``) for ``approve:NAME``, its editor (``#edit-NAME``) for
+        ``save:NAME``; the page opens there without JavaScript as well."""
+        act, name = place.split(":", 1)
+        return (f"/library/{quote(block.id)}" + (back["query"] if back else "")
+                + ("#edit-" if act == "save" else "#wording-") + quote(name))
 
     async def position_save(self, request: Request):
         self.need(request, reviewer=True)
@@ -749,29 +823,34 @@ class WebApp:
             raise LoadError(f"position '{block.id}' has no variant '{variant}'",
                             code="not-found")
         path = block.wording(variant).path
+        back = self._position_back(form)
+        place = f"save:{variant or 'as-filed'}"
         try:
             warnings = edits.save_block(self.ws, path, text, str(form.get("token") or ""),
                                         block.id)
         except edits.Conflict as exc:
             return self.page(request, "position.html", status=409, **self._position_context(
-                block, text=text, conflict=exc.message, editing=variant))
+                block, text=text, conflict=exc.message, editing=variant, at=place,
+                back=back))
         except edits.BlockRefused as exc:
             return self.page(request, "position.html", status=400, **self._position_context(
-                block, text=text, findings=exc.findings, editing=variant))
+                block, text=text, findings=exc.findings, editing=variant, at=place,
+                back=back))
         what = f"{block.id} ({variant} variant)" if variant else block.id
         self.commit(request, [path], f"Edit position {what}")
-        self.flash(request, f"Saved {what}" + (f" ({len(warnings)} warning"
-                                               f"{'' if len(warnings) == 1 else 's'})"
-                                               if warnings else "") + ".")
+        said = f"Saved the {wording_name(variant)} wording of “{block.meta.title}”"
+        self.flash(request, said + (f" ({len(warnings)} warning"
+                                    f"{'' if len(warnings) == 1 else 's'})"
+                                    if warnings else "") + ".", at=place)
         for w in warnings:
             if w.code == "edited-since-approval":     # about the whole text, not a line of it
                 self.flash(request, "The wording changed since it was approved: it counts as "
-                           "not approved until a reviewer approves it again (Approve, below "
-                           "its text).", "warning")
+                           "not approved until a reviewer approves it again (“Approve the "
+                           f"{wording_name(variant)} wording”, under its text).", "warning")
                 continue
             self.flash(request, f"line {w.line}: {w.message}" if w.line else w.message,
                        "warning")
-        return RedirectResponse(f"/library/{quote(block.id)}", status_code=303)
+        return RedirectResponse(self._position_url(block, back, place), status_code=303)
 
     def _approver(self, request: Request) -> str:
         person = self.person(request)
@@ -793,16 +872,19 @@ class WebApp:
             raise LoadError(f"position '{block.id}' has no variant '{variant}'",
                             code="not-found")
         person = self._approver(request)
+        back = self._position_back(form)
+        place = f"approve:{variant or 'as-filed'}"
         try:
             path = approve(self.resident.session().library, block, variant,
                            str(form.get("token") or ""), person, self.today())
         except edits.Conflict as exc:
-            return self.page(request, "position.html", status=409,
-                             **self._position_context(block, conflict=exc.message))
+            return self.page(request, "position.html", status=409, **self._position_context(
+                block, conflict=exc.message, at=place, back=back))
         what = f"{block.id} ({variant} variant)" if variant else block.id
         self.commit(request, [path], f"Approve position {what}")
-        self.flash(request, f"Approved {what} ({person}, {self.today().isoformat()}).")
-        return RedirectResponse(f"/library/{quote(block.id)}", status_code=303)
+        self.flash(request, f"Approved the {wording_name(variant)} wording of "
+                   f"“{block.meta.title}” ({person}, {self.today().isoformat()}).", at=place)
+        return RedirectResponse(self._position_url(block, back, place), status_code=303)
 
     # -- review edits ---------------------------------------------------------------------
 
@@ -868,7 +950,7 @@ class WebApp:
             message = self.where(exc).replace(str(path), name).replace(path.name, name)
             return self.page(request, "review.html", status=400, result=None, upload="",
                              errors=[message])
-        return self.page(request, "review.html", result=_review_rows(result, self.ws),
+        return self.page(request, "review.html", result=_review_rows(result, self.ws, self.resident.session().library),
                          upload=token, name=name, errors=[],
                          consultation=relative(self.ws, result.consultation)
                          if Path(self.ws.root).resolve() in Path(result.consultation)
@@ -895,15 +977,17 @@ class WebApp:
                 atomic_write(change.path, change.new.encode("utf-8"))
                 written.append(change.path)
         notes = [n for c in changes for n in c.notes]
+        library = self.resident.session().library
+        name = f"“{library.blocks[block_id].meta.title}”" if block_id in library else block_id
         if written:
             self.commit(request, written, f"Apply a reviewer's edit to position {block_id}")
-            self.flash(request, f"Applied the edit to {block_id}.")
+            self.flash(request, f"Applied the edit to {name}.")
         else:
-            self.flash(request, f"Nothing applied to {block_id}.", "warning")
+            self.flash(request, f"Nothing applied to {name}.", "warning")
         for note in notes:
-            self.flash(request, f"{block_id}: {note}", "warning")
+            self.flash(request, f"{name}: {note}", "warning")
         _, again = self._compare(path)
-        return self.page(request, "review.html", result=_review_rows(again, self.ws),
+        return self.page(request, "review.html", result=_review_rows(again, self.ws, self.resident.session().library),
                          upload=token, name=str(form.get("name") or "the edited document"),
                          errors=[], consultation=Path(again.consultation).name)
 
@@ -1017,6 +1101,30 @@ class WebApp:
                                         "drafter could not finish this request; the details "
                                         "are in the server's log. Nothing was half-written."),
                             status_code=500)
+
+
+def new_file_text(fields: dict, header: list[str], notes: list[str], output: Path) -> str:
+    """The text of a consultation file made on the New consultation page: ``fields``
+    (consultation keys) under the comment lines ``header`` ("Made in the browser." when
+    empty), ``notes`` as comments before the questions; validated like any consultation file
+    (LoadError naming ``output`` otherwise).  Unlike ``drafter new``'s files, it tells of no
+    command to run next: the consultation's page is where it is worked on."""
+    from drafter.importers import consultation_yaml, validate_text
+
+    text = consultation_yaml(fields, list(header) or ["Made in the browser."], notes)
+    hint = text.find("\n# No questions yet:")      # ends with how to add them in a terminal
+    if hint >= 0:
+        text = text[:hint + 1] + ('# No questions yet: add them here, as '
+                                  'questions: [{id: "1", text: ...}].\n')
+    validate_text(text, output)
+    return text
+
+
+def position_href(pid: str, rel: str, qid: str) -> str:
+    """The address of position ``pid``'s page opened from question ``qid`` of the
+    consultation at ``rel``: ``/library/PID?from=REL&q=QID``, so that the page leads back to
+    the question (see :meth:`WebApp.back_to`)."""
+    return f"/library/{quote(pid)}?" + urlencode({"from": rel, "q": qid})
 
 
 OFFERED = 3          # ranked suggestions shown per question (besides the recorded picks)
@@ -1176,12 +1284,16 @@ def _is_docx(data: bytes) -> bool:
         return False
 
 
-def _review_rows(result, workspace) -> dict:
+def _review_rows(result, workspace, library=None) -> dict:
+    """The Review edits page's data for a harvest ``result``: each block with its ``title``
+    from ``library`` (its id when the library does not have it)."""
     from drafter.harvest.compare import block_diff
 
     rows = []
     for b in result.blocks:
-        rows.append({"id": b.id, "status": b.status, "outdated": b.outdated,
+        title = library.blocks[b.id].meta.title if library is not None and b.id in library \
+            else b.id
+        rows.append({"id": b.id, "title": title, "status": b.status, "outdated": b.outdated,
                      "diff": block_diff(b.original, b.edited, context=8)
                      if b.status == "edited" else "",
                      "path": relative(workspace, b.path)})

@@ -135,6 +135,8 @@ def for_browser(diagnostics, library=None) -> list[Check]:
             link = _position(library, found.group("id"))
             if found.group("variant"):
                 link.label += f" ({found.group('variant')} wording)"
+            # the position's page opens at the wording to approve
+            link.href += f"#wording-{quote(found.group('variant') or 'as-filed')}"
             draft = bool(found.group("draft"))
             if draft not in unapproved:
                 unapproved[draft] = Check(d.severity, "", d.code)

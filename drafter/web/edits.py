@@ -92,50 +92,57 @@ def _set_ids(entry: CommentedMap, key: str, ids: list[str]) -> None:
         del entry[key]
 
 
-def accept(pid: str) -> Callable[[CommentedMap], str]:
+def accept(pid: str, name: str | None = None) -> Callable[[CommentedMap], str]:
     """Move position ``pid`` into the answer's ``positions`` (out of ``suggested`` and
-    ``rejected``)."""
+    ``rejected``).  What it says names the position ``name`` (e.g. its title quoted), else
+    by its id; so do :func:`reject` and :func:`unreject`."""
+    name = name or pid
+
     def change(entry: CommentedMap) -> str:
         positions = _ids(entry, "positions")
         if pid in positions and pid not in _ids(entry, "suggested") + _ids(entry, "rejected"):
-            return f"{pid} was already accepted: nothing changed"
+            return f"{name} was already accepted: nothing changed"
         if pid not in positions:
             positions.append(pid)
         _set_ids(entry, "positions", positions)
         _set_ids(entry, "suggested", [p for p in _ids(entry, "suggested") if p != pid])
         _set_ids(entry, "rejected", [p for p in _ids(entry, "rejected") if p != pid])
-        return f"accepted {pid}"
+        return f"accepted {name}"
     return change
 
 
-def reject(pid: str) -> Callable[[CommentedMap], str]:
+def reject(pid: str, name: str | None = None) -> Callable[[CommentedMap], str]:
     """Reject position ``pid`` as the answer: an accepted one (in ``positions``: the page's
     Remove button) is taken out and may be suggested again ("removed"); any other candidate
     is taken out of ``suggested`` and recorded in ``rejected``, so neither the suggestions,
     the draft nor ``drafter coverage`` offer it for this question again ("rejected")."""
+    name = name or pid
+
     def change(entry: CommentedMap) -> str:
         suggested, positions = _ids(entry, "suggested"), _ids(entry, "positions")
         rejected = _ids(entry, "rejected")
         if pid in positions:
             _set_ids(entry, "positions", [p for p in positions if p != pid])
-            return f"removed {pid}"
+            return f"removed {name}"
         if pid in rejected:
-            return f"{pid} was already rejected: nothing changed"
+            return f"{name} was already rejected: nothing changed"
         _set_ids(entry, "suggested", [p for p in suggested if p != pid])
         _set_ids(entry, "rejected", rejected + [pid])
-        return f"rejected {pid}"
+        return f"rejected {name}"
     return change
 
 
-def unreject(pid: str) -> Callable[[CommentedMap], str]:
+def unreject(pid: str, name: str | None = None) -> Callable[[CommentedMap], str]:
     """Take back the rejection of ``pid``: out of ``rejected``, so it may be suggested (and
     drafted automatically) again."""
+    name = name or pid
+
     def change(entry: CommentedMap) -> str:
         rejected = _ids(entry, "rejected")
         if pid not in rejected:
-            return f"{pid} was not rejected: nothing changed"
+            return f"{name} was not rejected: nothing changed"
         _set_ids(entry, "rejected", [p for p in rejected if p != pid])
-        return f"took back the rejection of {pid}"
+        return f"took back the rejection of {name}"
     return change
 
 

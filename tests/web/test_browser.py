@@ -44,7 +44,7 @@ def test_new_consultation_accept_answer_download_docx(workspace, serve, page, tm
         expect(page.get_by_role("navigation").get_by_role("link", name=label)).to_be_visible()
     page.get_by_role("link", name="New consultation").click()
     page.get_by_label("Title").fill("Request for Comment on Internet Resilience")
-    page.get_by_label("Agency", exact=True).fill(
+    page.get_by_role("textbox", name="Agency", exact=True).fill(
         "National Telecommunications and Information Administration")
     page.get_by_label("Agency short name").fill("NTIA")
     page.get_by_label("Kind").select_option("rfc")
@@ -126,7 +126,7 @@ def test_library_edit_with_check_errors_then_approve(workspace, serve, page):
     box = page.get_by_label("Block file")
     original = box.input_value()
     box.fill(original.replace("topics: [backdoors", "topics: [no-such-topic"))
-    page.get_by_role("button", name="Save", exact=True).click()
+    page.get_by_role("button", name="Save the as-filed wording").click()
     alert = page.locator(".findings")
     expect(alert).to_contain_text("Not saved")
     expect(alert).to_contain_text("no-such-topic")
@@ -139,11 +139,12 @@ def test_library_edit_with_check_errors_then_approve(workspace, serve, page):
     edited = original.replace("which inherently weaken", "which always weaken")
     assert edited != original
     page.get_by_label("Block file").fill(edited)
-    page.get_by_role("button", name="Save", exact=True).click()
-    expect(page.get_by_role("status").first).to_contain_text("Saved eu-oppose-backdoors")
+    page.get_by_role("button", name="Save the as-filed wording").click()
+    expect(page.get_by_role("status").first).to_contain_text(
+        "Saved the as-filed wording of “Oppose backdoors”")
     assert "which always weaken" in path.read_text()
 
-    page.get_by_role("button", name="Approve", exact=True).click()
+    page.get_by_role("button", name="Approve the as-filed wording").click()
     expect(page.locator("#status")).to_contain_text("approved by")
     text = path.read_text()
     assert "status: approved" in text and "approved_by:" in text and "approved_on:" in text
@@ -189,11 +190,12 @@ def test_review_edits_compare_and_apply(workspace, serve, page, tmp_path):
     page.get_by_label("Edited DOCX").set_input_files(str(edited))
     page.get_by_role("button", name="Compare").click()
     expect(page.locator("#review-summary")).to_contain_text("1 edited")
-    item = page.get_by_role("listitem", name="market-driven-botnet-mitigation")
+    title = "Abuse can only be mitigated, through a global, market-driven process"
+    item = page.get_by_role("listitem", name=title)
+    expect(item).to_contain_text("market-driven-botnet-mitigation")
     expect(item).to_contain_text("[-thankful-]{+grateful+}")
-    item.get_by_role("button", name="Apply").click()
-    expect(page.get_by_role("status").first).to_contain_text(
-        "Applied the edit to market-driven-botnet-mitigation")
+    item.get_by_role("button", name=f"Apply the edit to {title}").click()
+    expect(page.get_by_role("status").first).to_have_text(f"Applied the edit to “{title}”.")
     text = block.path.read_text()
     assert "We are grateful that {{ agency.short_name }}" in text
     assert "thankful" not in text

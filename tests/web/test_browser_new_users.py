@@ -104,7 +104,8 @@ def test_rejected_candidate_stays_listed_now_leaves_the_list(opened, workspace, 
     first = q1.locator("li.suggestion").first
     assert first.get_attribute("data-position") == PICK
     first.get_by_role("button", name="Reject").click()
-    expect(page.get_by_role("status")).to_contain_text(f"Question 1: rejected {PICK}")
+    expect(page.get_by_role("status")).to_contain_text(
+        "Question 1: rejected “Oppose backdoors”.")
     q1 = page.get_by_role("region", name="Question 1")
     expect(q1.locator(f'li.suggestion[data-position="{PICK}"]')).to_have_count(0)
     expect(q1.locator("li.suggestion")).to_have_count(3)
@@ -122,7 +123,8 @@ def test_rejected_candidate_stays_listed_now_leaves_the_list(opened, workspace, 
     assert "[[TODO: answer to question 1]]" in md.read_text()
     # Undo brings it back, as the automatic answer again
     q1.get_by_role("button", name="Undo rejection of Oppose backdoors").click()
-    expect(page.get_by_role("status")).to_contain_text(f"took back the rejection of {PICK}")
+    expect(page.get_by_role("status")).to_contain_text(
+        "Question 1: took back the rejection of “Oppose backdoors”.")
     q1 = page.get_by_role("region", name="Question 1")
     expect(q1.locator("li.suggestion").first).to_have_attribute("data-position", PICK)
     expect(q1.locator("ul.rejected")).to_have_count(0)

@@ -11,6 +11,7 @@ from web.webtools import box_of, make_app
 pytestmark = pytest.mark.browser
 
 BLOCK = "privacy-security-standards"
+TITLE = "Uphold privacy and security standards"
 
 
 def _expect():
@@ -45,23 +46,24 @@ def test_approving_after_an_edit_says_so_in_view_and_the_status_tells_the_edit(w
     page.set_viewport_size({"width": 1400, "height": 700})
     page.goto(f"{server.url}/library/{BLOCK}")
     variant = page.get_by_role("region", name="Variant general")
-    variant.get_by_role("button", name="Approve the general variant").scroll_into_view_if_needed()
-    variant.get_by_role("button", name="Approve the general variant").click()
+    variant.get_by_role("button", name="Approve the general wording").scroll_into_view_if_needed()
+    variant.get_by_role("button", name="Approve the general wording").click()
     message = page.get_by_role("status").first
-    expect(message).to_contain_text(f"Approved {BLOCK} (general variant)")
+    expect(message).to_contain_text(f"Approved the general wording of “{TITLE}”")
     assert _in_view(page, message)
     assert "edited since" not in variant.inner_text()
 
     variant = page.get_by_role("region", name="Variant general")
-    variant.get_by_text("Edit the general variant").click()
+    variant.get_by_text("Edit the general wording").click()
     box = variant.get_by_role("textbox")
     text = box.input_value()
     front, body = text.rsplit("\n---\n", 1)
     changed = body.replace(" essential", " vital", 1)
     assert changed != body
     box.fill(front + "\n---\n" + changed)
-    variant.get_by_role("button", name="Save the general variant").click()
-    expect(page.get_by_role("status").first).to_contain_text(f"Saved {BLOCK} (general variant)")
+    variant.get_by_role("button", name="Save the general wording").click()
+    expect(page.get_by_role("status").first).to_contain_text(
+        f"Saved the general wording of “{TITLE}”")
     assert _in_view(page, page.get_by_role("status").first)
     warnings = page.locator(".flash.warning, [role=alert]").all_inner_texts()
     joined = " ".join(warnings)
@@ -72,7 +74,7 @@ def test_approving_after_an_edit_says_so_in_view_and_the_status_tells_the_edit(w
     assert "· approved" not in variant.inner_text()
     assert "is vital" in path.read_text(encoding="utf-8")
 
-    variant.get_by_role("button", name="Approve the general variant").click()
+    variant.get_by_role("button", name="Approve the general wording").click()
     expect(page.get_by_role("status").first).to_contain_text("Approved")
     expect(page.get_by_role("region", name="Variant general")).not_to_contain_text(
         "edited since")

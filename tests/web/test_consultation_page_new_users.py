@@ -288,8 +288,8 @@ def test_draft_checks_spoke_to_terminal_users_now_say_what_to_do_in_the_browser(
     assert approve[0].startswith("Warning: 5 wordings in this filing are not approved yet: a "
                                  "reviewer approves draft wordings, with Approve on the "
                                  "position's page.")
-    assert '<a href="/library/closing-thanks-stand-ready">Closing thanks; we stand ready to ' \
-           'engage (general wording)</a>' in section
+    assert '<a href="/library/closing-thanks-stand-ready#wording-general">Closing thanks; we ' \
+           'stand ready to engage (general wording)</a>' in section
     address = [c for c in checks if "postal address" in c]
     assert address == ["Warning: The organisation's postal address is not set, so the filing "
                        "shows a gap where it goes: whoever looks after drafter's workspace "
@@ -297,7 +297,7 @@ def test_draft_checks_spoke_to_terminal_users_now_say_what_to_do_in_the_browser(
                        "filing then has it."]
     # the link leads to the page where a reviewer approves the wording
     position = web.get("/library/closing-thanks-stand-ready").text
-    assert 'value="general"' in position and ">Approve<" in position
+    assert 'id="wording-general"' in position and ">Approve the general wording<" in position
 
 
 def test_no_example_shows_a_command_or_a_file_key_in_its_draft_checks(workspace):
@@ -381,13 +381,14 @@ def test_checks_for_browser_reword_each_kind_of_finding():
         "“g” answers question 2 and question 5, so the filing prints its text twice: answer "
         "one of them with other text, or say there that the earlier answer applies."]
     assert [(link.href, link.label) for link in out[10].links] == [
-        ("/library/e", "e (us wording)"), ("/library/f", "f")]
+        ("/library/e#wording-us", "e (us wording)"), ("/library/f#wording-as-filed", "f")]
     assert [link.href for link in out[8].links + out[9].links] == ["/library/y", "/library/z"]
     assert [link.label for link in out[11].links] == ["Question 2", "Question 5"]
     assert [(link.href, link.label) for link in out[0].links] == [("#q-3", "Question 3")]
     assert [(link.href, link.label) for link in out[5].links] == [
         ("#q-2", "Question 2"), ("#q-5", "Question 5"), ("#q-7a", "Question 7a")]
-    assert [(link.href, link.label) for link in out[6].links] == [("/library/x", "x")]
+    assert [(link.href, link.label) for link in out[6].links] == [
+        ("/library/x#wording-as-filed", "x")]
     assert out[1].severity == "error" and out[1].code == "retired-in-use"
 
 

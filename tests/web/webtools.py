@@ -65,3 +65,39 @@ def box_of(locator) -> dict:
     box = locator.bounding_box()
     assert box is not None, locator
     return box
+
+
+ACCEPTED = "eu-oppose-backdoors"          # accepted as the answer to question 1 (backdoors)
+
+
+def approved_then_edited(workspace, block_id: str = ACCEPTED):
+    """Approve every wording of ``block_id``, then edit each one's text (as a reviewer's
+    later change would): the path of each file."""
+    import datetime as dt
+
+    from drafter.load.library import load_library
+    from drafter.review import approve
+
+    library = load_library(workspace / "positions")
+    block = library.blocks[block_id]
+    paths = []
+    for variant in [None, *block.variants]:
+        approve(library, block_id, variant, by="Jane Doe", on=dt.date(2026, 11, 20))
+        path = block.wording(variant).path
+        text = path.read_text(encoding="utf-8")
+        front, body = text.rsplit("\n---\n", 1)
+        path.write_text(front + "\n---\n" + body.replace("encrypt", "ENCRYPT", 1),
+                        encoding="utf-8")
+        assert path.read_text(encoding="utf-8") != text
+        paths.append(path)
+    return paths
+
+
+def accepted_consultation(workspace, questions: int = 8):
+    """The resilience consultation (its first ``questions`` questions) with ``ACCEPTED``
+    accepted at question 1 and no answer recorded for the others: its path."""
+    path = workspace / RESILIENCE_REL
+    path.parent.mkdir(exist_ok=True)
+    path.write_text(resilience_consultation(questions)
+                    + f"answers:\n  '1':\n    positions: [{ACCEPTED}]\n", encoding="utf-8")
+    return path
