@@ -1555,6 +1555,17 @@ class Index:
             f"SELECT rowid, answers FROM fts WHERE rowid IN ({','.join('?' * len(rowids))})",
             rowids)}
 
+    def texts(self, rowids) -> dict[int, str]:
+        """The indexed title, summary and body (with its wordings) of each block, as one text
+        (joined by new lines)."""
+        rowids = list(rowids)
+        if not rowids:
+            return {}
+        rows = self.conn.execute(
+            f"SELECT rowid, title, summary, body FROM fts WHERE rowid IN "
+            f"({','.join('?' * len(rowids))})", rowids).fetchall()
+        return {rowid: "\n".join(t or "" for t in texts) for rowid, *texts in rows}
+
     def rows(self, rowids) -> dict[int, BlockRow]:
         """The blocks of ``rowids`` the index has ({rowid: BlockRow}; unknown ones left out).
         Rows read once are kept until the library changes: questions share candidates."""

@@ -521,7 +521,7 @@ class Ranker:
         plain = self._plain
         df = self.index.document_frequencies(words)
         blocks = len(self.index)
-        texts = self._texts(matched)
+        texts = self.index.texts(matched)
         asked = _WORD.findall(question)
         out: dict[int, list[str]] = {}
         for rowid, found in matched.items():
@@ -541,16 +541,6 @@ class Ranker:
                     named |= own
             out[rowid] = kept
         return out
-
-    def _texts(self, rowids) -> dict[int, str]:
-        """The indexed title, summary and body of blocks, as one text each."""
-        rowids = list(rowids)
-        if not rowids:
-            return {}
-        rows = self.index.conn.execute(
-            f"SELECT rowid, title, summary, body FROM fts WHERE rowid IN "
-            f"({','.join('?' * len(rowids))})", rowids).fetchall()
-        return {rowid: "\n".join(t or "" for t in texts) for rowid, *texts in rows}
 
     def _why(self, row: BlockRow, hits: list[TopicHit], words: list[str],
              jurisdiction: str, sim: float | None, asked: str | None = None,
