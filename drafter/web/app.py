@@ -463,6 +463,7 @@ class WebApp:
         from drafter.load.library import changed_since_approval
         from drafter.load.yamlsrc import parse_yaml, read_text
         from drafter.suggest.rank import MAX_CONFIDENT   # the first ones get a chance of fitting
+        from drafter.suggest.rank import worth_showing
 
         cf = load_consultation(path)
         model = cf.model
@@ -489,25 +490,34 @@ class WebApp:
                                 "why": _reason(s, confident_at) if s
                                 else "recorded as a pick to review",
                                 "chance": _chance(s), "used": True})
-            shown = 0
-            for s in ranked[status.id].suggestions:
-                if shown == OFFERED:
-                    break
+            # the first suggestion, and later ones as likely as the CLI lists them
+            # (drafter.suggest.rank.worth_showing); the others, with those past OFFERED,
+            # behind a disclosure: still there to accept
+            more = []
+            suggestions = ranked[status.id].suggestions
+            first = suggestions[0].chance if suggestions else None
+            for n, s in enumerate(suggestions):
                 if s.position in seen:
                     continue
                 seen.add(s.position)
-                shown += 1
                 used = status.status == "suggested" and not status.recorded \
                     and s.position in status.positions
-                offered.append({"id": s.position, "title": s.title,
-                                "why": _reason(s, confident_at), "chance": _chance(s),
-                                "used": used})
+                item = {"id": s.position, "title": s.title,
+                        "why": _reason(s, confident_at), "chance": _chance(s), "used": used}
+                if used or (len(offered) < OFFERED and worth_showing(s.chance, n, first)):
+                    offered.append(item)
+                else:
+                    more.append(item)
             questions.append({
                 "id": status.id, "text": status.text, "status": status.status,
                 "reason": status.reason, "token": tokens[status.id],
                 "accepted": [{"id": pid, "title": library.blocks[pid].meta.title
                               if pid in library else pid} for pid in accepted],
                 "offered": offered if status.status != "skipped" else [],
+                "more": more if status.status != "skipped" else [],
+                # no suggestion good enough to fill the answer in by itself
+                "unfit": status.status == "placeholder" and bool(suggestions)
+                and not any(s.confident for s in suggestions),
                 "rejected": [{"id": pid, "title": library.blocks[pid].meta.title
                               if pid in library else pid} for pid in rejected],
                 "text_value": (kept or {}).get(status.id, answer.text if answer and answer.text
