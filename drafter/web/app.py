@@ -12,6 +12,7 @@ import datetime as dt
 import hmac
 import logging
 import os
+import re
 import secrets
 import shutil
 import threading
@@ -549,6 +550,7 @@ class WebApp:
                 p["edited"] = wording is not None and changed_since_approval(wording)
                 p["wording"] = choice.variant if choice is not None else "as-filed"
         placeholders = counts["placeholder"] if counts else 0
+        facts = placeholder_facts(checks)
         query = urlencode({k: v for k, v in (("template", template), ("house", house)) if v})
         houses = sorted({relative(self.ws, p) for folder in (Path(self.ws.templates),
                                                              path.parent)
@@ -572,6 +574,7 @@ class WebApp:
             "confident_at": confident_at, "estimated": MAX_CONFIDENT,
             "question_ids": [q["id"] for q in questions],
             "date_token": edits.date_token(model.date), "placeholders": placeholders,
+            "facts": facts,
             "suggesting": any(q["offered"] for q in questions)}
 
     def _confident_at(self) -> int | None:
@@ -1244,6 +1247,23 @@ def wording_excerpt(text: str, limit: int = EXCERPT) -> dict:
         return {"excerpt": flat, "paragraphs": paragraphs, "more": False}
     cut = flat[:limit + 1].rsplit(" ", 1)[0] if " " in flat[:limit + 1] else flat[:limit]
     return {"excerpt": cut.rstrip(" ,;:.") + "…", "paragraphs": paragraphs, "more": True}
+
+
+_FACT = re.compile(r"^leftover placeholder '\[\[TODO: (?P<what>.*?)\]\]'")
+
+
+def placeholder_facts(checks) -> list[str]:
+    """What the filing's placeholders other than unanswered questions stand for, as the
+    placeholder check found them (``checks``: its diagnostics), in order, each once, without
+    the setting a placeholder names: ``["the agency's address", "mailing address", ...]``."""
+    out: list[str] = []
+    for c in checks:
+        found = _FACT.match(getattr(c, "message", ""))
+        if found and not found.group("what").startswith("answer to question"):
+            what = re.sub(r"\s*\((?:org\.yaml|drafter\.yaml)[^)]*\)", "", found.group("what"))
+            if what and what not in out:
+                out.append(what)
+    return out
 
 
 def _chance(s) -> int | None:
