@@ -52,7 +52,7 @@ def test_deadline_near_passed_and_after_filing(workspace):
     code, diags = check(workspace, path)
     found = of(diags, "deadline")
     assert code == 0 and len(found) == 1 and found[0]["line"] == line_of(path, "deadline:")
-    assert found[0]["message"] == f"the deadline {soon} is in 3 day(s)"
+    assert found[0]["message"] == f"the deadline {soon} is in 3 days"
 
     path.write_text(text.replace(soon, "2018-01-31"))
     assert "passed" in of(check(workspace, path)[1], "deadline")[0]["message"]

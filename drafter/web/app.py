@@ -432,8 +432,11 @@ class WebApp:
                       "jurisdiction": "Jurisdiction"}
             missing = [labels[m] for m in missing_fields(fields)]
             if missing:
-                raise LoadError("missing " + ", ".join(missing)
-                                + " (fill them in, or give a notice)")
+                them = "them" if len(missing) > 1 else "it"
+                names = (", ".join(missing[:-1]) + " and " + missing[-1]
+                         if len(missing) > 1 else missing[0])
+                raise LoadError(f"Fill in {names} (a consultation needs {them}), or read the "
+                                f"notice's file to fill {them} in")
             folder = Path(self.ws.root) / NEW_FOLDER
             output = folder / default_output(fields).name
             with edits._LOCK:

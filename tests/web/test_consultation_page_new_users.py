@@ -340,7 +340,7 @@ def test_checks_for_browser_reword_each_kind_of_finding():
         d("placeholder", "leftover placeholder '[[TODO: answer to question 5]]'"),
         d("placeholder", "leftover placeholder '[[TODO: answer to question 7a]]'"),
         d("unapproved-in-use", "position 'x' is not approved yet (status: draft)"),
-        d("deadline", "the deadline 2025-01-01 passed 3 day(s) ago"),
+        d("deadline", "the deadline 2025-01-01 passed 3 days ago"),
         d("outside-fit", "position 'y' is for EU, UK, not US"),
         d("as-filed-elsewhere", "'z' uses its as-filed wording from ntia-2018 outside that "
           "proceeding (no reusable wording for US)"),
@@ -369,7 +369,7 @@ def test_checks_for_browser_reword_each_kind_of_finding():
         "accept a position or write the answer at the question.",
         "1 wording in this filing is not approved yet: a reviewer approves draft wordings, "
         "with Approve on the position's page.",
-        "The deadline 2025-01-01 passed 3 day(s) ago",
+        "The deadline 2025-01-01 passed 3 days ago",
         "“y” is written for EU, UK filings, not US ones: remove it where it answers a "
         "question, or ask a reviewer for a wording that fits.",
         "“z” is in the words of the filing it was taken from (ntia-2018), which belong to "

@@ -173,16 +173,20 @@ def test_the_new_consultation_form_does_not_mark_kind_and_jurisdiction_as_requir
 
 
 @pytest.mark.parametrize("missing, said", [
-    (("kind",), "missing Kind (fill them in, or give a notice)"),
-    (("jurisdiction",), "missing Jurisdiction (fill them in, or give a notice)"),
-    (("kind", "jurisdiction"), "missing Kind, Jurisdiction (fill them in, or give a notice)"),
+    (("kind",), "Fill in Kind (a consultation needs it), or read the notice's file to fill it "
+                "in"),
+    (("jurisdiction",), "Fill in Jurisdiction (a consultation needs it), or read the notice's "
+                        "file to fill it in"),
+    (("kind", "jurisdiction"), "Fill in Kind and Jurisdiction (a consultation needs them), or "
+                               "read the notice's file to fill them in"),
 ])
 def test_the_server_still_refuses_a_new_consultation_without_them(web, workspace, missing,
                                                                    said):
     data = dict(NEW, csrf=csrf_of(web.get("/new").text), **{k: "" for k in missing})
     page = web.post("/new", data=data, follow_redirects=False)
     assert page.status_code == 400
-    assert re.search(r'<p class="error" role="alert">([^<]*)</p>', page.text).group(1) == said
+    assert html_text.unescape(
+        re.search(r'<p class="error" role="alert">([^<]*)</p>', page.text).group(1)) == said
     assert 'value="Request for Comment on Internet Resilience"' in page.text     # kept
     assert not (workspace / "consultations").exists()
 

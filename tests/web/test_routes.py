@@ -168,7 +168,7 @@ def test_new_consultation_missing_fields_are_named(web, workspace):
     token = csrf_of(web.get("/new").text)
     page = web.post("/new", data={"csrf": token, "action": "create", "title": "Only a title"})
     assert page.status_code == 400
-    assert "missing Agency, Kind, Jurisdiction" in page.text
+    assert "Fill in Agency, Kind and Jurisdiction (a consultation needs them)" in page.text
     assert 'value="Only a title"' in page.text
     assert not (workspace / "consultations").exists()
 

@@ -17,11 +17,15 @@ def check_draft(d, report):
         return
     days = (deadline - d.today).days
     if days < 0 and date is None:
-        report(f"the deadline {deadline.isoformat()} passed {-days} day(s) ago", d.path, line,
+        report(f"the deadline {deadline.isoformat()} passed {_days(-days)} ago", d.path, line,
                col)
     elif 0 <= days <= d.settings.deadline_warning_days:
-        when = "today" if days == 0 else f"in {days} day(s)"
+        when = "today" if days == 0 else f"in {_days(days)}"
         report(f"the deadline {deadline.isoformat()} is {when}", d.path, line, col)
+
+
+def _days(n: int) -> str:
+    return "1 day" if n == 1 else f"{n:,} days"
 
 
 RULE = Rule("deadline", "warning", "deadlines passed or close", check_draft=check_draft)
