@@ -369,3 +369,35 @@ def test_coverage_lists_later_candidates_only_when_likely_enough():
     data = json.loads(run_cli("coverage", DSIT, "-f", "json").out)
     four = next(q for q in data["questions"] if q["id"] == "4")
     assert len(four["candidates"]) == 5
+
+
+def test_a_word_joined_to_the_question_only_by_the_stemmer_is_not_named():
+    # A new user's question on "Route Origin Authorizations" was given the reason "words:
+    # authorities": the Porter stemmer gives both "author".
+    from drafter.suggest.rank import close_form
+
+    asked = ["Route", "Origin", "Authorizations", "encrypted", "required", "cross", "border"]
+    assert not close_form("authorities", asked)
+    assert not close_form("accessibility", ["access"])
+    assert not close_form("community", ["communications"])
+    assert close_form("encryption", asked) and close_form("requirement", asked)
+    assert close_form("cross-border", ["borders"]) and close_form("authorizations", asked)
+
+
+def test_reason_for_an_authorizations_question_does_not_name_authorities(workspace):
+    path = workspace / "examples" / "bgp.yaml"
+    path.write_text("""title: BGP security
+agency: {name: Federal Communications Commission, short_name: FCC}
+kind: nprm
+jurisdiction: US
+questions:
+  - id: '3'
+    text: Should providers be required to sign Route Origin Authorizations for their address
+      space, and should authorities check them?
+  - id: '4'
+    text: Should providers be required to sign Route Origin Authorizations for their address
+      space?
+""")
+    out = run_cli("suggest", path, "-f", "json", "-n", "5", cwd=workspace).out
+    whys = {q["id"]: " ".join(s["why"] for s in q["suggestions"]) for q in json.loads(out)["questions"]}
+    assert not re.search(r"words: [^;]*\bauthorities\b", whys["4"])

@@ -45,6 +45,7 @@ another jurisdiction that would have been first.
 from __future__ import annotations
 
 import math
+import os
 import re
 from array import array
 from dataclasses import dataclass, field
@@ -536,6 +537,9 @@ class Ranker:
                 if tokens is None:
                     tokens = _WORD.findall(text)
                 sense = same_sense(word, text, question, tokens, asked)
+                if sense is not None and sense == word and not close_form(word, asked):
+                    continue          # only the stemmer joins them: "authorities" (question:
+                                      # "authorizations"), "accessibility" ("access")
                 if sense is not None:
                     kept.append(sense)
                     named |= own
@@ -768,6 +772,27 @@ def elsewhere(scored: list, jurisdiction: str, w: Weights) -> Elsewhere | None:
 
 
 _WORD = re.compile(r"[^\W_]+", re.UNICODE)
+
+
+# How much of the longer of two words their common beginning must be for a reason to call
+# them one word: "encrypted" / "encryption" (7 of 10), "requirement" / "required" (7 of 11),
+# "regulatory" / "regulation" (7 of 10) are; "authorities" / "authorizations" (7 of 14),
+# "accessibility" / "access" (6 of 13), "community" / "communications" (7 of 14) are not,
+# though the Porter stemmer gives each pair one stem.
+CLOSE_FORM = 0.6
+
+
+def close_form(word: str, question_tokens: list[str]) -> bool:
+    """Whether ``word`` (lower case, as matched in a block; "cross-border" as one) is written
+    in the question in a close form (:data:`CLOSE_FORM`); for a word of several parts, one of
+    its parts."""
+    asked = {t.lower() for t in question_tokens}
+    for part in [word] + (_WORD.findall(word) if not word.isalnum() else []):
+        for other in asked:
+            shared = len(os.path.commonprefix([part, other]))
+            if shared >= CLOSE_FORM * max(len(part), len(other)):
+                return True
+    return False
 
 
 def _is_acronym(token: str) -> bool:
