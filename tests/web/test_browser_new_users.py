@@ -177,3 +177,24 @@ def test_a_skip_reason_ending_in_a_full_stop_is_not_followed_by_another(opened):
     q2.get_by_role("button", name="Skip").click()
     message = page.get_by_role("status")
     expect(message).to_have_text("Question 2: skipped (We answer this in January.)")
+
+
+def test_less_likely_suggestions_open_from_their_disclosure_and_can_be_accepted(
+        opened, workspace, tmp_path):
+    from drafter.load.consultation import load_consultation
+
+    page, path = opened
+    expect = _expect()
+    q1 = page.get_by_role("region", name="Question 1")
+    more = q1.locator("details.more-suggestions")
+    summary = more.locator("summary")
+    expect(summary).to_have_text(re.compile(r"^\d less likely suggestions?$"))
+    last = more.locator("li.suggestion").last
+    expect(last).not_to_be_visible()
+    summary.click()
+    expect(last).to_be_visible()
+    pid = last.get_attribute("data-position")
+    last.get_by_role("button", name="Accept").click()
+    expect(page.get_by_role("status")).to_contain_text("Question 1: accepted")
+    _shot(page, tmp_path, "accepted-less-likely.png")
+    assert pid in load_consultation(path).model.answers["1"].positions
