@@ -322,3 +322,21 @@ def test_blocks_with_jinja_statements_are_not_rewritten(files, tmp_path):
     assert result.code == 0, result.err
     assert block.read_text() == text
     assert "uses Jinja statements" in result.err and "updated 0 block files" in result.err
+
+
+def test_untouched_filing_after_a_library_change_says_outdated_in_the_table(files, tmp_path):
+    # A new user's untouched filing read "edited ... (outdated)" with a diff, after the library
+    # took another reviewer's wording: the table now says which way the diff reads, and the
+    # summary counts the outdated block.
+    ws = _copy_workspace(tmp_path / "ws")
+    block = ws / MARKET
+    block.write_text(block.read_text().replace("We are thankful", "We are very thankful"))
+    result = run_cli("harvest", files["one-word"], cwd=ws)
+    assert result.code == 0, result.err
+    lines = result.out.splitlines()
+    at = next(i for i, line in enumerate(lines) if "market-driven-botnet-mitigation" in line)
+    assert lines[at].endswith("(outdated)")
+    assert lines[at + 1].strip() == ("changed in the library since this file was drafted: "
+                                     "[-the library's text now-] {+this file's+}")
+    assert lines[-1].endswith("; 1 outdated (changed in the library since the filing was "
+                              "drafted)")

@@ -29,7 +29,10 @@ def _table(result) -> list[str]:
         flag = "  (outdated)" if b.outdated else ""
         where = f"  {display_path(b.path)}" if b.status != "unchanged" else ""
         lines.append(f"{b.status:<9}  {b.id:<{width}}{where}{flag}".rstrip())
-        if b.status == "edited":
+        if b.status == "edited" and b.outdated:
+            # the filing may be untouched: the library moved on since it was drafted
+            lines.append(" " * 11 + "changed in the library since this file was drafted: "
+                         "[-the library's text now-] {+this file's+}")
             for diff_line in block_diff(b.original, b.edited, context=8).split("\n"):
                 lines.extend(textwrap.wrap(diff_line, 96, initial_indent=" " * 11,
                                            subsequent_indent=" " * 11,

@@ -85,9 +85,12 @@ class HarvestResult:
 
     def summary(self) -> str:
         n = len(self.added)
+        old = sum(1 for b in self.blocks if b.outdated)
         return (f"{len(self.blocks)} blocks: {len(self.of('unchanged'))} unchanged, "
                 f"{len(self.of('edited'))} edited, {len(self.of('deleted'))} deleted; "
-                f"{n} paragraph{'' if n == 1 else 's'} added")
+                f"{n} paragraph{'' if n == 1 else 's'} added"
+                + (f"; {old} outdated (changed in the library since the filing was drafted)"
+                   if old else ""))
 
     def to_json(self) -> dict:
         return {"consultation": display_path(self.consultation),
