@@ -713,3 +713,22 @@ def test_network_fee_questions_get_no_automatic_answer(shipped, question):
     ranked = shipped.question(question, "EU")
     assert ranked.confident == []
     assert all((s.chance or 0) < 0.5 for s in ranked.suggestions[:3])
+
+
+def test_write_quotes_new_answer_keys_as_the_file_quotes_its_question_ids(workspace):
+    # `drafter new` writes ids as '4'; suggest --write added "4" beside them.
+    path = workspace / "examples" / "single.yaml"
+    path.write_text("""title: Encryption
+agency: {name: Home Office, short_name: Home Office}
+kind: public-consultation
+jurisdiction: UK
+questions:
+  - id: '1'
+    text: Should providers be required to build encryption backdoors so that authorities can
+      read their customers' messages?
+""")
+    result = run_cli("suggest", path, "--write", cwd=workspace)
+    assert result.code == 0, result.err
+    text = path.read_text()
+    assert "\n  '1':\n" in text and '"1"' not in text
+    assert load_consultation(path).model.answers["1"].suggested

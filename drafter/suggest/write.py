@@ -133,7 +133,7 @@ def record_suggestions(path: Path, picks: dict[str, list[str]],
             if key is None:
                 entry = CommentedMap()
                 answers.insert(_position(answers, qid, order or list(picks)),
-                               _quoted(answers, qid), entry)
+                               _quoted(answers, qid, doc.get("questions")), entry)
             elif not isinstance(entry, CommentedMap) or entry.get("positions") \
                     or entry.get("text") or entry.get("skip"):
                 continue
@@ -181,10 +181,12 @@ def _position(answers: CommentedMap, qid: str, order: list[str]) -> int:
     return position
 
 
-def _quoted(answers: CommentedMap, qid: str):
-    """The question id as a key, quoted like the file's other answer keys (double quotes
-    unless the file uses single ones)."""
-    single = any(isinstance(k, SingleQuotedScalarString) for k in answers)
+def _quoted(answers: CommentedMap, qid: str, questions=None):
+    """The question id as a key, quoted like the file's other answer keys, or, without any,
+    like its questions' ids (double quotes unless the file uses single ones)."""
+    keys = list(answers) or [q.get("id") for q in questions or ()
+                             if isinstance(q, CommentedMap)]
+    single = any(isinstance(k, SingleQuotedScalarString) for k in keys)
     return SingleQuotedScalarString(qid) if single else DoubleQuotedScalarString(qid)
 
 
