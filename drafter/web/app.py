@@ -772,7 +772,7 @@ class WebApp:
         variants = [{"name": name, "label": wording_name(name), "meta": v.meta,
                      "body": v.body, "token":
                      edits.file_token(v.path), "rel": relative(self.ws, v.path),
-                     "edited": changed_since_approval(v),
+                     "edited": changed_since_approval(v), "current": _approved_as_is(v),
                      "editing": editing == name,
                      "file_text": text if editing == name and text is not None
                      else read_text(v.path),
@@ -783,6 +783,8 @@ class WebApp:
         current = read_text(block.path)
         return {"block": block, "meta": block.meta, "rel": relative(self.ws, block.path),
                 "edited": changed_since_approval(block),
+                "as_filed": {"meta": block.meta, "current": _approved_as_is(block)},
+                "uses": self._filing_uses(block, back),
                 "seed": seeds.get(source.seed, source.seed) if source else None,
                 "source": source, "used": used, "variants": variants,
                 "file_text": text if text is not None else current,
@@ -792,6 +794,28 @@ class WebApp:
                 + [f"{act}:{name}" for name in block.variants for act in ("save", "approve")],
                 "history": history.history(Path(self.ws.root), block.path) if self.git else [],
                 "git": self.git}
+
+    def _filing_uses(self, block, back: dict | None) -> dict | None:
+        """The wording of ``block`` that the filing of ``back``'s consultation uses (as the
+        composer chooses it: pinned, the consultation's or template's variant, else the one
+        for its jurisdiction): ``name`` (``as-filed`` or a variant) and ``label`` (e.g.
+        "US"); None without ``back`` or when the choice fails (the consultation page says
+        why)."""
+        from drafter.compose.composer import choose_template
+        from drafter.compose.wording import choose
+        from drafter.load.consultation import load_consultation
+
+        if back is None:
+            return None
+        try:
+            cf = load_consultation(consultation_path(self.ws, back["rel"]))
+            variant = choose_template(cf, Path(self.ws.templates), force=True).options.get(
+                "variant")
+            choice = choose(self.resident.session().library, block, cf.model, variant, cf)
+        except DrafterError:
+            return None
+        name = choice.variant if choice.variant in block.variants else "as-filed"
+        return {"name": name, "label": wording_name(name)}
 
     async def position(self, request: Request):
         self.need(request)
@@ -1286,6 +1310,17 @@ def approve(library, block, variant: str | None, token: str, person: str,
                                  "was opened: nothing was approved. Read the current "
                                  "wording, then approve again.", path)
         return approve_wording(library, block.id, variant, by=person, on=today)
+
+
+def _approved_as_is(wording) -> bool:
+    """Whether a wording (a block as filed or a variant) is approved and its text is the one
+    approved (recorded by its ``approved_hash``): then pages show its approval and offer no
+    Approve. Wordings approved before the hash was recorded may have changed since: False."""
+    from drafter.load.library import changed_since_approval
+
+    meta = wording.meta
+    return (meta.status.value == "approved" and meta.approved_hash is not None
+            and not changed_since_approval(wording))
 
 
 def _is_docx(data: bytes) -> bool:
