@@ -91,11 +91,9 @@ def test_after_apply_the_page_says_what_was_written_not_that_it_failed(workspace
     rel = f"positions/{block.path.relative_to(workspace / 'positions').as_posix()}"
     assert (f"Applied the edit to “{TITLE}”: wrote the reviewer's text into its as-filed "
             f"wording ({rel}).") in text
-    status = block.meta.status.value
-    if status == "approved":
-        assert "counts as not approved until a reviewer approves it again" in text
-    else:
-        assert f"The as-filed wording is a {status}: it needs a reviewer's approval" in text
+    assert block.meta.status.value == "approved" and block.meta.approved_hash
+    assert ("The as-filed wording was approved; with this edit it counts as not approved "
+            "until a reviewer approves it again, on its position page.") in text
     # the block just written is not presented as a problem
     assert CLI_NOTE not in text and "outdated" not in text and "never written back" not in text
     item = _text(_item(applied.text, TITLE))
@@ -208,3 +206,45 @@ def test_in_chromium_apply_reads_as_done_and_diffs_are_struck_and_underlined(
     item = page.get_by_role("listitem", name=TITLE)
     expect(item).to_contain_text("The library's as-filed wording now reads as this file")
     expect(item.get_by_role("button")).to_have_count(0)
+
+
+def test_apply_to_a_variant_names_the_us_wording_and_its_file(workspace, tmp_path):
+    """A US filing uses the US wording of the accepted position: Apply says so, and where."""
+    import docx
+    from docx.oxml.ns import qn
+
+    from drafter.load.library import load_library
+    from drafter.load.workspace import discover
+    from drafter.pipeline import Session
+    from web.webtools import ACCEPTED, RESILIENCE_REL, accepted_consultation
+
+    accepted_consultation(workspace)
+    us = load_library(workspace / "positions").blocks[ACCEPTED].variants["us"]
+    session = Session(discover(start=workspace))
+    document = docx.Document(io.BytesIO(session.render(
+        session.draft(workspace / RESILIENCE_REL), "docx")))
+    first = next(w for w in us.body.split() if len(w) > 6 and w.isalpha())
+    changed = 0
+    for t in document.element.body.iter(qn("w:t")):
+        if not changed and f" {first} " in f" {t.text} ":
+            t.text = f" {t.text} ".replace(f" {first} ", f" {first.upper()} ", 1)[1:-1]
+            changed += 1
+    assert changed == 1
+    path = tmp_path / "edited.docx"
+    document.save(path)
+    web = client(make_app(workspace))
+    page = _compare(web, path)
+    assert f"<small>({RESILIENCE_REL})</small>" in page.text
+    title = load_library(workspace / "positions").blocks[ACCEPTED].meta.title
+    assert "the US wording · positions/encryption/eu-oppose-backdoors.us.md" in _text(
+        _item(page.text, title))
+    upload = re.search(r'name="upload" value="([^"]+)"', page.text).group(1)
+    applied = web.post("/review/apply", data={"csrf": csrf_of(page.text), "upload": upload,
+                                              "name": "edited.docx", "block": ACCEPTED})
+    text = _text(applied.text)
+    assert (f"Applied the edit to “{title}”: wrote the reviewer's text into its US wording "
+            "(positions/encryption/eu-oppose-backdoors.us.md).") in text
+    assert "The US wording is a draft: it needs a reviewer's approval" in text
+    assert first.upper() in us.path.read_text(encoding="utf-8")
+    assert f"<small>({RESILIENCE_REL})</small>" in applied.text
+    assert _text(_item(applied.text, title)).startswith("applied ")
