@@ -47,13 +47,11 @@ def edited_filing(workspace, tmp_path, old="thankful", new="grateful <b>&amp;"):
     return path
 
 
-def _wording(workspace):
-    """The wording of ``BLOCK`` the filing uses (block or variant) and its name."""
+def _block(workspace):
+    """``BLOCK`` as the library has it (the filing uses its as-filed wording)."""
     from drafter.load.library import load_library
-    from drafter.web.app import wording_name
 
-    block = load_library(workspace / "positions").blocks[BLOCK]
-    return block, wording_name(None)
+    return load_library(workspace / "positions").blocks[BLOCK]
 
 
 def _compare(web, path):
@@ -77,7 +75,7 @@ def _item(html: str, title: str) -> str:
 
 
 def test_after_apply_the_page_says_what_was_written_not_that_it_failed(workspace, tmp_path):
-    block, _ = _wording(workspace)
+    block = _block(workspace)
     path = edited_filing(workspace, tmp_path, new="grateful")
     web = client(make_app(workspace))
     page = _compare(web, path)
@@ -121,7 +119,7 @@ def test_comparing_again_after_apply_says_the_wording_is_already_in_the_library(
 
 
 def test_a_docx_made_before_a_wording_changed_says_so_for_staff(workspace, tmp_path):
-    block, _ = _wording(workspace)
+    block = _block(workspace)
     path = edited_filing(workspace, tmp_path, new="grateful")
     # the library's wording changes after the download
     text = block.path.read_text(encoding="utf-8")
