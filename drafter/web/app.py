@@ -788,7 +788,7 @@ class WebApp:
         variants = [{"name": name, "label": wording_name(name), "meta": v.meta,
                      "body": v.body, "token":
                      edits.file_token(v.path), "rel": relative(self.ws, v.path),
-                     "edited": changed_since_approval(v),
+                     "edited": changed_since_approval(v), "current": _approved_as_is(v),
                      "editing": editing == name,
                      "file_text": text if editing == name and text is not None
                      else read_text(v.path),
@@ -799,6 +799,8 @@ class WebApp:
         current = read_text(block.path)
         return {"block": block, "meta": block.meta, "rel": relative(self.ws, block.path),
                 "edited": changed_since_approval(block),
+                "as_filed": {"meta": block.meta, "current": _approved_as_is(block)},
+                "uses": self._filing_uses(block, back),
                 "seed": seeds.get(source.seed, source.seed) if source else None,
                 "source": source, "used": used, "variants": variants,
                 "file_text": text if text is not None else current,
@@ -808,6 +810,28 @@ class WebApp:
                 + [f"{act}:{name}" for name in block.variants for act in ("save", "approve")],
                 "history": history.history(Path(self.ws.root), block.path) if self.git else [],
                 "git": self.git}
+
+    def _filing_uses(self, block, back: dict | None) -> dict | None:
+        """The wording of ``block`` that the filing of ``back``'s consultation uses (as the
+        composer chooses it: pinned, the consultation's or template's variant, else the one
+        for its jurisdiction): ``name`` (``as-filed`` or a variant) and ``label`` (e.g.
+        "US"); None without ``back`` or when the choice fails (the consultation page says
+        why)."""
+        from drafter.compose.composer import choose_template
+        from drafter.compose.wording import choose
+        from drafter.load.consultation import load_consultation
+
+        if back is None:
+            return None
+        try:
+            cf = load_consultation(consultation_path(self.ws, back["rel"]))
+            variant = choose_template(cf, Path(self.ws.templates), force=True).options.get(
+                "variant")
+            choice = choose(self.resident.session().library, block, cf.model, variant, cf)
+        except DrafterError:
+            return None
+        name = choice.variant if choice.variant in block.variants else "as-filed"
+        return {"name": name, "label": wording_name(name)}
 
     async def position(self, request: Request):
         self.need(request)
@@ -966,16 +990,28 @@ class WebApp:
             message = self.where(exc).replace(str(path), name).replace(path.name, name)
             return self.page(request, "review.html", status=400, result=None, upload="",
                              errors=[message])
-        return self.page(request, "review.html", result=_review_rows(result, self.ws, self.resident.session().library),
-                         upload=token, name=name, errors=[],
-                         consultation=relative(self.ws, result.consultation)
-                         if Path(self.ws.root).resolve() in Path(result.consultation)
-                         .resolve().parents else Path(result.consultation).name)
+        return self._review_page(request, result, token, name)
+
+    def _review_page(self, request: Request, result, token: str, name: str,
+                     applied: str | None = None):
+        """The Review edits page for ``result`` (the upload ``token``, named ``name``); its
+        header names the consultation by its path in the workspace (its file name when it is
+        outside); ``applied`` is the block an Apply just wrote."""
+        from drafter.web.reviewpage import review_rows
+
+        where = Path(result.consultation)
+        return self.page(request, "review.html", result=review_rows(
+            result, self.ws, self.resident.session().library, applied=applied),
+            upload=token, name=name, errors=[],
+            consultation=relative(self.ws, where)
+            if Path(self.ws.root).resolve() in where.resolve().parents else where.name)
 
     async def review_apply(self, request: Request):
         self.need(request, reviewer=True)
         from drafter import harvest as hv
+        from drafter.harvest.docxread import wording_of
         from drafter.output import atomic_write
+        from drafter.web.reviewpage import applied_said
 
         form = await self.form(request)
         token = str(form.get("upload") or "")
@@ -986,6 +1022,7 @@ class WebApp:
         if not chosen:
             raise LoadError(f"block '{block_id}' has no edit to apply in this document")
         result.blocks = chosen
+        before = wording_of(session.library, block_id, chosen[0].variant)
         changes = [c for c in hv.rewrites(session, result, self.today())]
         written = []
         for change in changes:
@@ -997,15 +1034,18 @@ class WebApp:
         name = f"“{library.blocks[block_id].meta.title}”" if block_id in library else block_id
         if written:
             self.commit(request, written, f"Apply a reviewer's edit to position {block_id}")
-            self.flash(request, f"Applied the edit to {name}.")
+            for kind, said in applied_said(before, library.blocks[block_id].meta.title
+                                           if block_id in library else block_id,
+                                           chosen[0].variant, relative(self.ws, before.path)):
+                self.flash(request, said, kind)
         else:
             self.flash(request, f"Nothing applied to {name}.", "warning")
         for note in notes:
             self.flash(request, f"{name}: {note}", "warning")
         _, again = self._compare(path)
-        return self.page(request, "review.html", result=_review_rows(again, self.ws, self.resident.session().library),
-                         upload=token, name=str(form.get("name") or "the edited document"),
-                         errors=[], consultation=Path(again.consultation).name)
+        return self._review_page(request, again, token,
+                                 str(form.get("name") or "the edited document"),
+                                 applied=block_id if written else None)
 
     # -- batch ----------------------------------------------------------------------------
 
@@ -1305,6 +1345,17 @@ def approve(library, block, variant: str | None, token: str, person: str,
         return approve_wording(library, block.id, variant, by=person, on=today)
 
 
+def _approved_as_is(wording) -> bool:
+    """Whether a wording (a block as filed or a variant) is approved and its text is the one
+    approved (recorded by its ``approved_hash``): then pages show its approval and offer no
+    Approve. Wordings approved before the hash was recorded may have changed since: False."""
+    from drafter.load.library import changed_since_approval
+
+    meta = wording.meta
+    return (meta.status.value == "approved" and meta.approved_hash is not None
+            and not changed_since_approval(wording))
+
+
 def _is_docx(data: bytes) -> bool:
     import io
 
@@ -1315,23 +1366,6 @@ def _is_docx(data: bytes) -> bool:
             return "word/document.xml" in z.namelist()
     except zipfile.BadZipFile:
         return False
-
-
-def _review_rows(result, workspace, library=None) -> dict:
-    """The Review edits page's data for a harvest ``result``: each block with its ``title``
-    from ``library`` (its id when the library does not have it)."""
-    from drafter.harvest.compare import block_diff
-
-    rows = []
-    for b in result.blocks:
-        title = library.blocks[b.id].meta.title if library is not None and b.id in library \
-            else b.id
-        rows.append({"id": b.id, "title": title, "status": b.status, "outdated": b.outdated,
-                     "diff": block_diff(b.original, b.edited, context=8)
-                     if b.status == "edited" else "",
-                     "path": relative(workspace, b.path)})
-    return {"blocks": rows, "added": [a.to_json() for a in result.added],
-            "notes": list(result.notes), "summary": result.summary()}
 
 
 def _secret(settings: WebSettings) -> str:

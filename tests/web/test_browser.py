@@ -193,9 +193,10 @@ def test_review_edits_compare_and_apply(workspace, serve, page, tmp_path):
     title = "Abuse can only be mitigated, through a global, market-driven process"
     item = page.get_by_role("listitem", name=title)
     expect(item).to_contain_text("market-driven-botnet-mitigation")
-    expect(item).to_contain_text("[-thankful-]{+grateful+}")
+    expect(item.get_by_role("deletion")).to_have_text("deleted: thankful (end of deletion)")
+    expect(item.get_by_role("insertion")).to_have_text("inserted: grateful (end of insertion)")
     item.get_by_role("button", name=f"Apply the edit to {title}").click()
-    expect(page.get_by_role("status").first).to_have_text(f"Applied the edit to “{title}”.")
+    expect(page.get_by_role("status").first).to_contain_text(f"Applied the edit to “{title}”: ")
     text = block.path.read_text()
     assert "We are grateful that {{ agency.short_name }}" in text
     assert "thankful" not in text

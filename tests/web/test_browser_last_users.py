@@ -50,14 +50,14 @@ def test_save_on_a_position_page_reloads_at_the_top(workspace, serve, page):
     page.goto(f"{server.url}/library/{BLOCK}")
     wording = page.get_by_role("region", name="Variant general")
     wording.get_by_text("Edit the general wording").click()
-    editor = wording.get_by_label("Variant general file")
+    editor = wording.get_by_label("general wording", exact=True)
     editor.fill(_edited(editor))
     wording.get_by_role("button", name="Save the general wording").click()
     message = page.get_by_role("status").filter(has_text="Saved the general wording")
     expect(message).to_have_text(f"Saved the general wording of “{title}”.")
     assert page.evaluate("window.scrollY") > 500            # not at the page's top
     editor = page.get_by_role("region", name="Variant general").get_by_label(
-        "Variant general file")
+        "general wording", exact=True)
     expect(editor).to_be_visible()
     assert "is vital" in editor.input_value()
     assert _in_view(page, editor), box_of(editor)
@@ -80,7 +80,9 @@ def test_approve_on_a_position_page_reloads_at_the_top(workspace, serve, page):
     wording = page.get_by_role("region", name="Variant general")
     assert _in_view(page, message)
     assert _in_view(page, wording.get_by_role("heading", name="Variant general"))
-    assert _in_view(page, wording.get_by_role("button", name="Approve the general wording"))
+    # approved and unchanged since: its approval in place of the Approve button
+    assert _in_view(page, wording.get_by_text(re.compile(r"^Approved by .+; unchanged since")))
+    expect(wording.get_by_role("button", name="Approve the general wording")).to_have_count(0)
     assert _in_view(page, wording.get_by_text("Edit the general wording"))
     assert "(approved by" in wording.locator("p.meta").inner_text()
 
@@ -88,6 +90,9 @@ def test_approve_on_a_position_page_reloads_at_the_top(workspace, serve, page):
 def test_the_as_filed_approve_button_is_named_only_approve(workspace, serve, page):
     """Every Approve and Save button says which wording it acts on."""
     expect = _expect()
+    as_filed = workspace / "positions" / "data" / f"{BLOCK}.md"    # a draft offers Approve
+    as_filed.write_text(as_filed.read_text(encoding="utf-8").replace(
+        "status: approved", "status: draft", 1), encoding="utf-8")
     server = serve(make_app(workspace))
     page.goto(f"{server.url}/library/{BLOCK}")
     # the variants' Save buttons are in their closed editors: counted hidden as well
@@ -110,7 +115,10 @@ def test_the_as_filed_approve_button_is_named_only_approve(workspace, serve, pag
     message = page.get_by_role("status").filter(has_text="Approved the as-filed wording")
     expect(message).to_be_visible()
     assert _in_view(page, message)
-    assert _in_view(page, page.get_by_role("button", name="Approve the as-filed wording"))
+    # approved now: its approval stands where the button was
+    approval = page.get_by_role("region", name="As filed").locator("p.approved")
+    expect(approval).to_contain_text("Approved")
+    assert _in_view(page, approval)
 
 
 def test_a_question_does_not_flag_an_accepted_wording_edited_since_its_approval(
@@ -148,7 +156,7 @@ def test_a_question_does_not_flag_an_accepted_wording_edited_since_its_approval(
     expect(wording.locator(".edited").first).to_contain_text("edited since its approval")
     wording.get_by_role("button", name=re.compile(r"^Approve the .+ wording$")).click()
     expect(page.get_by_role("status").filter(has_text="Approved the")).to_contain_text(title)
-    back = page.get_by_role("link", name="Back to question 1")     # kept through Approve
+    back = wording.get_by_role("link", name="Back to question 1")  # kept through Approve
     back.click()
     expect(page).to_have_url(f"{server.url}/c/{RESILIENCE_REL}#q-1")
     question = page.get_by_role("region", name="Question 1")

@@ -126,17 +126,19 @@ def test_back_from_a_position_page_goes_to_the_question(web, workspace):
     assert link == f"/library/{ACCEPTED}?from={quote(REL, safe='')}&q=7"
     position = web.get(link).text
     assert f'<a href="/c/{REL}#q-7">Back to question 7</a>' in position
-    # Save and Approve keep the way back (and come back to the wording acted on)
+    # Save and Approve keep the way back (and come back to the wording acted on); the
+    # as-filed wording is approved and unchanged since (no Approve): the US wording's
     token = re.search(r'name="token" value="([^"]+)"><input type="hidden" name="from" '
-                      rf'value="{re.escape(REL)}"><input type="hidden" name="q" value="7">',
-                      position)
+                      rf'value="{re.escape(REL)}"><input type="hidden" name="q" value="7">'
+                      r'\s*<input type="hidden" name="variant" value="us">\s*'
+                      r'<button type="submit">Approve the US wording</button>', position)
     assert token
     approved = web.post(f"/library/{ACCEPTED}/approve", data={
-        "csrf": csrf_of(position), "token": token.group(1), "from": REL, "q": "7"},
-        follow_redirects=False)
+        "csrf": csrf_of(position), "token": token.group(1), "from": REL, "q": "7",
+        "variant": "us"}, follow_redirects=False)
     assert approved.status_code == 303
     assert approved.headers["location"] == \
-        f"/library/{ACCEPTED}?from={quote(REL, safe='')}&q=7#wording-as-filed"
+        f"/library/{ACCEPTED}?from={quote(REL, safe='')}&q=7#wording-us"
 
 
 @pytest.mark.parametrize("query", [
