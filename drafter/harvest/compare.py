@@ -44,27 +44,7 @@ def word_diff(old: str, new: str, context: int | None = None) -> str:
     With ``context``, unchanged runs longer than that many words on each side of a change
     are shortened to "...".
     """
-    old_words, new_words = old.split(), new.split()
-    matcher = difflib.SequenceMatcher(None, old_words, new_words, autojunk=False)
-    ops = matcher.get_opcodes()
-    out = []
-    for n, (op, i1, i2, j1, j2) in enumerate(ops):
-        if op == "equal":
-            words = old_words[i1:i2]
-            if context is not None:
-                head = words[:context] if n > 0 else []
-                tail = words[-context:] if n < len(ops) - 1 else []
-                if len(head) + len(tail) < len(words):
-                    words = head + ["..."] + tail
-            out.append(" ".join(words))
-            continue
-        change = ""
-        if i2 > i1:
-            change += "[-" + " ".join(old_words[i1:i2]) + "-]"
-        if j2 > j1:
-            change += "{+" + " ".join(new_words[j1:j2]) + "+}"
-        out.append(change)
-    return " ".join(part for part in out if part)
+    return marked([word_segments(old, new, context)])
 
 
 def align(original: list[str], edited: list[str]) -> list[tuple[int | None, int | None]]:
@@ -90,6 +70,43 @@ def align(original: list[str], edited: list[str]) -> list[tuple[int | None, int 
 
 def block_diff(original: list[str], edited: list[str], context: int | None = None) -> str:
     """The changed paragraphs of a block, one line each, with word-level marks."""
+    return marked(diff_lines(original, edited, context))
+
+
+def word_segments(old: str, new: str, context: int | None = None) -> list[tuple[str, str]]:
+    """``old`` turned into ``new`` word by word, as (kind, text) segments in reading order:
+    kind ``"same"`` (words both have), ``"del"`` (words only ``old`` has) or ``"ins"`` (words
+    only ``new`` has); texts are words joined by single spaces, segments are read with a space
+    between them.  With ``context``, unchanged runs longer than that many words on each side
+    of a change are shortened to ``"..."`` (as :func:`word_diff`,
+    whose ``[-...-]{+...+}`` text these segments spell out)."""
+    old_words, new_words = old.split(), new.split()
+    ops = difflib.SequenceMatcher(None, old_words, new_words, autojunk=False).get_opcodes()
+    out: list[tuple[str, str]] = []
+    for n, (op, i1, i2, j1, j2) in enumerate(ops):
+        if op == "equal":
+            words = old_words[i1:i2]
+            if context is not None:
+                head = words[:context] if n > 0 else []
+                tail = words[-context:] if n < len(ops) - 1 else []
+                if len(head) + len(tail) < len(words):
+                    words = head + ["..."] + tail
+            if words:
+                out.append(("same", " ".join(words)))
+            continue
+        if i2 > i1:
+            out.append(("del", " ".join(old_words[i1:i2])))
+        if j2 > j1:
+            out.append(("ins", " ".join(new_words[j1:j2])))
+    return out
+
+
+def diff_lines(original: list[str], edited: list[str],
+               context: int | None = None) -> list[list[tuple[str, str]]]:
+    """The changed paragraphs of a block (``original`` as drafted, ``edited`` as in the
+    filing: lists of paragraph texts), one list of :func:`word_segments` each; a deleted
+    paragraph is one ``"del"`` segment, an added one one ``"ins"`` segment.  The same lines
+    as :func:`block_diff`, as data rather than marked-up text."""
     lines = []
     for i, j in align(original, edited):
         old = normalize(original[i]) if i is not None else None
@@ -97,9 +114,29 @@ def block_diff(original: list[str], edited: list[str], context: int | None = Non
         if old == new:
             continue
         if new is None:
-            lines.append(f"[-{old}-]")
+            lines.append([("del", old)])
         elif old is None:
-            lines.append(f"{{+{new}+}}")
+            lines.append([("ins", new)])
         else:
-            lines.append(word_diff(old, new, context))
-    return "\n".join(lines)
+            lines.append(word_segments(old, new, context))
+    return lines
+
+
+def marked(lines: list[list[tuple[str, str]]]) -> str:
+    """:func:`diff_lines` as ``git diff --word-diff`` text (``[-old-]{+new+}``), one line per
+    paragraph: the text ``drafter harvest`` prints."""
+    out = []
+    for line in lines:
+        parts, change = [], ""
+        for kind, text in line:
+            if kind == "same":
+                if change:
+                    parts.append(change)
+                    change = ""
+                parts.append(text)
+            else:
+                change += f"[-{text}-]" if kind == "del" else f"{{+{text}+}}"
+        if change:
+            parts.append(change)
+        out.append(" ".join(parts))
+    return "\n".join(out)

@@ -166,7 +166,7 @@ def test_diffs_are_deletions_and_insertions_with_the_text_escaped(workspace, tmp
 ])
 def test_structured_diff_spells_the_same_lines_as_the_cli(old, new):
     from drafter.harvest.compare import block_diff
-    from drafter.web.reviewpage import diff_lines, marked
+    from drafter.harvest.compare import diff_lines, marked
 
     for context in (None, 8, 2):
         lines = diff_lines(old, new, context)
