@@ -6,19 +6,10 @@ from __future__ import annotations
 
 import re
 
+from web.webtools import BGP_NOTICE as BGP
+from web.webtools import BGP_REL as REL
 from web.webtools import client, make_app
 
-REL = "consultations/fcc-bgp.yaml"
-BGP = """title: Reporting on Border Gateway Protocol Risk Mitigation Progress
-agency: {name: Federal Communications Commission, short_name: FCC}
-kind: nprm
-jurisdiction: US
-docket: PS Docket No. 24-146
-questions:
-  - id: '1'
-    text: Should broadband internet access providers be required to file confidential BGP
-      security risk management plans with the Commission?
-"""
 
 
 def _note(workspace, text: str) -> str:

@@ -11,19 +11,10 @@ import re
 import pytest
 from conftest import run_cli
 
-from web.webtools import client, make_app
+from web.webtools import BGP_NOTICE, BGP_REL, client, make_app
 
-REL = "consultations/fcc-bgp.yaml"
-BGP = """title: Reporting on Border Gateway Protocol Risk Mitigation Progress
-agency: {name: Federal Communications Commission, short_name: FCC}
-kind: nprm
-jurisdiction: US
-docket: PS Docket No. 24-146
-questions:
-  - id: '1'
-    text: Should broadband internet access providers be required to file confidential BGP
-      security risk management plans with the Commission?
-  - id: '2'
+REL = BGP_REL
+BGP = BGP_NOTICE + """  - id: '2'
     text: Should providers be required to build encryption backdoors so that authorities can
       read their customers' messages?
 """

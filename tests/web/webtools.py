@@ -101,3 +101,17 @@ def accepted_consultation(workspace, questions: int = 8):
     path.write_text(resilience_consultation(questions)
                     + f"answers:\n  '1':\n    positions: [{ACCEPTED}]\n", encoding="utf-8")
     return path
+
+
+# An FCC notice on routing security (BGP): nothing in the library answers its first question.
+BGP_REL = "consultations/fcc-bgp.yaml"
+BGP_NOTICE = """title: Reporting on Border Gateway Protocol Risk Mitigation Progress
+agency: {name: Federal Communications Commission, short_name: FCC}
+kind: nprm
+jurisdiction: US
+docket: PS Docket No. 24-146
+questions:
+  - id: '1'
+    text: Should broadband internet access providers be required to file confidential BGP
+      security risk management plans with the Commission?
+"""
