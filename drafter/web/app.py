@@ -12,7 +12,6 @@ import datetime as dt
 import hmac
 import logging
 import os
-import re
 import secrets
 import shutil
 import threading
@@ -34,7 +33,7 @@ from starlette.staticfiles import StaticFiles
 from drafter.errors import DrafterError, LoadError
 from drafter.web import edits, history
 from drafter.web.auth import RateLimit, User, load_users, verify
-from drafter.web.checks import for_browser
+from drafter.web.checks import for_browser, placeholder_facts
 from drafter.web.state import (MB, NEW_FOLDER, BatchRun, Resident, WebSettings, batch_files,
                                consultation_files, consultation_path, inside, relative)
 
@@ -1290,23 +1289,6 @@ def wording_excerpt(text: str, limit: int = EXCERPT) -> dict:
         return {"excerpt": flat, "paragraphs": paragraphs, "more": False}
     cut = flat[:limit + 1].rsplit(" ", 1)[0] if " " in flat[:limit + 1] else flat[:limit]
     return {"excerpt": cut.rstrip(" ,;:.") + "…", "paragraphs": paragraphs, "more": True}
-
-
-_FACT = re.compile(r"^leftover placeholder '\[\[TODO: (?P<what>.*?)\]\]'")
-
-
-def placeholder_facts(checks) -> list[str]:
-    """What the filing's placeholders other than unanswered questions stand for, as the
-    placeholder check found them (``checks``: its diagnostics), in order, each once, without
-    the setting a placeholder names: ``["the agency's address", "mailing address", ...]``."""
-    out: list[str] = []
-    for c in checks:
-        found = _FACT.match(getattr(c, "message", ""))
-        if found and not found.group("what").startswith("answer to question"):
-            what = re.sub(r"\s*\((?:org\.yaml|drafter\.yaml)[^)]*\)", "", found.group("what"))
-            if what and what not in out:
-                out.append(what)
-    return out
 
 
 def _chance(s) -> int | None:

@@ -188,3 +188,16 @@ def for_browser(diagnostics, library=None) -> list[Check]:
                       "approved again: a reviewer approves the new words, with Approve on the "
                       "position's page.")
     return out
+
+
+def placeholder_facts(checks) -> list[str]:
+    """What the filing's placeholders other than unanswered questions stand for, as the
+    placeholder check found them (``checks``: its diagnostics), in order, each once, without
+    the setting a placeholder names: ``["the agency's address", "mailing address", ...]``."""
+    out: list[str] = []
+    for c in checks:
+        found = _PLACEHOLDER.match(getattr(c, "message", ""))
+        if found and not _ANSWER_TO.match(found.group("what")) \
+                and found.group("what") not in out:
+            out.append(found.group("what"))
+    return out
