@@ -550,6 +550,7 @@ class WebApp:
                 wording = choice.wording if choice is not None else \
                     library.blocks[p["id"]] if p["id"] in library else None
                 p["edited"] = wording is not None and changed_since_approval(wording)
+                p["draft"] = wording is not None and wording.meta.status.value == "draft"
                 p["wording"] = choice.variant if choice is not None else "as-filed"
         placeholders = counts["placeholder"] if counts else 0
         facts = placeholder_facts(checks)

@@ -18,8 +18,10 @@ from __future__ import annotations
 from drafter.harvest.compare import diff_lines
 
 OUTDATED_SAID = ("This position's wording was changed in the library after this file was "
-                 "downloaded, so the reviewer's edits to it cannot be applied automatically: "
-                 "compare by hand, or download the filing again and redo the edit.")
+                 "downloaded: the differences below may be that change rather than a "
+                 "reviewer's edit, so nothing here can be applied automatically. If the "
+                 "reviewer edited this passage, compare by hand, or download the filing again "
+                 "and redo the edit.")
 OUTDATED_DIFF = "Differences from the library's current wording"
 EDIT_DIFF = "The reviewer's edit"
 STATES = {"edited": "edited", "applied": "applied",

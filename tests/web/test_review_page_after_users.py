@@ -133,9 +133,11 @@ def test_a_docx_made_before_a_wording_changed_says_so_for_staff(workspace, tmp_p
     item = _item(html, TITLE)
     said = _text(item)
     assert said.startswith("changed in the library since download ")
+    # an untouched file gives the same page: the differences may be the library's own change
     assert ("This position's wording was changed in the library after this file was "
-            "downloaded, so the reviewer's edits to it cannot be applied automatically: "
-            "compare by hand, or download the filing again and redo the edit.") in said
+            "downloaded: the differences below may be that change rather than a reviewer's "
+            "edit, so nothing here can be applied automatically. If the reviewer edited this "
+            "passage, compare by hand, or download the filing again and redo the edit.") in said
     assert "Differences from the library's current wording" in said
     assert "The reviewer's edit" not in said
     assert "Apply" not in item
