@@ -50,7 +50,7 @@ _ABOUT_A_POSITION = {
 }
 
 # The organisation's settings a placeholder can name (org.yaml keys), as staff call them.
-ORG_FIELDS = {"address": "postal address",
+ORG_FIELDS = {"address": "mailing address",
               "transparency_register": "EU Transparency Register number"}
 MAINTAINER = ("whoever looks after drafter's workspace sets it in the organisation's settings "
               "(org.yaml, {key}); every filing then has it")

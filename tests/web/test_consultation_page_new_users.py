@@ -290,8 +290,8 @@ def test_draft_checks_spoke_to_terminal_users_now_say_what_to_do_in_the_browser(
                                  "position's page.")
     assert '<a href="/library/closing-thanks-stand-ready#wording-general">Closing thanks; we ' \
            'stand ready to engage (general wording)</a>' in section
-    address = [c for c in checks if "postal address" in c]
-    assert address == ["Warning: The organisation's postal address is not set, so the filing "
+    address = [c for c in checks if "mailing address" in c]
+    assert address == ["Warning: The organisation's mailing address is not set, so the filing "
                        "shows a gap where it goes: whoever looks after drafter's workspace "
                        "sets it in the organisation's settings (org.yaml, address); every "
                        "filing then has it."]
