@@ -466,7 +466,6 @@ class WebApp:
         from drafter.load.library import changed_since_approval
         from drafter.load.yamlsrc import parse_yaml, read_text
         from drafter.suggest.rank import MAX_CONFIDENT   # the first ones get a chance of fitting
-        from drafter.suggest.rank import worth_showing
 
         cf = load_consultation(path)
         model = cf.model
@@ -494,12 +493,12 @@ class WebApp:
                                 else "recorded as a pick to review",
                                 "chance": _chance(s), "used": True})
             # the first suggestion, and later ones as likely as the CLI lists them
-            # (drafter.suggest.rank.worth_showing); the others, with those past OFFERED,
+            # (Ranked.shown); the others, with those past OFFERED,
             # behind a disclosure: still there to accept
             more = []
             suggestions = ranked[status.id].suggestions
-            first = suggestions[0].chance if suggestions else None
-            for n, s in enumerate(suggestions):
+            likely = {s.position for s in ranked[status.id].shown()}
+            for s in suggestions:
                 if s.position in seen:
                     continue
                 seen.add(s.position)
@@ -507,7 +506,7 @@ class WebApp:
                     and s.position in status.positions
                 item = {"id": s.position, "title": s.title,
                         "why": _reason(s, confident_at), "chance": _chance(s), "used": used}
-                if used or (len(offered) < OFFERED and worth_showing(s.chance, n, first)):
+                if used or (len(offered) < OFFERED and s.position in likely):
                     offered.append(item)
                 else:
                     more.append(item)
@@ -520,7 +519,7 @@ class WebApp:
                 "more": more if status.status != "skipped" else [],
                 # no suggestion good enough to fill the answer in by itself
                 "unfit": status.status == "placeholder" and bool(suggestions)
-                and not any(s.confident for s in suggestions),
+                and not ranked[status.id].confident,
                 "rejected": [{"id": pid, "title": library.blocks[pid].meta.title
                               if pid in library else pid} for pid in rejected],
                 "text_value": (kept or {}).get(status.id, answer.text if answer and answer.text
